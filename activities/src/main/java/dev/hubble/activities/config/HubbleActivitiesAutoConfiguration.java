@@ -1,0 +1,53 @@
+package dev.hubble.activities.config;
+
+import dev.hubble.activities.duckdb.DuckDbProperties;
+import dev.hubble.activities.duckdb.DuckDbRunner;
+import dev.hubble.activities.job.JobActivitiesImpl;
+import dev.hubble.activities.results.LocalResultStore;
+import dev.hubble.activities.results.ResultStore;
+import dev.hubble.activities.runner.JobRunner;
+import dev.hubble.activities.state.JobStateActivitiesImpl;
+import dev.hubble.core.config.HubbleCoreAutoConfiguration;
+import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.store.JobStore;
+import dev.hubble.core.temporal.JobActivities;
+import dev.hubble.core.temporal.JobStateActivities;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The activity implementations, the runners of the enabled drivers and the result store. */
+@AutoConfiguration(after = HubbleCoreAutoConfiguration.class)
+public class HubbleActivitiesAutoConfiguration {
+
+    @Bean
+    JobActivities jobActivities(List<JobRunner> runners, ResultStore results) {
+        return new JobActivitiesImpl(runners, results);
+    }
+
+    @Bean
+    JobStateActivities jobStateActivities(JobStore store) {
+        return new JobStateActivitiesImpl(store);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "hubble.results.store", havingValue = "local", matchIfMissing = true)
+    ResultStore localResultStore(LocalResultsProperties properties) {
+        return new LocalResultStore(properties.dir());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "hubble.drivers.duckdb.enabled", havingValue = "true")
+    @EnableConfigurationProperties(DuckDbProperties.class)
+    static class DuckDb {
+
+        @Bean
+        DuckDbRunner duckDbRunner(DuckDbProperties properties, Clock clock) {
+            return new DuckDbRunner(properties, clock);
+        }
+    }
+}

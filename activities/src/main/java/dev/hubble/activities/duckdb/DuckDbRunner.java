@@ -1,0 +1,274 @@
+package dev.hubble.activities.duckdb;
+
+import dev.hubble.activities.runner.JobRejectedException;
+import dev.hubble.activities.runner.JobRunner;
+import dev.hubble.core.job.JobSpec;
+import dev.hubble.core.job.OutputFormat;
+import dev.hubble.core.temporal.RemotePhase;
+import dev.hubble.core.temporal.RemoteStatus;
+import dev.hubble.core.temporal.RunHandle;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * Runs SQL in an embedded, in-memory DuckDB, one database per job, and writes the result straight
+ * to the job's output directory as {@code result.csv} (with a header) or {@code result.parquet}.
+ *
+ * <p>A query is checked when it is submitted: DuckDB prepares it on a sandboxed connection, so a
+ * syntax error, a missing table or a forbidden file fails the job at once with DuckDB's message.
+ * It then runs on this runner's own threads; polls read its outcome from memory. The outcome of
+ * a job lives only in the worker process that ran it: a worker that restarted reports the job
+ * failed, and all jobs of this driver must be served by one worker process.
+ */
+public final class DuckDbRunner implements JobRunner, DisposableBean {
+
+    /** The driver name. */
+    public static final String DRIVER = "duckdb";
+
+    private static final Logger log = LoggerFactory.getLogger(DuckDbRunner.class);
+
+    private final DuckDbProperties properties;
+    private final Clock clock;
+    private final ExecutorService executor;
+    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+
+    public DuckDbRunner(DuckDbProperties properties, Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(properties.parallelQueries(), r -> {
+            Thread thread = new Thread(r, "duckdb-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public String driver() {
+        return DRIVER;
+    }
+
+    @Override
+    public RunHandle submit(String jobId, JobSpec spec, URI output) {
+        forgetOldExecutions();
+        RunHandle handle = new RunHandle(DRIVER, jobId, Map.of("output", output.toString()));
+        if (executions.containsKey(jobId)) {
+            return handle;
+        }
+        Path dir = Path.of(output);
+        Path file = dir.resolve("result." + spec.format().wireName());
+        Execution execution = prepare(jobId, spec, dir, file);
+        if (executions.putIfAbsent(jobId, execution) != null) {
+            execution.close();
+            return handle;
+        }
+        executor.execute(execution::run);
+        return handle;
+    }
+
+    @Override
+    public RemoteStatus poll(RunHandle handle) {
+        Execution execution = executions.get(handle.remoteId());
+        if (execution == null) {
+            return new RemoteStatus(RemotePhase.FAILED,
+                    "the DuckDB query of this job is not known to this worker; the worker may have restarted while it ran");
+        }
+        return execution.status();
+    }
+
+    @Override
+    public void cancel(RunHandle handle) {
+        Execution execution = executions.get(handle.remoteId());
+        if (execution != null) {
+            execution.cancel();
+        }
+    }
+
+    @Override
+    public Optional<String> diagnostics(RunHandle handle) {
+        return Optional.ofNullable(executions.get(handle.remoteId())).map(e -> e.detail);
+    }
+
+    @Override
+    public void destroy() {
+        executions.values().forEach(Execution::cancel);
+        executor.shutdownNow();
+    }
+
+    private Execution prepare(String jobId, JobSpec spec, Path dir, Path file) {
+        Connection connection = null;
+        try {
+            connection = DriverManager.getConnection("jdbc:duckdb:");
+            configure(connection, dir);
+            PreparedStatement statement = connection.prepareStatement(copyStatement(spec.query(), file, spec.format()));
+            return new Execution(jobId, connection, statement, file);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw rejected(e);
+        }
+    }
+
+    private void configure(Connection connection, Path outputDir) throws SQLException {
+        List<String> settings = new ArrayList<>(List.of(
+                "SET threads = " + properties.threads(),
+                "SET memory_limit = '" + properties.memoryLimit().toMegabytes() + "MB'",
+                "SET autoinstall_known_extensions = false",
+                "SET autoload_known_extensions = false"));
+        if (!properties.externalAccess()) {
+            List<String> allowed = new ArrayList<>();
+            allowed.add(directory(outputDir));
+            properties.allowedDirectories().forEach(d -> allowed.add(directory(d)));
+            settings.add("SET allowed_directories = [" + String.join(", ", allowed.stream().map(DuckDbRunner::literal).toList()) + "]");
+            settings.add("SET enable_external_access = false");
+        }
+        settings.add("SET lock_configuration = true");
+        for (String setting : settings) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(setting);
+            }
+        }
+    }
+
+    /**
+     * The user's query wrapped in a COPY to the result file. The wrapping also rejects more than
+     * one statement: {@code COPY (a; b)} does not parse.
+     */
+    static String copyStatement(String query, Path file, OutputFormat format) {
+        String body = query.strip();
+        while (body.endsWith(";")) {
+            body = body.substring(0, body.length() - 1).stripTrailing();
+        }
+        String options = format == OutputFormat.CSV ? "FORMAT CSV, HEADER" : "FORMAT PARQUET";
+        return "COPY (\n" + body + "\n) TO " + literal(file.toAbsolutePath().toString()) + " (" + options + ")";
+    }
+
+    private static String directory(Path dir) {
+        String path = dir.toAbsolutePath().normalize().toString();
+        return path.endsWith("/") ? path : path + "/";
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static JobRejectedException rejected(SQLException e) {
+        String text = e.getMessage() == null ? e.toString() : e.getMessage().strip();
+        int newline = text.indexOf('\n');
+        String message = newline < 0 ? text : text.substring(0, newline).strip();
+        return new JobRejectedException(message, newline < 0 ? null : text);
+    }
+
+    private void forgetOldExecutions() {
+        Instant horizon = clock.instant().minus(properties.keepFinished());
+        executions.values().removeIf(e -> e.finishedAt != null && e.finishedAt.isBefore(horizon));
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.debug("Closing DuckDB resource failed", e);
+            }
+        }
+    }
+
+    /** One query: prepared at submit, run once on the runner's threads. */
+    private final class Execution {
+
+        private final String jobId;
+        private final Connection connection;
+        private final PreparedStatement statement;
+        private final Path file;
+        private volatile RemotePhase phase = RemotePhase.PENDING;
+        private volatile String message;
+        private volatile String detail;
+        private volatile boolean cancelled;
+        private volatile Instant finishedAt;
+
+        Execution(String jobId, Connection connection, PreparedStatement statement, Path file) {
+            this.jobId = jobId;
+            this.connection = connection;
+            this.statement = statement;
+            this.file = file;
+        }
+
+        void run() {
+            if (cancelled) {
+                finish(RemotePhase.CANCELLED, "cancelled before it started", null);
+                return;
+            }
+            phase = RemotePhase.RUNNING;
+            try {
+                statement.execute();
+                finish(RemotePhase.SUCCEEDED, null, null);
+            } catch (SQLException e) {
+                if (cancelled) {
+                    finish(RemotePhase.CANCELLED, "cancelled", null);
+                } else {
+                    JobRejectedException failure = rejected(e);
+                    finish(RemotePhase.FAILED, failure.getMessage(), failure.detail());
+                }
+                deleteQuietly(file);
+            } catch (RuntimeException e) {
+                log.warn("DuckDB query of job {} failed unexpectedly", jobId, e);
+                finish(RemotePhase.FAILED, "DuckDB failed: " + e, null);
+                deleteQuietly(file);
+            }
+        }
+
+        RemoteStatus status() {
+            return new RemoteStatus(phase, message);
+        }
+
+        void cancel() {
+            cancelled = true;
+            if (phase == RemotePhase.RUNNING) {
+                try {
+                    statement.cancel();
+                } catch (SQLException e) {
+                    log.debug("Cancelling DuckDB query of job {} failed", jobId, e);
+                }
+            }
+        }
+
+        private void finish(RemotePhase outcome, String message, String detail) {
+            this.message = message;
+            this.detail = detail;
+            this.finishedAt = clock.instant();
+            this.phase = outcome;
+            close();
+        }
+
+        void close() {
+            closeQuietly(statement);
+            closeQuietly(connection);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            log.debug("Could not delete partial result {}", file, e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.hubble.activities.runner;
+
+import dev.hubble.core.job.JobSpec;
+import dev.hubble.core.temporal.RemoteStatus;
+import dev.hubble.core.temporal.RunHandle;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * The driver SPI: runs jobs on one engine. A runner knows nothing of Temporal; activities adapt
+ * it and turn its exceptions into retryable or final failures. A new engine is one package
+ * implementing this interface, plus its properties.
+ *
+ * <p>Implementations are thread-safe: one instance serves every job of its driver in the
+ * process. Every method may be called again after a crash or a timeout, so each is idempotent.
+ *
+ * <p>Errors: {@link JobRejectedException} when the engine refuses the job itself (bad SQL, an
+ * unknown program) and retrying cannot help; any other exception is taken as transient.
+ */
+public interface JobRunner {
+
+    /** The driver name this runner serves, e.g. {@code duckdb}; names its task queue. */
+    String driver();
+
+    /**
+     * Submits a job that writes its result files under {@code output}, or, when a job with this
+     * id was already submitted (a retried call), returns the handle of that one. Never creates a
+     * second remote job for the same job id.
+     */
+    RunHandle submit(String jobId, JobSpec spec, URI output);
+
+    /**
+     * The remote job's state now. A job the engine does not know is {@code NOT_FOUND} (look
+     * again), not failed, unless the runner knows it is gone for good.
+     */
+    RemoteStatus poll(RunHandle handle);
+
+    /** Kills the remote job. Does nothing when it has finished or is gone. */
+    void cancel(RunHandle handle);
+
+    /** The engine's last words about the job, e.g. the tail of its log, when it has any. */
+    Optional<String> diagnostics(RunHandle handle);
+}

@@ -1,0 +1,69 @@
+package dev.hubble.core.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hubble.core.results.LocalResultLinks;
+import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.store.JobStore;
+import dev.hubble.core.store.RedisJobStore;
+import dev.hubble.core.store.StoreProperties;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * What both Hubble applications share: the Temporal client, the job store and result links.
+ */
+@AutoConfiguration(after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class})
+@EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class})
+public class HubbleCoreAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    @ConditionalOnMissingBean
+    WorkflowServiceStubs workflowServiceStubs(TemporalProperties temporal) {
+        // Connects lazily: the application starts even when Temporal is not up yet.
+        return WorkflowServiceStubs.newServiceStubs(
+                WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalProperties temporal) {
+        return WorkflowClient.newInstance(stubs,
+                WorkflowClientOptions.newBuilder().setNamespace(temporal.namespace()).build());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    JobStore jobStore(StringRedisTemplate redis, ObjectMapper json, StoreProperties properties) {
+        return new RedisJobStore(redis, json, properties);
+    }
+
+    /** The local result store's links, unless another store is chosen with {@code hubble.results.store}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "hubble.results.store", havingValue = "local", matchIfMissing = true)
+    @EnableConfigurationProperties(LocalResultsProperties.class)
+    static class LocalResults {
+
+        @Bean
+        LocalResultLinks localResultLinks(LocalResultsProperties properties, Clock clock) {
+            return new LocalResultLinks(properties, clock);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.hubble.core.job;
+
+import java.time.Instant;
+import java.util.Objects;
+import org.springframework.lang.Nullable;
+
+/**
+ * Everything Hubble knows about one job at one moment: what was asked, where it is, and how it
+ * ended. The workflow owns the authoritative copy; the state store holds the newest one it was
+ * given.
+ *
+ * <p>{@code sequence} counts the job's recorded transitions. It orders copies of the record, so a
+ * store never lets an older copy overwrite a newer one, and it names each status event.
+ *
+ * @param jobId the job's id, also its workflow id
+ * @param spec what was asked
+ * @param state where the job is
+ * @param sequence 0 for the copy written at submission, then one more per recorded transition
+ * @param createdAt when the job was accepted
+ * @param updatedAt when the state last changed
+ * @param error why the job failed, when it did
+ * @param result what a successful job wrote
+ */
+public record JobRecord(
+        String jobId,
+        JobSpec spec,
+        JobState state,
+        long sequence,
+        Instant createdAt,
+        Instant updatedAt,
+        @Nullable JobError error,
+        @Nullable JobResult result) {
+
+    public JobRecord {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence must not be negative: " + sequence);
+        }
+    }
+
+    /** A just-accepted job: QUEUED, sequence 0. */
+    public static JobRecord accepted(String jobId, JobSpec spec, Instant now) {
+        return new JobRecord(jobId, spec, JobState.QUEUED, 0, now, now, null, null);
+    }
+
+    /**
+     * This record moved to {@code next}, with the next sequence number.
+     *
+     * @throws IllegalStateException if the job may not move to {@code next}
+     */
+    public JobRecord moveTo(JobState next, Instant now, @Nullable JobError error, @Nullable JobResult result) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("job " + jobId + " cannot move from " + state + " to " + next);
+        }
+        return new JobRecord(jobId, spec, next, sequence + 1, createdAt, now, error, result);
+    }
+
+    /**
+     * This record, recorded again without a change of state (the first record a workflow makes of
+     * the QUEUED state it was started in).
+     */
+    public JobRecord recordedAgain(Instant now) {
+        return new JobRecord(jobId, spec, state, sequence + 1, createdAt, now, error, result);
+    }
+}

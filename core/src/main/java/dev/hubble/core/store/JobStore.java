@@ -1,0 +1,28 @@
+package dev.hubble.core.store;
+
+import dev.hubble.core.job.JobRecord;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Holds the newest record of every job, so that status reads never have to ask Temporal.
+ *
+ * <p>Implementations are thread-safe. They throw Spring's {@code DataAccessException} when the
+ * store cannot be reached; callers that can answer some other way catch it.
+ */
+public interface JobStore {
+
+    /**
+     * Stores {@code record} unless a record of the same job with the same or a higher sequence
+     * is already stored, atomically, so an older state never overwrites a newer one.
+     *
+     * @return whether the record was stored
+     */
+    boolean save(JobRecord record);
+
+    /** The stored record of a job. */
+    Optional<JobRecord> find(String jobId);
+
+    /** Stored records matching {@code query}, newest first. */
+    List<JobRecord> list(JobQuery query);
+}

@@ -1,0 +1,36 @@
+package dev.hubble.core.temporal;
+
+import dev.hubble.core.job.JobResult;
+import dev.hubble.core.job.JobSpec;
+import io.temporal.activity.ActivityInterface;
+import org.springframework.lang.Nullable;
+
+/**
+ * Runs jobs on their engines through the driver of each job. Every method is safe to retry:
+ * {@link #submit} finds a remote job it already created instead of creating a second one.
+ *
+ * <p>Failures: an {@code ApplicationFailure} of type {@link #JOB_REJECTED} is final (the engine
+ * refused the job, e.g. a SQL syntax error); anything else is transient and retried.
+ */
+@ActivityInterface(namePrefix = "Job")
+public interface JobActivities {
+
+    /** Failure type of a job its engine refuses; never retried. */
+    String JOB_REJECTED = "JobRejected";
+
+    /** Submits the job to its driver's engine, or finds the one already submitted. */
+    RunHandle submit(String jobId, JobSpec spec);
+
+    /** The remote job's state now. */
+    RemoteStatus poll(RunHandle handle);
+
+    /** Kills the remote job; does nothing if it has finished or is gone. */
+    void cancel(RunHandle handle);
+
+    /** The engine's last words about a failed job (a log tail), if it has any. */
+    @Nullable
+    String diagnostics(RunHandle handle);
+
+    /** Lists the files the job wrote to its output location. */
+    JobResult collectResult(String jobId, JobSpec spec);
+}

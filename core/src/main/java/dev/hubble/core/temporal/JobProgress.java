@@ -1,0 +1,26 @@
+package dev.hubble.core.temporal;
+
+import dev.hubble.core.job.JobError;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.lang.Nullable;
+
+/**
+ * What a job workflow carries into its next run when it continues as new, besides the job's
+ * record.
+ *
+ * @param handle the remote job, once submitted
+ * @param deadline when the job times out
+ * @param pollInterval the wait before the next poll
+ * @param polls polls made so far, over all runs
+ * @param notFoundStreak polls in a row that found no remote job
+ * @param reportedError the first error the job reported about itself
+ */
+public record JobProgress(
+        @Nullable RunHandle handle,
+        Instant deadline,
+        Duration pollInterval,
+        long polls,
+        int notFoundStreak,
+        @Nullable JobError reportedError) {
+}
