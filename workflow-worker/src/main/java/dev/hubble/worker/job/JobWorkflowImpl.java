@@ -1,0 +1,322 @@
+package dev.hubble.worker.job;
+
+import dev.hubble.core.job.JobError;
+import dev.hubble.core.job.JobRecord;
+import dev.hubble.core.job.JobResult;
+import dev.hubble.core.job.JobState;
+import dev.hubble.core.temporal.JobActivities;
+import dev.hubble.core.temporal.JobProgress;
+import dev.hubble.core.temporal.JobStateActivities;
+import dev.hubble.core.temporal.JobWorkflow;
+import dev.hubble.core.temporal.JobWorkflowInput;
+import dev.hubble.core.temporal.RemoteStatus;
+import dev.hubble.core.temporal.RunHandle;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.springframework.lang.Nullable;
+
+/**
+ * One job from acceptance to its final state.
+ *
+ * <p>The workflow records QUEUED, submits the job through its driver, then polls it with durable
+ * timers whose interval grows from the driver's initial wait by its factor up to its cap. An
+ * error report (signal) wakes the loop at once. Every transition goes through the state activity,
+ * which stores it idempotently; the record's sequence orders them.
+ *
+ * <p>Activities run in detached scopes, so a cancel never interrupts a submission half way (and
+ * leaves no remote job unknown to the workflow) and never stops a transition from being
+ * recorded; a cancel takes effect at the next wait. Cancel and timeout then kill the remote job
+ * and end CANCELLED or TIMED_OUT.
+ *
+ * <p>After {@code maxPollsPerRun} polls, or when Temporal suggests it, the workflow continues as
+ * new with its record and progress, so no run's history grows large.
+ */
+public final class JobWorkflowImpl implements JobWorkflow {
+
+    private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
+
+    private static final RetryOptions TRANSIENT_RETRIES = RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofSeconds(30))
+            .setDoNotRetry(JobActivities.JOB_REJECTED)
+            .build();
+
+    private final JobWorkflowSettings configured;
+    private final JobActivities submissions;
+    private final JobActivities engine;
+    private final JobStateActivities states;
+
+    private @Nullable JobRecord record;
+    private @Nullable RunHandle handle;
+    private Instant deadline = Instant.EPOCH;
+    private Duration interval = Duration.ZERO;
+    private long polls;
+    private int notFoundStreak;
+    private @Nullable JobError reportedError;
+    private boolean wake;
+
+    public JobWorkflowImpl(JobWorkflowSettings settings) {
+        this.configured = settings;
+        // Submission is bounded: a job whose engine stays unreachable fails with the reason.
+        this.submissions = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setScheduleToCloseTimeout(Duration.ofMinutes(15))
+                .setRetryOptions(TRANSIENT_RETRIES)
+                .build());
+        // Polls, cancels and listings give up after a while; the loop then looks again later.
+        this.engine = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+                .setRetryOptions(TRANSIENT_RETRIES)
+                .build());
+        // Recording never gives up: a transition must reach its readers, however long the store is down.
+        this.states = Workflow.newActivityStub(JobStateActivities.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setBackoffCoefficient(2.0)
+                        .setMaximumInterval(Duration.ofSeconds(30))
+                        .build())
+                .build());
+    }
+
+    @Override
+    public JobRecord run(JobWorkflowInput input) {
+        JobWorkflowSettings settings = Workflow.sideEffect(JobWorkflowSettings.class, () -> configured);
+        record = input.record();
+        restore(input.progress(), settings);
+        if (record.state().isTerminal()) {
+            return record;
+        }
+        try {
+            if (handle == null) {
+                record(record.recordedAgain(now()));
+                if (!submit()) {
+                    return record;
+                }
+            }
+            return pollUntilFinished(settings);
+        } catch (CanceledFailure cancelled) {
+            detached(() -> {
+                killRemote();
+                finish(JobState.CANCELLED, JobError.of("cancelled on request"), null);
+                return null;
+            });
+            throw cancelled;
+        }
+    }
+
+    @Override
+    public void reportError(JobError error) {
+        if (record != null && record.state().isTerminal()) {
+            return;
+        }
+        if (reportedError == null) {
+            reportedError = error;
+        }
+        wake = true;
+    }
+
+    @Override
+    public JobRecord status() {
+        return record;
+    }
+
+    private void restore(@Nullable JobProgress progress, JobWorkflowSettings settings) {
+        if (progress == null) {
+            deadline = record.createdAt().plus(record.spec().timeout());
+            interval = settings.pollInitial();
+            return;
+        }
+        handle = progress.handle();
+        deadline = progress.deadline();
+        interval = progress.pollInterval();
+        polls = progress.polls();
+        notFoundStreak = progress.notFoundStreak();
+        if (reportedError == null) {
+            reportedError = progress.reportedError();
+        }
+    }
+
+    /** Submits the job; false when it failed to submit and the workflow is finished. */
+    private boolean submit() {
+        try {
+            handle = detached(() -> submissions.submit(record.jobId(), record.spec()));
+        } catch (ActivityFailure failure) {
+            finish(JobState.FAILED, errorOf(failure, "the job could not be submitted"), null);
+            return false;
+        }
+        record(record.moveTo(JobState.SUBMITTED, now(), null, null));
+        return true;
+    }
+
+    private JobRecord pollUntilFinished(JobWorkflowSettings settings) {
+        int pollsThisRun = 0;
+        while (true) {
+            if (!now().isBefore(deadline)) {
+                return timeOut();
+            }
+            RemoteStatus status = poll();
+            polls++;
+            pollsThisRun++;
+            if (status != null) {
+                JobRecord finished = onStatus(status, settings);
+                if (finished != null) {
+                    return finished;
+                }
+            }
+            if (pollsThisRun >= settings.maxPollsPerRun() || Workflow.getInfo().isContinueAsNewSuggested()) {
+                log.info("Job {} continues as new after {} polls", record.jobId(), polls);
+                Workflow.continueAsNew(new JobWorkflowInput(record, progress()));
+            }
+            Duration untilDeadline = Duration.between(now(), deadline);
+            Duration wait = interval.compareTo(untilDeadline) < 0 ? interval : untilDeadline;
+            if (!wait.isNegative() && !wait.isZero()) {
+                Workflow.await(wait, () -> wake);
+            }
+            wake = false;
+            interval = settings.nextInterval(interval);
+        }
+    }
+
+    /** The job's remote status, or null when the engine could not be asked this time. */
+    private @Nullable RemoteStatus poll() {
+        try {
+            return detached(() -> engine.poll(handle));
+        } catch (ActivityFailure failure) {
+            if (isRejection(failure)) {
+                return new RemoteStatus(dev.hubble.core.temporal.RemotePhase.FAILED, messageOf(failure));
+            }
+            log.warn("Polling job {} failed, looking again later: {}", record.jobId(), messageOf(failure));
+            return null;
+        }
+    }
+
+    /** Acts on one poll; returns the final record when the job finished, else null. */
+    private @Nullable JobRecord onStatus(RemoteStatus status, JobWorkflowSettings settings) {
+        switch (status.phase()) {
+            case PENDING -> notFoundStreak = 0;
+            case RUNNING -> {
+                notFoundStreak = 0;
+                if (record.state() == JobState.SUBMITTED) {
+                    record(record.moveTo(JobState.RUNNING, now(), null, null));
+                }
+            }
+            case SUCCEEDED -> {
+                JobResult result;
+                try {
+                    result = detached(() -> engine.collectResult(record.jobId(), record.spec()));
+                } catch (ActivityFailure failure) {
+                    return finish(JobState.FAILED, errorOf(failure, "the job's result could not be listed"), null);
+                }
+                return finish(JobState.SUCCEEDED, null, result);
+            }
+            case FAILED -> {
+                return finish(JobState.FAILED, failureError(status), null);
+            }
+            case CANCELLED -> {
+                return finish(JobState.CANCELLED,
+                        JobError.of(status.message() == null ? "cancelled at the engine" : status.message()), null);
+            }
+            case NOT_FOUND -> {
+                if (++notFoundStreak >= settings.maxNotFoundPolls()) {
+                    return finish(JobState.FAILED, JobError.of("the engine no longer knows job " + handle.remoteId()
+                            + " after " + notFoundStreak + " polls"), null);
+                }
+            }
+        }
+        return null;
+    }
+
+    private JobRecord timeOut() {
+        return detached(() -> {
+            killRemote();
+            return finish(JobState.TIMED_OUT,
+                    JobError.of("the job ran longer than its timeout of " + record.spec().timeout()), null);
+        });
+    }
+
+    /** The error of a failed job: what the job reported about itself wins over the engine's words. */
+    private JobError failureError(RemoteStatus status) {
+        if (reportedError != null) {
+            return reportedError;
+        }
+        String detail;
+        try {
+            detail = detached(() -> engine.diagnostics(handle));
+        } catch (ActivityFailure failure) {
+            detail = null;
+        }
+        return new JobError(status.message() == null ? "the job failed" : status.message(), detail);
+    }
+
+    private JobError errorOf(ActivityFailure failure, String fallback) {
+        if (reportedError != null) {
+            return reportedError;
+        }
+        if (failure.getCause() instanceof ApplicationFailure application) {
+            String detail = application.getDetails().getSize() == 0 ? null : application.getDetails().get(String.class);
+            return new JobError(application.getOriginalMessage(), detail == null || detail.isEmpty() ? null : detail);
+        }
+        return new JobError(fallback, messageOf(failure));
+    }
+
+    private void killRemote() {
+        if (handle == null) {
+            return;
+        }
+        try {
+            engine.cancel(handle);
+        } catch (ActivityFailure failure) {
+            log.warn("Could not kill the remote job of {}: {}", record.jobId(), messageOf(failure));
+        }
+    }
+
+    private JobRecord finish(JobState state, @Nullable JobError error, @Nullable JobResult result) {
+        record(record.moveTo(state, now(), error, result));
+        return record;
+    }
+
+    /** Makes {@code next} the job's record, then stores it; a cancel cannot interrupt the store. */
+    private void record(JobRecord next) {
+        record = next;
+        detached(() -> {
+            states.record(next);
+            return null;
+        });
+    }
+
+    private JobProgress progress() {
+        return new JobProgress(handle, deadline, interval, polls, notFoundStreak, reportedError);
+    }
+
+    private static <T> T detached(Supplier<T> action) {
+        @SuppressWarnings("unchecked")
+        T[] result = (T[]) new Object[1];
+        Workflow.newDetachedCancellationScope(() -> result[0] = action.get()).run();
+        return result[0];
+    }
+
+    private static boolean isRejection(ActivityFailure failure) {
+        return failure.getCause() instanceof ApplicationFailure application
+                && JobActivities.JOB_REJECTED.equals(application.getType());
+    }
+
+    private static String messageOf(ActivityFailure failure) {
+        Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+        return cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
+    }
+
+    private static Instant now() {
+        return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    }
+}

@@ -1,0 +1,5 @@
+/** The job workflow. */
+@NonNullApi
+package dev.hubble.worker.job;
+
+import org.springframework.lang.NonNullApi;
