@@ -1,0 +1,159 @@
+package dev.hubble.dev;
+
+import io.temporal.testserver.TestServer;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+
+/**
+ * Starts the servers the local stack needs before the application context is built, points the
+ * application at them, and stops them when the context closes: the Temporal Java test server in
+ * real time, and Redis (the {@code redis-server} on the PATH when there is one, else the binary
+ * bundled with embedded-redis).
+ */
+final class LocalInfrastructure implements ApplicationListener<ApplicationEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalInfrastructure.class);
+
+    private TestServer.PortBoundTestServer temporal;
+    private RedisServer redis;
+    private int temporalPort;
+    private int redisPort;
+
+    @Override
+    public void onApplicationEvent(ApplicationEvent event) {
+        if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+            start(prepared.getEnvironment());
+        } else if (event instanceof ApplicationReadyEvent ready) {
+            printWelcome(ready.getApplicationContext().getEnvironment());
+        } else if (event instanceof ContextClosedEvent || event instanceof ApplicationFailedEvent) {
+            stop();
+        }
+    }
+
+    private synchronized void start(ConfigurableEnvironment environment) {
+        if (temporal != null) {
+            return;
+        }
+        temporalPort = port(environment, "hubble.dev.temporal-port", 7233);
+        redisPort = port(environment, "hubble.dev.redis-port", 6379);
+        Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data")).toAbsolutePath().normalize();
+
+        // lockTimeSkipping = true: the server keeps real time, as a real Temporal does.
+        temporal = TestServer.createPortBoundServer(temporalPort, true);
+        redis = startRedis(redisPort, dataDir);
+
+        Map<String, Object> wiring = new HashMap<>();
+        wiring.put("hubble.temporal.target", "127.0.0.1:" + temporalPort);
+        wiring.put("spring.data.redis.host", "127.0.0.1");
+        wiring.put("spring.data.redis.port", redisPort);
+        wiring.put("hubble.dev.data-dir", dataDir.toString());
+        if (!environment.containsProperty("hubble.results.local.dir")) {
+            wiring.put("hubble.results.local.dir", dataDir.resolve("results").toString());
+        }
+        if (!environment.containsProperty("hubble.results.local.signing-key")) {
+            // A fresh key per start: links from an earlier run stop working, which is fine locally.
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            wiring.put("hubble.results.local.signing-key", Base64.getEncoder().encodeToString(key));
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource("hubbleLocalInfrastructure", wiring));
+        log.info("Temporal test server listens on 127.0.0.1:{}, Redis on 127.0.0.1:{}", temporalPort, redisPort);
+    }
+
+    private static RedisServer startRedis(int port, Path dataDir) {
+        try {
+            Path redisDir = Files.createDirectories(dataDir.resolve("redis"));
+            ExecutableProvider executable = onPath("redis-server") ? ExecutableProvider.newExecutableInPath("redis-server")
+                    : ExecutableProvider.newJarResourceProvider();
+            RedisServer server = RedisServer.newRedisServer()
+                    .executableProvider(executable)
+                    .bind("127.0.0.1")
+                    .port(port)
+                    .setting("dir " + redisDir)
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Redis on port " + port, e);
+        }
+    }
+
+    private synchronized void stop() {
+        if (redis != null) {
+            try {
+                redis.stop();
+            } catch (IOException e) {
+                log.warn("Redis did not stop cleanly", e);
+            }
+            redis = null;
+        }
+        if (temporal != null) {
+            temporal.close();
+            temporal = null;
+        }
+    }
+
+    private void printWelcome(ConfigurableEnvironment environment) {
+        String api = "http://localhost:" + environment.getProperty("local.server.port", "8080");
+        log.info("""
+
+                Hubble is ready.
+                  API          {}   (OpenAPI: {}/swagger-ui.html)
+                  Temporal     127.0.0.1:{}   (test server, namespace default)
+                  Redis        127.0.0.1:{}
+                  Results      {}
+                Submit a job:
+                  curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
+                       -d '{"query": "select 42 as answer", "driver": "duckdb", "format": "csv", "source": "me"}'
+                Then ask for it by the jobId it returns:
+                  curl -s {}/v1/jobs/<jobId>
+                """, api, api, temporalPort, redisPort, environment.getProperty("hubble.results.local.dir"), api, api);
+    }
+
+    private static int port(ConfigurableEnvironment environment, String property, int fallback) {
+        int port = environment.getProperty(property, Integer.class, fallback);
+        if (port != 0) {
+            return port;
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for " + property, e);
+        }
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

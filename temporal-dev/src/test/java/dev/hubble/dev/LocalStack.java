@@ -1,0 +1,122 @@
+package dev.hubble.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real local stack, started once per test JVM on free ports, and a small HTTP client for its
+ * API. Tests share it, so each uses its own job ids and sources.
+ */
+final class LocalStack {
+
+    private static LocalStack instance;
+
+    final ConfigurableApplicationContext context;
+    final URI api;
+    final Path dataDir;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private LocalStack(ConfigurableApplicationContext context, URI api, Path dataDir) {
+        this.context = context;
+        this.api = api;
+        this.dataDir = dataDir;
+    }
+
+    static synchronized LocalStack get() {
+        if (instance == null) {
+            try {
+                Path dataDir = Files.createTempDirectory("hubble-dev-test");
+                ConfigurableApplicationContext context = HubbleDev.start(
+                        "--server.port=0", "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0",
+                        "--hubble.dev.data-dir=" + dataDir);
+                URI api = URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
+                instance = new LocalStack(context, api, dataDir);
+                Runtime.getRuntime().addShutdownHook(new Thread(context::close));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+
+    HttpResponse<String> post(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : write(body)));
+        headers.forEach(request::header);
+        return send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String pathOrUrl) {
+        return send(HttpRequest.newBuilder(api.resolve(pathOrUrl)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> download(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<String> delete(String path) {
+        return send(HttpRequest.newBuilder(api.resolve(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Submits a job and returns its id, asserting the 202. */
+    String submit(Map<String, Object> body) {
+        HttpResponse<String> response = post("/v1/jobs", body, Map.of());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return read(response.body()).get("jobId").asText();
+    }
+
+    /** Waits until the job reaches {@code state} and returns its document. */
+    JsonNode awaitState(String jobId, String state) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            HttpResponse<String> response = get("/v1/jobs/" + jobId);
+            assertThat(response.statusCode()).isEqualTo(200);
+            last[0] = read(response.body());
+            assertThat(last[0].get("state").asText()).as(response.body()).isEqualTo(state);
+        });
+        return last[0];
+    }
+
+    JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String write(Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

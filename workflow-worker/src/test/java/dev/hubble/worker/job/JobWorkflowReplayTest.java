@@ -1,0 +1,40 @@
+package dev.hubble.worker.job;
+
+import dev.hubble.core.temporal.JobWorkflow;
+import dev.hubble.core.temporal.TaskQueues;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replays histories recorded by earlier versions of the job workflow. A change to the
+ * workflow's command sequence that is not guarded by {@code Workflow.getVersion} fails here
+ * instead of breaking jobs in flight.
+ */
+class JobWorkflowReplayTest {
+
+    private TestWorkflowEnvironment env;
+    private Worker worker;
+
+    @BeforeEach
+    void setUp() {
+        env = TestWorkflowEnvironment.newInstance();
+        worker = env.newWorker(TaskQueues.forDriver("duckdb"));
+        JobWorkflowSettings settings = new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5);
+        worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
+    }
+
+    @AfterEach
+    void tearDown() {
+        env.close();
+    }
+
+    @Test
+    void replaysASucceededJobOfTheFirstVersion() throws Exception {
+        WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v1.json", worker);
+    }
+}
