@@ -33,20 +33,20 @@ record JobDocument(
         @Nullable String parentJobId,
         Instant createdAt,
         Instant updatedAt,
-        @Nullable Failure error,
-        @Nullable Result result,
+        @Nullable ErrorInfo error,
+        @Nullable ResultInfo result,
         @Nullable String historyUrl) {
 
     /** Why a job failed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Failure(String message, @Nullable String detail) {
+    record ErrorInfo(String message, @Nullable String detail) {
     }
 
     /** What a successful job wrote. */
-    record Result(OutputFormat format, List<File> files) {
+    record ResultInfo(OutputFormat format, List<ResultLink> files) {
     }
 
     /** One result file and a link that downloads it until {@code expiresAt}. */
-    record File(String name, URI url, Instant expiresAt, long sizeBytes) {
+    record ResultLink(String name, URI url, Instant expiresAt, long sizeBytes) {
     }
 }

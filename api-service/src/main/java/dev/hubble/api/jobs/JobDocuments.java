@@ -46,16 +46,16 @@ final class JobDocuments {
                 spec.parentJobId(),
                 record.createdAt(),
                 record.updatedAt(),
-                record.error() == null ? null : new JobDocument.Failure(record.error().message(), record.error().detail()),
+                record.error() == null ? null : new JobDocument.ErrorInfo(record.error().message(), record.error().detail()),
                 record.result() == null ? null : result(record.jobId(), record.result(), apiBaseUrl),
                 historyBase == null ? null : historyBase + encode(record.jobId()));
     }
 
-    private JobDocument.Result result(String jobId, JobResult result, URI apiBaseUrl) {
-        return new JobDocument.Result(result.format(), result.files().stream()
+    private JobDocument.ResultInfo result(String jobId, JobResult result, URI apiBaseUrl) {
+        return new JobDocument.ResultInfo(result.format(), result.files().stream()
                 .map(file -> {
                     SignedLink link = links.sign(jobId, file, apiBaseUrl);
-                    return new JobDocument.File(file.name(), link.url(), link.expiresAt(), file.sizeBytes());
+                    return new JobDocument.ResultLink(file.name(), link.url(), link.expiresAt(), file.sizeBytes());
                 })
                 .toList());
     }
