@@ -1,0 +1,7 @@
+package dev.hubble.api.jobs;
+
+import java.util.List;
+
+/** The answer of {@code GET /v1/jobs}: matching jobs, newest first. */
+record JobList(List<JobDocument> jobs) {
+}

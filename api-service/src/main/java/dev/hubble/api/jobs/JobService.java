@@ -1,0 +1,257 @@
+package dev.hubble.api.jobs;
+
+import dev.hubble.api.config.ApiProperties;
+import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.job.JobError;
+import dev.hubble.core.job.JobRecord;
+import dev.hubble.core.job.JobSpec;
+import dev.hubble.core.store.JobQuery;
+import dev.hubble.core.store.JobStore;
+import dev.hubble.core.temporal.JobWorkflow;
+import dev.hubble.core.temporal.JobWorkflowInput;
+import dev.hubble.core.temporal.TaskQueues;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
+import org.springframework.lang.Nullable;
+import org.springframework.stereotype.Service;
+
+/**
+ * What the API does with jobs, over Temporal and the job store. Thread-safe.
+ *
+ * <p>Reads prefer the store and fall back to the workflow's {@code status} query when the store
+ * has no record or cannot be reached. Temporal being unreachable is a
+ * {@link TemporalUnavailableException}; the store being unreachable is logged and worked
+ * around wherever Temporal can answer instead.
+ */
+@Service
+final class JobService {
+
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
+    /** The MDC key of the job a log line is about, as in {@code JobIdMdcInterceptor}. */
+    private static final String MDC_JOB_ID = "jobId";
+
+    /** gRPC codes that mean "Temporal cannot answer now" rather than "this request is wrong". */
+    private static final Set<Status.Code> UNAVAILABLE = EnumSet.of(
+            Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
+
+    private final WorkflowClient client;
+    private final JobStore store;
+    private final Clock clock;
+    private final JobRequestValidator validator;
+
+    JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers) {
+        this.client = client;
+        this.store = store;
+        this.clock = clock;
+        this.validator = new JobRequestValidator(api, drivers);
+    }
+
+    /**
+     * Accepts a job: starts its workflow, then records it QUEUED. With an idempotency key, a job
+     * already submitted with the same key by the same source is returned as it is now, and
+     * nothing new starts.
+     *
+     * @throws dev.hubble.api.problem.InvalidRequestException if the request is invalid
+     * @throws TemporalUnavailableException if the workflow could not be started
+     */
+    JobRecord submit(SubmitJobRequest request, @Nullable String idempotencyKey) {
+        JobSpec spec = validator.toSpec(request, idempotencyKey);
+        String jobId = idempotencyKey == null ? JobIds.random() : JobIds.idempotent(spec.source(), idempotencyKey);
+        try (var mdc = MDC.putCloseable(MDC_JOB_ID, jobId)) {
+            if (idempotencyKey != null) {
+                Optional<JobRecord> existing = findStored(jobId);
+                if (existing.isPresent()) {
+                    log.info("Job {} was already submitted with this idempotency key; starting nothing", jobId);
+                    return existing.get();
+                }
+            }
+            JobRecord accepted = JobRecord.accepted(jobId, spec, clock.instant());
+            try {
+                start(accepted);
+            } catch (WorkflowExecutionAlreadyStarted e) {
+                // Only a closed workflow is rejected (a running one is reused): the job ran already.
+                log.info("Job {} has already run; answering with its record", jobId);
+                return current(jobId);
+            }
+            log.info("Accepted job {} for driver {} from source {}", jobId, spec.driver(), spec.source());
+            return recordAccepted(accepted);
+        }
+    }
+
+    /**
+     * The job's newest record: from the store, else from its workflow.
+     *
+     * @throws JobNotFoundException if neither knows the job
+     */
+    JobRecord current(String jobId) {
+        if (!JobIds.isValid(jobId)) {
+            throw new JobNotFoundException(jobId);
+        }
+        Optional<JobRecord> stored = findStored(jobId);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        try {
+            return temporal(() -> client.newWorkflowStub(JobWorkflow.class, jobId).status());
+        } catch (WorkflowException e) {
+            throw notFoundOr(e, new JobNotFoundException(jobId));
+        }
+    }
+
+    /**
+     * Jobs matching {@code query}, newest first.
+     *
+     * @throws StoreUnavailableException if the store cannot be reached; Temporal cannot list jobs
+     */
+    List<JobRecord> list(JobQuery query) {
+        try {
+            return store.list(query);
+        } catch (DataAccessException e) {
+            throw new StoreUnavailableException(e);
+        }
+    }
+
+    /** The filter {@code GET /v1/jobs} asks for. */
+    JobQuery query(@Nullable String source, @Nullable String state, @Nullable String driver, @Nullable String limit) {
+        return validator.toQuery(source, state, driver, limit);
+    }
+
+    /**
+     * Asks the job's workflow to cancel; the workflow kills the remote job and records CANCELLED.
+     *
+     * @return the job's record before the cancellation took effect
+     * @throws JobFinishedException if the job has already finished
+     */
+    JobRecord cancel(String jobId) {
+        JobRecord record = running(jobId);
+        try {
+            temporal(() -> {
+                client.newUntypedWorkflowStub(jobId).cancel();
+                return null;
+            });
+        } catch (WorkflowException e) {
+            throw notFoundOr(e, new JobFinishedException(jobId, null));
+        }
+        log.info("Requested cancellation of job {}", jobId);
+        return record;
+    }
+
+    /**
+     * Hands an error the job reports about itself to its workflow, where it becomes the job's
+     * error if the job fails.
+     *
+     * <p>The caller must be the job itself. Not checked yet: the job's own token (given to the
+     * executor at launch) is to be verified here, before the signal, once jobs receive one.
+     *
+     * @throws JobFinishedException if the job has already finished
+     */
+    void reportError(String jobId, ErrorReportRequest report) {
+        JobError error = validator.toError(report);
+        running(jobId);
+        try {
+            temporal(() -> {
+                client.newWorkflowStub(JobWorkflow.class, jobId).reportError(error);
+                return null;
+            });
+        } catch (WorkflowException e) {
+            throw notFoundOr(e, new JobFinishedException(jobId, null));
+        }
+        log.info("Job {} reported an error", jobId);
+    }
+
+    private JobRecord running(String jobId) {
+        JobRecord record = current(jobId);
+        if (record.state().isTerminal()) {
+            throw new JobFinishedException(jobId, record.state());
+        }
+        return record;
+    }
+
+    private void start(JobRecord record) {
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+                .setWorkflowId(record.jobId())
+                .setTaskQueue(TaskQueues.forDriver(record.spec().driver()))
+                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build();
+        JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, options);
+        temporal(() -> WorkflowClient.start(workflow::run, JobWorkflowInput.start(record)));
+    }
+
+    /**
+     * Stores the QUEUED record of a just-started job. The store keeps a newer record if the
+     * workflow, or a concurrent submission with the same key, got there first; that one is the
+     * answer then. A store outage loses nothing: the workflow records the job itself.
+     */
+    private JobRecord recordAccepted(JobRecord accepted) {
+        try {
+            if (store.save(accepted)) {
+                return accepted;
+            }
+            return store.find(accepted.jobId()).orElse(accepted);
+        } catch (DataAccessException e) {
+            log.warn("Job store unreachable; job {} is started and its workflow will record it: {}",
+                    accepted.jobId(), e.toString());
+            return accepted;
+        }
+    }
+
+    private Optional<JobRecord> findStored(String jobId) {
+        try {
+            return store.find(jobId);
+        } catch (DataAccessException e) {
+            log.warn("Job store unreachable; asking the workflow of job {} instead: {}", jobId, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Runs a Temporal call, turning "Temporal cannot answer now" into {@link TemporalUnavailableException}. */
+    private static <T> T temporal(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (WorkflowServiceException | StatusRuntimeException e) {
+            if (hasStatus(e, UNAVAILABLE)) {
+                throw new TemporalUnavailableException(e);
+            }
+            throw e;
+        }
+    }
+
+    /** {@code ifNotFound} if {@code e} says the workflow does not exist (or has closed), else {@code e}. */
+    private static RuntimeException notFoundOr(WorkflowException e, RuntimeException ifNotFound) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WorkflowNotFoundException) {
+                return ifNotFound;
+            }
+        }
+        return hasStatus(e, EnumSet.of(Status.Code.NOT_FOUND)) ? ifNotFound : e;
+    }
+
+    private static boolean hasStatus(Throwable e, Set<Status.Code> codes) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException sre && codes.contains(sre.getStatus().getCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hubble.api.jobs;
+
+import dev.hubble.api.config.ApiProperties;
+import dev.hubble.core.job.JobRecord;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
+import org.springframework.lang.Nullable;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/** Submit, read, list and cancel jobs. */
+@RestController
+@RequestMapping("/v1/jobs")
+final class JobsController {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final JobService jobs;
+    private final JobDocuments documents;
+    private final ApiProperties api;
+
+    JobsController(JobService jobs, JobDocuments documents, ApiProperties api) {
+        this.jobs = jobs;
+        this.documents = documents;
+        this.api = api;
+    }
+
+    /**
+     * Accepts a job: {@code 202} with the job and its {@code Location}. With an
+     * {@code Idempotency-Key}, repeating the request answers with the same job.
+     */
+    @PostMapping
+    ResponseEntity<JobDocument> submit(@RequestBody SubmitJobRequest request,
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
+            HttpServletRequest http) {
+        JobRecord record = jobs.submit(request, idempotencyKey);
+        return ResponseEntity.accepted()
+                .location(URI.create(http.getContextPath() + "/v1/jobs/" + record.jobId()))
+                .body(documents.of(record, apiBaseUrl()));
+    }
+
+    /** The job now; {@code 404} if there is none with this id. */
+    @GetMapping("/{jobId}")
+    JobDocument get(@PathVariable String jobId) {
+        return documents.of(jobs.current(jobId), apiBaseUrl());
+    }
+
+    /** Jobs matching the filters, newest first; {@code limit} 1 to 500, default 50. */
+    @GetMapping
+    JobList list(@RequestParam(required = false) @Nullable String source,
+            @RequestParam(required = false) @Nullable String state,
+            @RequestParam(required = false) @Nullable String driver,
+            @RequestParam(required = false) @Nullable String limit) {
+        URI base = apiBaseUrl();
+        return new JobList(jobs.list(jobs.query(source, state, driver, limit)).stream()
+                .map(record -> documents.of(record, base))
+                .toList());
+    }
+
+    /**
+     * Cancels the job: {@code 202} with the job as it was when cancellation was requested; it
+     * reaches CANCELLED shortly after. {@code 409} if it has already finished.
+     */
+    @DeleteMapping("/{jobId}")
+    ResponseEntity<JobDocument> cancel(@PathVariable String jobId) {
+        return ResponseEntity.accepted().body(documents.of(jobs.cancel(jobId), apiBaseUrl()));
+    }
+
+    private URI apiBaseUrl() {
+        URI configured = api.publicUrl();
+        return configured != null ? configured : ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.hubble.api;
+
+import dev.hubble.api.config.ApiProperties;
+import dev.hubble.core.config.DriverProperties;
+import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.config.TemporalProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * What {@code HubbleCoreAutoConfiguration} provides in the application, for web slice tests: a
+ * fixed clock, drivers {@code duckdb} and {@code spark} enabled and {@code python} disabled, and
+ * a Temporal Web UI URL.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ApiProperties.class)
+public class ApiTestBeans {
+
+    public static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");
+    public static final String SIGNING_KEY = "test-signing-key-of-at-least-32-characters";
+    public static final String UI_URL = "http://temporal-ui:8233";
+
+    @Bean
+    Clock clock() {
+        return Clock.fixed(NOW, ZoneOffset.UTC);
+    }
+
+    @Bean
+    DriversProperties driversProperties() {
+        return new DriversProperties(Map.of(
+                "duckdb", driver(true),
+                "spark", driver(true),
+                "python", driver(false)));
+    }
+
+    @Bean
+    TemporalProperties temporalProperties() {
+        return new TemporalProperties("localhost:7233", "default", UI_URL + "/");
+    }
+
+    private static DriverProperties driver(boolean enabled) {
+        return new DriverProperties(enabled, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 4);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.hubble.api.jobs;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.hubble.core.job.JobError;
+import dev.hubble.core.job.JobState;
+import dev.hubble.core.temporal.JobWorkflow;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.http.MediaType;
+
+class CancelAndReportErrorTest extends JobsWebTest {
+
+    @Test
+    void cancellingARunningJobCancelsItsWorkflow() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        WorkflowStub workflow = untypedWorkflow(JOB_ID);
+
+        mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.jobId").value(JOB_ID))
+                .andExpect(jsonPath("$.state").value("RUNNING"));
+        verify(workflow).cancel();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JobState.class, names = {"SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"})
+    void cancellingAFinishedJobIs409(JobState state) throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, state)));
+        WorkflowStub workflow = untypedWorkflow(JOB_ID);
+
+        mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-finished"));
+        verify(workflow, never()).cancel();
+    }
+
+    @Test
+    void cancellingAJobWhoseWorkflowJustClosedIs409() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        WorkflowStub workflow = untypedWorkflow(JOB_ID);
+        doThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null)).when(workflow).cancel();
+
+        mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-finished"));
+    }
+
+    @Test
+    void cancellingAnUnknownJobIs404() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.empty());
+        when(runningWorkflow(JOB_ID).status()).thenThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null));
+
+        mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-not-found"));
+    }
+
+    @Test
+    void errorReportedByARunningJobIsSignalledToItsWorkflow() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        reportError("{\"message\": \"table not found: sales\", \"detail\": \"at line 3\"}")
+                .andExpect(status().isAccepted());
+        verify(workflow).reportError(new JobError("table not found: sales", "at line 3"));
+    }
+
+    @Test
+    void errorReportedForAFinishedJobIs409() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.FAILED)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        reportError("{\"message\": \"too late\"}")
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-finished"));
+        verify(workflow, never()).reportError(any());
+    }
+
+    @Test
+    void errorReportedForAnUnknownJobIs404() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.empty());
+        when(runningWorkflow(JOB_ID).status()).thenThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null));
+
+        reportError("{\"message\": \"boom\"}").andExpect(status().isNotFound());
+    }
+
+    @Test
+    void errorReportWithoutAMessageIs400() throws Exception {
+        reportError("{\"detail\": \"only detail\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("message"));
+    }
+
+    @Test
+    void errorReportOverTheSizeLimitsIs400() throws Exception {
+        String message = "m".repeat(8 * 1024 + 1);
+        String detail = "d".repeat(64 * 1024 + 1);
+
+        reportError("{\"message\": \"" + message + "\", \"detail\": \"" + detail + "\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("message"))
+                .andExpect(jsonPath("$.errors[1].field").value("detail"));
+    }
+
+    private org.springframework.test.web.servlet.ResultActions reportError(String body) throws Exception {
+        return mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID).contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+}
