@@ -3,12 +3,15 @@ package dev.hubble.activities.config;
 import dev.hubble.activities.duckdb.DuckDbProperties;
 import dev.hubble.activities.duckdb.DuckDbRunner;
 import dev.hubble.activities.job.JobActivitiesImpl;
+import dev.hubble.activities.localpython.LocalPythonProperties;
+import dev.hubble.activities.localpython.LocalPythonRunner;
 import dev.hubble.activities.results.LocalResultStore;
 import dev.hubble.activities.results.ResultStore;
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.activities.state.JobStateActivitiesImpl;
 import dev.hubble.core.config.HubbleCoreAutoConfiguration;
 import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.JobStateActivities;
@@ -48,6 +51,17 @@ public class HubbleActivitiesAutoConfiguration {
         @Bean
         DuckDbRunner duckDbRunner(DuckDbProperties properties, Clock clock) {
             return new DuckDbRunner(properties, clock);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "hubble.drivers.local-python.enabled", havingValue = "true")
+    @EnableConfigurationProperties(LocalPythonProperties.class)
+    static class LocalPython {
+
+        @Bean
+        LocalPythonRunner localPythonRunner(LocalPythonProperties properties, JobTokens tokens, Clock clock) {
+            return new LocalPythonRunner(properties, tokens, clock);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.hubble.core.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubble.core.results.LocalResultLinks;
 import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.security.JobTokenProperties;
+import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.store.RedisJobStore;
 import dev.hubble.core.store.StoreProperties;
@@ -22,10 +24,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * What both Hubble applications share: the Temporal client, the job store and result links.
+ * What both Hubble applications share: the Temporal client, the job store, result links and job
+ * tokens (the API checks them, the workers hand them to jobs, so both need
+ * {@code hubble.jobs.token-secret}).
  */
 @AutoConfiguration(after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class})
-@EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class})
+@EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class,
+        JobTokenProperties.class})
 public class HubbleCoreAutoConfiguration {
 
     @Bean
@@ -53,6 +58,12 @@ public class HubbleCoreAutoConfiguration {
     @ConditionalOnMissingBean
     JobStore jobStore(StringRedisTemplate redis, ObjectMapper json, StoreProperties properties) {
         return new RedisJobStore(redis, json, properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    JobTokens jobTokens(JobTokenProperties properties) {
+        return new JobTokens(properties);
     }
 
     /** The local result store's links, unless another store is chosen with {@code hubble.results.store}. */

@@ -1,0 +1,416 @@
+"""Helper for Python jobs run by Hubble. Standard library only; Python 3.8 or newer.
+
+A Python job reads what Hubble hands it from its environment and talks back to Hubble's REST
+API with its own token::
+
+    import hubble_job
+
+    job = hubble_job.current()
+    day = job.params.get("day", "today")
+    with open(job.result_path("report.csv"), "w") as f:
+        ...
+    child = job.submit_child("SELECT 42 AS answer", driver="duckdb")
+    outcome = job.wait(child, timeout=600)
+    if not outcome.succeeded:
+        job.report_error(f"child {child} ended {outcome.state}")
+        raise SystemExit(1)
+
+The environment contract (the same for the ``local-python`` and the AWS Batch ``python``
+drivers):
+
+``HUBBLE_JOB_ID``
+    this job's id
+``HUBBLE_OUTPUT``
+    URI of the folder to write result files into: ``file:///...`` locally, ``s3://...`` on AWS
+``HUBBLE_API_URL``
+    base URL of Hubble's REST API
+``HUBBLE_JOB_TOKEN``
+    this job's token, sent as ``Authorization: Bearer <token>``; a secret, never print it
+``HUBBLE_PARAM_<name>``
+    one per job parameter, the name exactly as submitted (case kept), the value as-is
+
+See README.md beside this file.
+"""
+
+import http.client
+import itertools
+import json
+import logging
+import os
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+
+__all__ = [
+    "HubbleError",
+    "Job",
+    "JobOutcome",
+    "TERMINAL_STATES",
+    "current",
+    "report_error",
+    "result_path",
+    "submit_child",
+    "wait",
+]
+
+#: States a job never leaves.
+TERMINAL_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"})
+
+PARAM_PREFIX = "HUBBLE_PARAM_"
+
+_log = logging.getLogger("hubble_job")
+
+# Statuses worth another try: the API or something in front of it is briefly unavailable.
+_TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class HubbleError(Exception):
+    """Hubble refused a request, or could not be reached after retries.
+
+    ``status`` is the HTTP status (None when there was no answer) and ``problem`` the RFC 9457
+    problem document of the answer, when it had one.
+    """
+
+    def __init__(self, message: str, status: Optional[int] = None, problem: Optional[dict] = None):
+        super().__init__(message)
+        self.status = status
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """How a job ended, from ``GET /v1/jobs/{id}``."""
+
+    job_id: str
+    #: one of TERMINAL_STATES
+    state: str
+    #: ``{"message": ..., "detail": ...}`` when the job failed
+    error: Optional[Dict[str, Any]]
+    #: the result files, ``[{"url": ..., "expiresAt": ..., "sizeBytes": ...}]``
+    files: List[Dict[str, Any]]
+    #: the whole status document
+    status: Dict[str, Any] = field(repr=False)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.state == "SUCCEEDED"
+
+    @property
+    def urls(self) -> List[str]:
+        """The download links of the result files (signed, they expire)."""
+        return [f["url"] for f in self.files]
+
+
+class Job:
+    """The running job: what Hubble handed it, and its calls back to Hubble. Thread-safe."""
+
+    def __init__(
+        self,
+        job_id: str,
+        output: str,
+        api_url: str,
+        token: str,
+        params: Optional[Mapping[str, str]] = None,
+        *,
+        http_timeout: float = 30.0,
+        attempts: int = 4,
+        opener: Optional[urllib.request.OpenerDirector] = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.job_id = job_id
+        #: the output folder's URI, as Hubble gave it
+        self.output = output
+        self.api_url = api_url.rstrip("/")
+        self._token = token
+        #: the job's parameters, names as submitted
+        self.params: Dict[str, str] = dict(params or {})
+        self._http_timeout = http_timeout
+        self._attempts = max(1, attempts)
+        self._opener = opener or urllib.request.build_opener()
+        self._sleep = sleep
+        self._clock = clock
+        self._children = itertools.count(1)
+        self._children_lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **options: Any) -> "Job":
+        """The job described by the environment (``os.environ`` unless given).
+
+        Raises HubbleError naming the first variable of the contract that is missing.
+        """
+        env = os.environ if environ is None else environ
+        values = []
+        for name in ("HUBBLE_JOB_ID", "HUBBLE_OUTPUT", "HUBBLE_API_URL", "HUBBLE_JOB_TOKEN"):
+            value = env.get(name)
+            if not value:
+                raise HubbleError(f"{name} is not set: this program is meant to run as a Hubble job")
+            values.append(value)
+        params = {k[len(PARAM_PREFIX):]: v for k, v in env.items() if k.startswith(PARAM_PREFIX) and len(k) > len(PARAM_PREFIX)}
+        return cls(*values, params=params, **options)
+
+    def __repr__(self) -> str:
+        # Never the token.
+        return f"Job(job_id={self.job_id!r}, output={self.output!r}, api_url={self.api_url!r}, params={self.params!r})"
+
+    # -- results ---------------------------------------------------------------------------
+
+    @property
+    def output_dir(self) -> Optional[Path]:
+        """The output folder as a local path, or None when it is not local (``s3://...``)."""
+        parsed = urllib.parse.urlparse(self.output)
+        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+            return None
+        return Path(urllib.request.url2pathname(parsed.path))
+
+    def result_path(self, name: str) -> Path:
+        """The path to write result file ``name`` to, in the output folder (created if needed).
+
+        Hubble lists the files of the output folder as the job's result when it succeeds;
+        names starting with ``.`` or ``_`` are not results, so they are refused here, as are
+        sub-folders. Raises HubbleError when the output folder is not local: on AWS, upload
+        to ``job.output`` with an S3 client instead.
+        """
+        if not name or name in (".", "..") or "/" in name or "\\" in name or os.sep in name:
+            raise ValueError(f"not a plain file name: {name!r}")
+        if name.startswith((".", "_")):
+            raise ValueError(f"{name!r} would not be listed as a result: names starting with '.' or '_' are not")
+        folder = self.output_dir
+        if folder is None:
+            raise HubbleError(f"the output folder {self.output} is not local; write results there with its own client")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    # -- talking back to Hubble -------------------------------------------------------------
+
+    def report_error(self, message: str, detail: Optional[str] = None) -> None:
+        """Tells Hubble why this job is failing: ``POST /v1/jobs/{id}/errors``.
+
+        If the job then fails, this message is its error, ahead of its stderr. The first report
+        wins. The job should still exit non-zero: a report does not end the job.
+        """
+        body: Dict[str, Any] = {"message": message}
+        if detail is not None:
+            body["detail"] = detail
+        self._call("POST", f"/v1/jobs/{_segment(self.job_id)}/errors", body, retry=True)
+
+    def submit_child(
+        self,
+        query: str,
+        driver: str,
+        format: str = "csv",
+        parameters: Optional[Mapping[str, str]] = None,
+        *,
+        source: Optional[str] = None,
+        priority: Optional[int] = None,
+        timeout: Union[None, str, float, timedelta] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> str:
+        """Submits a child job (``POST /v1/jobs`` with ``parentJobId`` = this job) and returns its id.
+
+        ``source`` defaults to this job's id. ``timeout`` is an ISO-8601 duration, seconds or a
+        timedelta. Each call sends an ``Idempotency-Key``, by default ``<job id>-child-<n>`` for
+        the n-th call of this process, so a retried request, or this job run again under the
+        same id, finds the child it already submitted instead of starting a second one.
+        """
+        if idempotency_key is None:
+            with self._children_lock:
+                idempotency_key = f"{self.job_id}-child-{next(self._children)}"
+        body: Dict[str, Any] = {
+            "query": query,
+            "driver": driver,
+            "format": format,
+            "source": source or self.job_id,
+            "parentJobId": self.job_id,
+        }
+        if parameters:
+            body["parameters"] = dict(parameters)
+        if priority is not None:
+            body["priority"] = priority
+        if timeout is not None:
+            body["timeout"] = _duration(timeout)
+        _, answer = self._call("POST", "/v1/jobs", body, retry=True, headers={"Idempotency-Key": idempotency_key})
+        if not isinstance(answer, dict) or not answer.get("jobId"):
+            raise HubbleError("Hubble accepted the child job but did not say its id")
+        _log.info("Submitted child job %s (%s)", answer["jobId"], driver)
+        return answer["jobId"]
+
+    def status(self, job_id: str) -> Dict[str, Any]:
+        """The status document of a job: ``GET /v1/jobs/{id}``."""
+        _, answer = self._call("GET", f"/v1/jobs/{_segment(job_id)}", retry=True)
+        if not isinstance(answer, dict):
+            raise HubbleError(f"no status document for job {job_id}")
+        return answer
+
+    def wait(
+        self,
+        job_id: str,
+        timeout: float = 3600.0,
+        *,
+        initial_interval: float = 0.5,
+        max_interval: float = 10.0,
+    ) -> JobOutcome:
+        """Waits until job ``job_id`` ends and returns how it ended.
+
+        Polls ``GET /v1/jobs/{id}`` every ``initial_interval`` seconds, doubling up to
+        ``max_interval``. A job not found yet, or Hubble briefly unreachable, is polled again;
+        a refusal (401, 403, 400) raises HubbleError at once. Raises TimeoutError when the job
+        has not ended after ``timeout`` seconds; the job keeps running.
+        """
+        deadline = self._clock() + timeout
+        interval = initial_interval
+        last_seen = "unknown"
+        while True:
+            try:
+                _, answer = self._call("GET", f"/v1/jobs/{_segment(job_id)}", retry=False)
+                state = answer.get("state") if isinstance(answer, dict) else None
+                if state in TERMINAL_STATES:
+                    result = answer.get("result") or {}
+                    return JobOutcome(job_id, state, answer.get("error"), list(result.get("files") or []), answer)
+                last_seen = state or last_seen
+            except _Transient as e:
+                _log.debug("Status of job %s not available: %s", job_id, e)
+                last_seen = str(e)
+            except HubbleError as e:
+                if e.status != 404:
+                    raise
+                last_seen = "not found"
+            left = deadline - self._clock()
+            if left <= 0:
+                raise TimeoutError(f"job {job_id} has not ended after {timeout:g} s (last seen: {last_seen})")
+            self._sleep(min(interval, left))
+            interval = min(interval * 2, max_interval)
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: Optional[Dict[str, Any]] = None,
+        *,
+        retry: bool,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> Tuple[int, Any]:
+        """One request, retried with backoff on transient failures when ``retry``.
+
+        Raises HubbleError for a refusal; raises _Transient when the last try failed transiently
+        and ``retry`` is off, or HubbleError when retries are exhausted.
+        """
+        attempts = self._attempts if retry else 1
+        delay = 0.5
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._send(method, path, body, headers or {})
+            except _Transient as e:
+                if attempt == attempts:
+                    if not retry:
+                        raise
+                    raise HubbleError(f"{method} {path} failed {attempts} times; last: {e}", e.status, e.problem) from e
+                _log.debug("%s %s failed (%s); trying again in %.1f s", method, path, e, delay)
+                self._sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    def _send(self, method: str, path: str, body: Optional[Dict[str, Any]], headers: Dict[str, str]) -> Tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(self.api_url + path, data=data, method=method)
+        request.add_header("Accept", "application/json, application/problem+json")
+        request.add_header("Authorization", f"Bearer {self._token}")
+        request.add_header("User-Agent", "hubble-job-python/1")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        for name, value in headers.items():
+            request.add_header(name, value)
+        try:
+            with self._opener.open(request, timeout=self._http_timeout) as response:
+                return response.status, _json(response.read())
+        except urllib.error.HTTPError as e:
+            problem = _json(e.read())
+            problem = problem if isinstance(problem, dict) else None
+            text = _describe(e.code, problem)
+            if e.code in _TRANSIENT_STATUSES:
+                raise _Transient(text, e.code, problem) from None
+            raise HubbleError(f"{method} {path}: {text}", e.code, problem) from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
+            raise _Transient(str(getattr(e, "reason", e)), None, None) from None
+
+
+class _Transient(Exception):
+    """A failure that may go away: no answer, a 5xx, 408 or 429."""
+
+    def __init__(self, message: str, status: Optional[int], problem: Optional[dict]):
+        super().__init__(message)
+        self.status = status
+        self.problem = problem
+
+
+def _json(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return None
+
+
+def _describe(status: int, problem: Optional[dict]) -> str:
+    if problem:
+        words = problem.get("detail") or problem.get("title")
+        if words:
+            return f"{status} {words}"
+    return f"HTTP {status}"
+
+
+def _segment(value: str) -> str:
+    return urllib.parse.quote(value, safe="")
+
+
+def _duration(value: Union[str, float, timedelta]) -> str:
+    if isinstance(value, str):
+        return value
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    if seconds <= 0:
+        raise ValueError(f"a timeout must be positive: {value!r}")
+    return "PT" + f"{seconds:.3f}".rstrip("0").rstrip(".") + "S"
+
+
+# -- the job this process runs, for scripts that prefer functions -----------------------------
+
+_current: Optional[Job] = None
+_current_lock = threading.Lock()
+
+
+def current() -> Job:
+    """The job this process runs, read from the environment once."""
+    global _current
+    with _current_lock:
+        if _current is None:
+            _current = Job.from_env()
+        return _current
+
+
+def result_path(name: str) -> Path:
+    """``current().result_path(name)``."""
+    return current().result_path(name)
+
+
+def report_error(message: str, detail: Optional[str] = None) -> None:
+    """``current().report_error(message, detail)``."""
+    current().report_error(message, detail)
+
+
+def submit_child(query: str, driver: str, format: str = "csv", parameters: Optional[Mapping[str, str]] = None, **options: Any) -> str:
+    """``current().submit_child(...)``."""
+    return current().submit_child(query, driver, format, parameters, **options)
+
+
+def wait(job_id: str, timeout: float = 3600.0, **options: Any) -> JobOutcome:
+    """``current().wait(job_id, timeout)``."""
+    return current().wait(job_id, timeout, **options)
