@@ -1,5 +1,11 @@
 package dev.hubble.api;
 
+import dev.hubble.api.config.PythonJobsProperties;
+import dev.hubble.core.security.JobTokenProperties;
+import dev.hubble.core.security.JobTokens;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.hubble.api.config.ApiProperties;
 import dev.hubble.core.config.DriverProperties;
 import dev.hubble.core.config.DriversProperties;
@@ -15,8 +21,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * What {@code HubbleCoreAutoConfiguration} provides in the application, for web slice tests: a
- * fixed clock, drivers {@code duckdb} and {@code spark} enabled and {@code python} disabled, and
- * a Temporal Web UI URL.
+ * fixed clock, drivers {@code duckdb}, {@code spark} and {@code local-python} enabled and
+ * {@code python} disabled, job tokens, a Python jobs directory and a Temporal Web UI URL.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ApiProperties.class)
@@ -25,6 +31,22 @@ public class ApiTestBeans {
     public static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");
     public static final String SIGNING_KEY = "test-signing-key-of-at-least-32-characters";
     public static final String UI_URL = "http://temporal-ui:8233";
+    public static final String TOKEN_SECRET = "test-token-secret-of-at-least-32-characters";
+
+    @Bean
+    JobTokens jobTokens() {
+        return new JobTokens(new JobTokenProperties(TOKEN_SECRET));
+    }
+
+    /** A jobs directory holding the Python jobs {@code hello} and {@code report}. */
+    @Bean
+    PythonJobsProperties pythonJobsProperties() throws IOException {
+        Path dir = Files.createTempDirectory("python-jobs");
+        Files.writeString(dir.resolve("hello.py"), "print('hello')\n");
+        Files.writeString(dir.resolve("report.py"), "print('report')\n");
+        dir.toFile().deleteOnExit();
+        return new PythonJobsProperties(dir);
+    }
 
     @Bean
     Clock clock() {
@@ -36,7 +58,8 @@ public class ApiTestBeans {
         return new DriversProperties(Map.of(
                 "duckdb", driver(true),
                 "spark", driver(true),
-                "python", driver(false)));
+                "python", driver(false),
+                "local-python", driver(true)));
     }
 
     @Bean

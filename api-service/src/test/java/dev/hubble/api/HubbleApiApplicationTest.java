@@ -18,6 +18,7 @@ import org.springframework.test.web.servlet.MockMvc;
 @SpringBootTest(properties = {
         "hubble.results.local.dir=${java.io.tmpdir}/hubble-api-test-results",
         "hubble.results.local.signing-key=context-test-signing-key-of-32-characters",
+        "hubble.jobs.token-secret=context-test-token-secret-of-32-characters",
         "hubble.drivers.duckdb.enabled=true"})
 @AutoConfigureMockMvc
 class HubbleApiApplicationTest {

@@ -36,6 +36,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
 
     private TestServer.PortBoundTestServer temporal;
     private RedisServer redis;
+    private int apiPort;
     private int temporalPort;
     private int redisPort;
 
@@ -54,6 +55,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         if (temporal != null) {
             return;
         }
+        apiPort = port(environment, "server.port", 8080);
         temporalPort = port(environment, "hubble.dev.temporal-port", 7233);
         redisPort = port(environment, "hubble.dev.redis-port", 6379);
         Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data")).toAbsolutePath().normalize();
@@ -63,6 +65,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         redis = startRedis(redisPort, dataDir);
 
         Map<String, Object> wiring = new HashMap<>();
+        // The API's port is chosen here, not by the web server, so that jobs and links can be told it.
+        wiring.put("server.port", apiPort);
+        wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://localhost:" + apiPort);
         wiring.put("hubble.temporal.target", "127.0.0.1:" + temporalPort);
         wiring.put("spring.data.redis.host", "127.0.0.1");
         wiring.put("spring.data.redis.port", redisPort);
@@ -72,10 +77,12 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         }
         if (!environment.containsProperty("hubble.results.local.signing-key")) {
             // A fresh key per start: links from an earlier run stop working, which is fine locally.
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            wiring.put("hubble.results.local.signing-key", Base64.getEncoder().encodeToString(key));
+            wiring.put("hubble.results.local.signing-key", randomSecret());
         }
+        if (!environment.containsProperty("hubble.jobs.token-secret")) {
+            wiring.put("hubble.jobs.token-secret", randomSecret());
+        }
+        PythonJobs.locate(environment, dataDir).forEach(wiring::putIfAbsent);
         environment.getPropertySources().addFirst(new MapPropertySource("hubbleLocalInfrastructure", wiring));
         log.info("Temporal test server listens on 127.0.0.1:{}, Redis on 127.0.0.1:{}", temporalPort, redisPort);
     }
@@ -100,6 +107,12 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         }
     }
 
+    private static String randomSecret() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
     private synchronized void stop() {
         if (redis != null) {
             try {
@@ -116,7 +129,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     private void printWelcome(ConfigurableEnvironment environment) {
-        String api = "http://localhost:" + environment.getProperty("local.server.port", "8080");
+        String api = "http://localhost:" + apiPort;
         log.info("""
 
                 Hubble is ready.
@@ -124,12 +137,17 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   Temporal     127.0.0.1:{}   (test server, namespace default)
                   Redis        127.0.0.1:{}
                   Results      {}
+                  Python jobs  {}
                 Submit a job:
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "select 42 as answer", "driver": "duckdb", "format": "csv", "source": "me"}'
+                Or a Python job (see the jobs directory above):
+                  curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
+                       -d '{"query": "hello", "driver": "local-python", "source": "me"}'
                 Then ask for it by the jobId it returns:
                   curl -s {}/v1/jobs/<jobId>
-                """, api, api, temporalPort, redisPort, environment.getProperty("hubble.results.local.dir"), api, api);
+                """, api, api, temporalPort, redisPort, environment.getProperty("hubble.results.local.dir"),
+                environment.getProperty("hubble.drivers.local-python.jobs-dir"), api, api, api);
     }
 
     private static int port(ConfigurableEnvironment environment, String property, int fallback) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hubble.core.job.ResultFile;
 import dev.hubble.core.results.LocalResultLinks;
 import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.security.JobTokens;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -202,7 +203,9 @@ class SqlJobEndToEndTest {
         String jobId = stack.submit(Map.of("query", "select 1", "driver", "duckdb", "source", "e2e-report"));
         stack.awaitState(jobId, "SUCCEEDED");
 
-        HttpResponse<String> report = stack.post("/v1/jobs/" + jobId + "/errors", Map.of("message", "too late"), Map.of());
+        String token = stack.context.getBean(JobTokens.class).issue(jobId);
+        HttpResponse<String> report = stack.post("/v1/jobs/" + jobId + "/errors", Map.of("message", "too late"),
+                Map.of("Authorization", "Bearer " + token));
 
         assertThat(report.statusCode()).isEqualTo(409);
     }

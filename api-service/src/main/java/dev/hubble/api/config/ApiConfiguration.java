@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code HubbleCoreAutoConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ApiProperties.class)
+@EnableConfigurationProperties({ApiProperties.class, PythonJobsProperties.class})
 class ApiConfiguration {
 
     @Bean

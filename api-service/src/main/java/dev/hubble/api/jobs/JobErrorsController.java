@@ -1,28 +1,44 @@
 package dev.hubble.api.jobs;
 
+import dev.hubble.core.security.JobTokens;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.lang.Nullable;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Where a running job reports an error about itself. Kept apart from {@link JobsController}
- * because its caller is the job, not a user: this is where the job's own token will be checked
- * (see {@link JobService#reportError}), without touching the user-facing endpoints.
+ * Where a running job reports an error about itself. Its caller is the job, not a user, so it
+ * must present the job's own token ({@code Authorization: Bearer <HUBBLE_JOB_TOKEN>}): no
+ * token is a 401, another job's token a 403, and neither changes anything.
  */
 @RestController
 final class JobErrorsController {
 
-    private final JobService jobs;
+    private static final String BEARER = "Bearer ";
 
-    JobErrorsController(JobService jobs) {
+    private final JobService jobs;
+    private final JobTokens tokens;
+
+    JobErrorsController(JobService jobs, JobTokens tokens) {
         this.jobs = jobs;
+        this.tokens = tokens;
     }
 
     /** Hands the error to the job's workflow: {@code 202}; {@code 409} if the job has finished. */
     @PostMapping("/v1/jobs/{jobId}/errors")
-    ResponseEntity<Void> report(@PathVariable String jobId, @RequestBody ErrorReportRequest report) {
+    ResponseEntity<Void> report(@PathVariable String jobId,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
+            @RequestBody ErrorReportRequest report) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw JobTokenException.missing();
+        }
+        if (!tokens.verify(jobId, authorization.substring(BEARER.length()).trim())) {
+            throw JobTokenException.invalid();
+        }
         jobs.reportError(jobId, report);
         return ResponseEntity.accepted().build();
     }

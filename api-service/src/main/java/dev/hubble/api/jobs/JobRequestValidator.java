@@ -1,6 +1,8 @@
 package dev.hubble.api.jobs;
 
 import dev.hubble.api.config.ApiProperties;
+import dev.hubble.api.config.PythonJobsProperties;
+import dev.hubble.core.job.PythonJobNames;
 import dev.hubble.api.problem.FieldProblem;
 import dev.hubble.api.problem.InvalidRequestException;
 import dev.hubble.core.config.DriversProperties;
@@ -34,6 +36,8 @@ final class JobRequestValidator {
     static final int MAX_ERROR_MESSAGE_BYTES = 8 * 1024;
     static final int MAX_ERROR_DETAIL_BYTES = 64 * 1024;
     static final int DEFAULT_LIST_LIMIT = 50;
+    /** The driver whose query names a Python job in a local directory. */
+    static final String LOCAL_PYTHON = "local-python";
     static final int MAX_LIST_LIMIT = 500;
 
     private static final String FORMATS = Arrays.stream(OutputFormat.values())
@@ -43,10 +47,12 @@ final class JobRequestValidator {
 
     private final ApiProperties api;
     private final DriversProperties drivers;
+    private final PythonJobsProperties pythonJobs;
 
-    JobRequestValidator(ApiProperties api, DriversProperties drivers) {
+    JobRequestValidator(ApiProperties api, DriversProperties drivers, PythonJobsProperties pythonJobs) {
         this.api = api;
         this.drivers = drivers;
+        this.pythonJobs = pythonJobs;
     }
 
     /** The job {@code request} asks for, or every reason it is invalid. */
@@ -66,6 +72,11 @@ final class JobRequestValidator {
         } else if (!drivers.enabled().contains(driver)) {
             errors.add(new FieldProblem("driver",
                     "unknown driver " + quote(driver) + "; enabled drivers: " + enabledDrivers()));
+        }
+
+        if (LOCAL_PYTHON.equals(driver) && query != null && !query.isBlank() && pythonJobs.jobsDir() != null
+                && PythonJobNames.resolve(pythonJobs.jobsDir(), query).isEmpty()) {
+            errors.add(new FieldProblem("query", PythonJobNames.rejection(pythonJobs.jobsDir(), query)));
         }
 
         OutputFormat format = OutputFormat.CSV;

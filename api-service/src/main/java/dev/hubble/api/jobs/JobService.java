@@ -1,6 +1,7 @@
 package dev.hubble.api.jobs;
 
 import dev.hubble.api.config.ApiProperties;
+import dev.hubble.api.config.PythonJobsProperties;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.job.JobError;
 import dev.hubble.core.job.JobRecord;
@@ -58,11 +59,12 @@ final class JobService {
     private final Clock clock;
     private final JobRequestValidator validator;
 
-    JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers) {
+    JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers,
+            PythonJobsProperties pythonJobs) {
         this.client = client;
         this.store = store;
         this.clock = clock;
-        this.validator = new JobRequestValidator(api, drivers);
+        this.validator = new JobRequestValidator(api, drivers, pythonJobs);
     }
 
     /**
@@ -159,8 +161,7 @@ final class JobService {
      * Hands an error the job reports about itself to its workflow, where it becomes the job's
      * error if the job fails.
      *
-     * <p>The caller must be the job itself. Not checked yet: the job's own token (given to the
-     * executor at launch) is to be verified here, before the signal, once jobs receive one.
+     * <p>The caller is the job itself: {@link JobErrorsController} checked its token.
      *
      * @throws JobFinishedException if the job has already finished
      */

@@ -15,6 +15,10 @@ public enum ProblemType {
     JOB_NOT_FOUND("job-not-found", HttpStatus.NOT_FOUND, "Job not found"),
     /** The job has reached a terminal state, so it can no longer be cancelled or told anything. */
     JOB_FINISHED("job-finished", HttpStatus.CONFLICT, "Job already finished"),
+    /** A call only a job may make came without the job's token ({@code Authorization: Bearer}). */
+    JOB_TOKEN_MISSING("job-token-missing", HttpStatus.UNAUTHORIZED, "Job token required"),
+    /** The token presented is not the job's own. */
+    JOB_TOKEN_INVALID("job-token-invalid", HttpStatus.FORBIDDEN, "Job token does not match"),
     /** A download link's signature does not match, or it has expired. */
     LINK_INVALID("link-invalid", HttpStatus.FORBIDDEN, "Download link invalid or expired"),
     /** The link is valid but the file is not (or no longer) there. */

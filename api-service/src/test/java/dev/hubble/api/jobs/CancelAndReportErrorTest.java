@@ -20,8 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.http.MediaType;
+import dev.hubble.core.security.JobTokens;
+import org.springframework.beans.factory.annotation.Autowired;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 
 class CancelAndReportErrorTest extends JobsWebTest {
+
+    @Autowired
+    JobTokens tokens;
 
     @Test
     void cancellingARunningJobCancelsItsWorkflow() throws Exception {
@@ -115,7 +122,36 @@ class CancelAndReportErrorTest extends JobsWebTest {
                 .andExpect(jsonPath("$.errors[1].field").value("detail"));
     }
 
+    @Test
+    void errorReportWithoutTheJobsTokenIs401AndChangesNothing() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID).contentType(MediaType.APPLICATION_JSON).content("{\"message\": \"boom\"}"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-missing"));
+        verify(workflow, never()).reportError(any());
+    }
+
+    @Test
+    void errorReportWithAnotherJobsTokenIs403AndChangesNothing() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+        String otherJobsToken = tokens.issue("9d3b1c55-0000-4000-8000-000000000000");
+
+        reportError("{\"message\": \"boom\"}", otherJobsToken)
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-invalid"));
+        verify(workflow, never()).reportError(any());
+    }
+
     private org.springframework.test.web.servlet.ResultActions reportError(String body) throws Exception {
-        return mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID).contentType(MediaType.APPLICATION_JSON).content(body));
+        return reportError(body, tokens.issue(JOB_ID));
+    }
+
+    private org.springframework.test.web.servlet.ResultActions reportError(String body, String token) throws Exception {
+        return mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID).contentType(MediaType.APPLICATION_JSON)
+                .header("Authorization", "Bearer " + token).content(body));
     }
 }

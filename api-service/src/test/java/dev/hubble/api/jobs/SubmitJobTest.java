@@ -264,8 +264,20 @@ class SubmitJobTest extends JobsWebTest {
     @Test
     void unknownDriverProblemListsTheEnabledDrivers() throws Exception {
         expectInvalid(submit("{\"query\": \"q\", \"driver\": \"oracle\", \"source\": \"s\"}", null), "driver")
-                .andExpect(jsonPath("$.errors[0].message").value(containsString("duckdb, spark")))
-                .andExpect(jsonPath("$.errors[0].message").value(not(containsString("python"))));
+                .andExpect(jsonPath("$.errors[0].message")
+                        .value("unknown driver 'oracle'; enabled drivers: duckdb, local-python, spark"));
+    }
+
+    @Test
+    void unknownPythonJobProblemListsTheAvailableJobs() throws Exception {
+        expectInvalid(submit("{\"query\": \"goodbye\", \"driver\": \"local-python\", \"source\": \"s\"}", null), "query")
+                .andExpect(jsonPath("$.errors[0].message").value(containsString("available jobs: hello, report")));
+    }
+
+    @Test
+    void pythonJobNameThatIsNotAnIdentifierIsRefused() throws Exception {
+        expectInvalid(submit("{\"query\": \"../../etc/passwd\", \"driver\": \"local-python\", \"source\": \"s\"}", null), "query")
+                .andExpect(jsonPath("$.errors[0].message").value(containsString("hello, report")));
     }
 
     @Test
