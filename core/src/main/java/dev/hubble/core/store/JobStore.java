@@ -25,4 +25,7 @@ public interface JobStore {
 
     /** Stored records matching {@code query}, newest first. */
     List<JobRecord> list(JobQuery query);
+
+    /** The ids of the jobs submitted with {@code jobId} as their parent, oldest first. */
+    List<String> children(String jobId);
 }

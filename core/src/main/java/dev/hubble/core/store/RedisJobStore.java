@@ -13,7 +13,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * The job store in Redis. Each job is a hash {@code <prefix>:job:<id>} with its sequence and its
  * record as JSON; sorted sets {@code <prefix>:jobs} and {@code <prefix>:jobs:source:<source>}
- * index jobs by creation time for listing. A Lua script compares sequences and writes in one
+ * index jobs by creation time for listing, and {@code <prefix>:job:<id>:children} the jobs that
+ * name a job as their parent, oldest first. A Lua script compares sequences and writes in one
  * step. Finished jobs expire after the configured retention; their index entries are dropped
  * lazily when a listing finds them gone.
  */
@@ -31,6 +32,10 @@ public final class RedisJobStore implements JobStore {
               redis.call('EXPIRE', KEYS[1], ARGV[5])
             else
               redis.call('PERSIST', KEYS[1])
+            end
+            if ARGV[6] ~= '' then
+              redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])
+              redis.call('EXPIRE', KEYS[4], ARGV[6])
             end
             return 1
             """, Long.class);
@@ -50,13 +55,16 @@ public final class RedisJobStore implements JobStore {
     @Override
     public boolean save(JobRecord record) {
         long ttlSeconds = record.state().isTerminal() ? Math.max(1, properties.retention().toSeconds()) : 0;
+        String parent = record.spec().parentJobId();
         Long written = redis.execute(SAVE,
-                List.of(jobKey(record.jobId()), indexKey(), sourceIndexKey(record.spec().source())),
+                List.of(jobKey(record.jobId()), indexKey(), sourceIndexKey(record.spec().source()),
+                        childrenKey(parent == null ? record.jobId() : parent)),
                 Long.toString(record.sequence()),
                 write(record),
                 Long.toString(record.createdAt().toEpochMilli()),
                 record.jobId(),
-                Long.toString(ttlSeconds));
+                Long.toString(ttlSeconds),
+                parent == null ? "" : Long.toString(Math.max(1, properties.retention().toSeconds())));
         return written != null && written == 1L;
     }
 
@@ -103,6 +111,12 @@ public final class RedisJobStore implements JobStore {
         return found;
     }
 
+    @Override
+    public List<String> children(String jobId) {
+        var children = redis.opsForZSet().range(childrenKey(jobId), 0, -1);
+        return children == null ? List.of() : List.copyOf(children);
+    }
+
     private static boolean matches(JobRecord record, JobQuery query) {
         return (query.state() == null || record.state() == query.state())
                 && (query.driver() == null || record.spec().driver().equals(query.driver()));
@@ -110,6 +124,10 @@ public final class RedisJobStore implements JobStore {
 
     private String jobKey(String jobId) {
         return properties.keyPrefix() + ":job:" + jobId;
+    }
+
+    private String childrenKey(String jobId) {
+        return properties.keyPrefix() + ":job:" + jobId + ":children";
     }
 
     private String indexKey() {
