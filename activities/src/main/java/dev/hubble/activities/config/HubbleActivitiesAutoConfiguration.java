@@ -1,6 +1,7 @@
 package dev.hubble.activities.config;
 
 import dev.hubble.activities.duckdb.DuckDbProperties;
+import dev.hubble.activities.gate.GateActivitiesImpl;
 import dev.hubble.activities.duckdb.DuckDbRunner;
 import dev.hubble.activities.job.JobActivitiesImpl;
 import dev.hubble.activities.localpython.LocalPythonProperties;
@@ -9,12 +10,15 @@ import dev.hubble.activities.results.LocalResultStore;
 import dev.hubble.activities.results.ResultStore;
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.activities.state.JobStateActivitiesImpl;
+import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.config.HubbleCoreAutoConfiguration;
+import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.results.LocalResultsProperties;
 import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.JobStateActivities;
+import io.temporal.client.WorkflowClient;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,7 +27,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The activity implementations, the runners of the enabled drivers and the result store. */
+/** The activity implementations (job, state, gate), the runners of the enabled drivers and the result store. */
 @AutoConfiguration(after = HubbleCoreAutoConfiguration.class)
 public class HubbleActivitiesAutoConfiguration {
 
@@ -35,6 +39,12 @@ public class HubbleActivitiesAutoConfiguration {
     @Bean
     JobStateActivities jobStateActivities(JobStore store) {
         return new JobStateActivitiesImpl(store);
+    }
+
+    /** Reaches the drivers' gates; each gate's capacity is its driver's {@code concurrency}. */
+    @Bean
+    GateActivities gateActivities(WorkflowClient client, DriversProperties drivers) {
+        return GateActivitiesImpl.of(client, drivers);
     }
 
     @Bean

@@ -1,0 +1,28 @@
+package dev.hubble.core.gate;
+
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/**
+ * What gate workflows and the workflows that ask them need from outside workflow code. Both
+ * methods are safe to retry.
+ */
+@ActivityInterface(namePrefix = "Gate")
+public interface GateActivities {
+
+    /** Failure type of a request for a driver this worker does not know; never retried. */
+    String UNKNOWN_DRIVER = "UnknownDriver";
+
+    /**
+     * Sends {@code request} to {@code driver}'s gate, starting the gate with the configured
+     * capacity when it is not running (signal-with-start). Returns once the gate has the request,
+     * not when the permit is granted. Sending the same request twice is harmless.
+     */
+    void requestPermit(String driver, PermitRequest request);
+
+    /**
+     * The ids among {@code jobIds} whose workflow is no longer running: closed, or unknown to
+     * Temporal. A workflow that continued as new counts as running.
+     */
+    List<String> notRunning(List<String> jobIds);
+}

@@ -1,0 +1,207 @@
+package dev.hubble.worker.gate;
+
+import dev.hubble.core.gate.GateActivities;
+import dev.hubble.core.gate.GateWorkflow;
+import dev.hubble.core.gate.Gates;
+import dev.hubble.core.gate.PermitHolder;
+import dev.hubble.core.gate.PermitRequest;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.SignalExternalWorkflowException;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.springframework.lang.Nullable;
+
+/**
+ * A workflow's permit from its driver's gate: the workflow-side half of the gate protocol. Use it
+ * only in workflow code, one per workflow instance (a field), from a workflow whose interface
+ * extends {@link PermitHolder} and whose id is the job id:
+ *
+ * <pre>{@code
+ * private final GatePermit permit = new GatePermit();
+ *
+ * public void permitGranted() { permit.granted(); }
+ *
+ * // in the workflow method
+ * if (!permit.acquire(driver, new PermitRequest(jobId, priority, now), maxWait)) { ...timed out... }
+ * ... submit and run the job ...
+ * permit.release(); // on every way out: success, failure, cancel, timeout
+ * }</pre>
+ *
+ * <p>{@link #acquire} asks the gate (signal-with-start through {@link GateActivities}) and waits
+ * for the grant, asking again every ten minutes in case the gate was reset; when the
+ * wait is cancelled or times out it gives the place back before it returns. {@link #release} signals the gate in a detached cancellation scope, so it works in a
+ * cancelled workflow too; it is idempotent. Do not call it from a {@code finally} that a
+ * continue-as-new passes through: a run that continues as new keeps the permit, and the next run
+ * takes it over with {@link #resumeHolding}.
+ *
+ * <p>Not thread-safe, like all workflow state; the handler and the workflow method share it on
+ * the workflow's single logical thread.
+ */
+public final class GatePermit {
+
+    private static final Logger log = Workflow.getLogger(GatePermit.class);
+
+    /**
+     * How long a job waits before it asks again. A gate that was terminated and started afresh has
+     * forgotten its queue; asking again (a no-op for a gate that has the request) puts the job
+     * back in line instead of leaving it waiting for ever.
+     */
+    static final Duration ASK_AGAIN_AFTER = Duration.ofMinutes(10);
+
+    private final GateActivities gates;
+    private @Nullable String driver;
+    private @Nullable PermitRequest request;
+    private @Nullable String jobId;
+    private boolean waiting;
+    private boolean held;
+
+    /** A permit not asked for yet; builds its activity stub, so create it in workflow code. */
+    public GatePermit() {
+        this.gates = Workflow.newActivityStub(GateActivities.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(10))
+                // A gate that stays unreachable fails the request rather than hanging the job forever.
+                .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setBackoffCoefficient(2.0)
+                        .setMaximumInterval(Duration.ofSeconds(30))
+                        .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
+                        .build())
+                .build());
+    }
+
+    /**
+     * Asks {@code driver}'s gate for a permit and waits until it is granted.
+     *
+     * @throws CanceledFailure when the workflow is cancelled while waiting; the place in the queue
+     *     has been given back
+     * @throws ActivityFailure when the gate could not be reached; nothing is held
+     * @throws IllegalStateException when this permit was asked for and not released
+     */
+    public void acquire(String driver, PermitRequest request) {
+        ask(driver, request);
+        await(Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #acquire(String, PermitRequest)}, but waits at most {@code maxWait}.
+     *
+     * @return whether the permit is held; false when the wait ran out, and the place in the queue
+     *     has been given back
+     */
+    public boolean acquire(String driver, PermitRequest request, Duration maxWait) {
+        Objects.requireNonNull(maxWait, "maxWait");
+        long deadline = Workflow.currentTimeMillis() + Math.max(0, maxWait.toMillis());
+        ask(driver, request);
+        return await(deadline);
+    }
+
+    /** Records the gate's grant; call it from the workflow's {@link PermitHolder#permitGranted} handler. */
+    public void granted() {
+        // A grant nobody waits for (repeated, or after the wait ended) changes nothing.
+        if (waiting) {
+            waiting = false;
+            held = true;
+        }
+    }
+
+    /**
+     * Takes over the permit of a run that continued as new while it held one, so that this run
+     * releases it.
+     */
+    public void resumeHolding(String driver, String jobId) {
+        Gates.workflowId(driver); // validates the name
+        this.driver = driver;
+        this.jobId = Objects.requireNonNull(jobId, "jobId");
+        waiting = false;
+        held = true;
+    }
+
+    /** Whether the permit is held now. */
+    public boolean isHeld() {
+        return held;
+    }
+
+    /**
+     * Gives the permit back, or the place in the queue if it is not granted yet; does nothing if
+     * it was never asked for or is already released. Runs in a detached cancellation scope, so it
+     * completes in a cancelled workflow too. The permit may be asked for again afterwards.
+     */
+    public void release() {
+        if (jobId == null || driver == null) {
+            return;
+        }
+        String gateId = Gates.workflowId(driver);
+        String releasing = jobId;
+        jobId = null;
+        request = null;
+        waiting = false;
+        held = false;
+        Workflow.newDetachedCancellationScope(() -> {
+            try {
+                Workflow.newExternalWorkflowStub(GateWorkflow.class, gateId).release(releasing);
+            } catch (SignalExternalWorkflowException gone) {
+                // A gate that is not running holds no permit of ours.
+                log.warn("Job {} could not release its permit: gate {} is not running", releasing, gateId);
+            }
+        }).run();
+    }
+
+    private void ask(String driver, PermitRequest request) {
+        if (jobId != null) {
+            throw new IllegalStateException("job " + jobId + " already asked for a permit; release it first");
+        }
+        Gates.workflowId(driver); // validates the name before anything is sent
+        this.driver = driver;
+        this.request = request;
+        this.jobId = request.jobId();
+        waiting = true; // before the request: the grant may arrive before the activity's result
+        held = false;
+        try {
+            send(driver, request);
+        } catch (ActivityFailure failure) {
+            release(); // the gate may have the request even though the activity failed
+            throw failure;
+        }
+    }
+
+    /** Waits for the grant until {@code deadline} (workflow time), asking again now and then. */
+    private boolean await(long deadline) {
+        try {
+            while (!held) {
+                long left = deadline - Workflow.currentTimeMillis();
+                if (left <= 0) {
+                    release();
+                    return false;
+                }
+                Duration wait = Duration.ofMillis(Math.min(left, ASK_AGAIN_AFTER.toMillis()));
+                if (!Workflow.await(wait, () -> held) && left > ASK_AGAIN_AFTER.toMillis()) {
+                    askAgain();
+                }
+            }
+            return true;
+        } catch (CanceledFailure cancelled) {
+            release();
+            throw cancelled;
+        }
+    }
+
+    private void askAgain() {
+        try {
+            send(driver, request);
+        } catch (ActivityFailure failure) {
+            // The gate most likely still has the first request; the next round asks again.
+            log.warn("Job {} could not ask gate {} again: {}", jobId, Gates.workflowId(driver), failure.getMessage());
+        }
+    }
+
+    private void send(String driver, PermitRequest request) {
+        // Detached: a cancel must not leave it unknown whether the gate has the request.
+        Workflow.newDetachedCancellationScope(() -> gates.requestPermit(driver, request)).run();
+    }
+}

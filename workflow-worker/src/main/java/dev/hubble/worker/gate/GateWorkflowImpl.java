@@ -1,0 +1,297 @@
+package dev.hubble.worker.gate;
+
+import dev.hubble.core.gate.GateActivities;
+import dev.hubble.core.gate.GateInput;
+import dev.hubble.core.gate.GateSnapshot;
+import dev.hubble.core.gate.GateWorkflow;
+import dev.hubble.core.gate.PermitHolder;
+import dev.hubble.core.gate.PermitRequest;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.springframework.lang.Nullable;
+
+/**
+ * A driver's admission gate (see {@link GateWorkflow} for the contract).
+ *
+ * <p>Signal handlers only change the gate's state; they never block. The main loop grants
+ * permits while there is room, runs the liveness sweep, and continues as new after
+ * {@code maxStepsPerRun} steps or when Temporal suggests it. Before it does, it stops granting and
+ * waits until no grant is in flight, no sweep runs and every handler has finished, so the state it
+ * carries over is complete; a signal that arrives while the last workflow task runs makes Temporal
+ * reject that task's completion and deliver it again with the signal, so no signal is lost.
+ *
+ * <p>The state is restored in the {@link WorkflowInit} constructor, before any handler runs: with
+ * signal-with-start the first signal is delivered together with the start.
+ */
+public final class GateWorkflowImpl implements GateWorkflow {
+
+    private static final Logger log = Workflow.getLogger(GateWorkflowImpl.class);
+
+    private final GateActivities liveness = Workflow.newActivityStub(GateActivities.class, ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            // A sweep that cannot finish gives up; the next one tries again.
+            .setScheduleToCloseTimeout(Duration.ofMinutes(2))
+            .setRetryOptions(RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofSeconds(1))
+                    .setBackoffCoefficient(2.0)
+                    .setMaximumInterval(Duration.ofSeconds(20))
+                    .build())
+            .build());
+
+    private final String driver;
+    private final Duration sweepInterval;
+    private final int maxStepsPerRun;
+    private int capacity;
+    private int configuredCapacity;
+    /** Holders in grant order. */
+    private final Map<String, PermitRequest> holders = new LinkedHashMap<>();
+    private final WaitingQueue queue = new WaitingQueue();
+
+    private int steps;
+    private int grantsInFlight;
+    private boolean continuing;
+    private boolean sweepTimerArmed;
+    private boolean sweepDue;
+    private @Nullable CancellationScope sweep;
+
+    @WorkflowInit
+    public GateWorkflowImpl(GateInput input) {
+        driver = input.driver();
+        sweepInterval = input.sweepInterval();
+        maxStepsPerRun = input.maxStepsPerRun();
+        capacity = input.capacity();
+        configuredCapacity = input.configuredCapacity();
+        input.holders().forEach(holder -> holders.put(holder.jobId(), holder));
+        input.queue().forEach(queue::add);
+    }
+
+    @Override
+    public void run(GateInput input) {
+        log.info("Gate of {} runs with capacity {}, {} holders and {} waiting", driver, capacity, holders.size(),
+                queue.size());
+        while (!continueAsNewDue()) {
+            grantWhileRoom();
+            armSweepTimer();
+            if (sweepDue && sweep == null) {
+                sweepDue = false;
+                startSweep();
+            }
+            Workflow.await(() -> hasRoom() || (sweepDue && sweep == null) || sweepTimerNeeded() || continueAsNewDue());
+        }
+        continuing = true;
+        if (sweep != null) {
+            sweep.cancel(); // its result would be lost anyway; the next run sweeps again
+        }
+        Workflow.await(() -> grantsInFlight == 0 && sweep == null && Workflow.isEveryHandlerFinished());
+        log.info("Gate of {} continues as new after {} steps, with {} holders and {} waiting", driver, steps,
+                holders.size(), queue.size());
+        Workflow.continueAsNew(new GateInput(driver, capacity, configuredCapacity, sweepInterval, maxStepsPerRun,
+                List.copyOf(holders.values()), queue.inGrantOrder()));
+    }
+
+    @Override
+    public void acquire(PermitRequest request, int configured) {
+        steps++;
+        if (request == null) {
+            // Thrown, it would fail the workflow task over and over and wedge the gate.
+            log.warn("Gate of {} ignores an acquire without a request", driver);
+            return;
+        }
+        if (configured > 0 && configured != configuredCapacity) {
+            log.info("Gate of {}: configured capacity {} replaces {}", driver, configured, configuredCapacity);
+            configuredCapacity = configured;
+            capacity = configured;
+        }
+        PermitRequest held = holders.get(request.jobId());
+        if (held != null) {
+            notifyGranted(held);
+        } else if (!queue.contains(request.jobId())) {
+            queue.add(request);
+        }
+    }
+
+    @Override
+    public void release(String jobId) {
+        steps++;
+        if (jobId == null) {
+            log.warn("Gate of {} ignores a release without a job id", driver);
+            return;
+        }
+        if (holders.remove(jobId) == null && queue.remove(jobId)) {
+            log.debug("Gate of {}: job {} left the queue", driver, jobId);
+        }
+    }
+
+    @Override
+    public void setCapacity(int capacity) {
+        steps++;
+        if (capacity < 0) {
+            log.warn("Gate of {} ignores capacity {}", driver, capacity);
+            return;
+        }
+        log.info("Gate of {}: capacity {} replaces {}", driver, capacity, this.capacity);
+        this.capacity = capacity;
+    }
+
+    @Override
+    public GateSnapshot snapshot() {
+        return GateSnapshot.of(driver, capacity, List.copyOf(holders.keySet()), queue.jobIdsInGrantOrder());
+    }
+
+    private boolean hasRoom() {
+        return !continuing && holders.size() < capacity && !queue.isEmpty();
+    }
+
+    private void grantWhileRoom() {
+        while (hasRoom()) {
+            PermitRequest next = queue.poll();
+            holders.put(next.jobId(), next);
+            steps++;
+            notifyGranted(next);
+        }
+    }
+
+    /**
+     * Signals the grant. A grant that cannot be delivered (the job's workflow is gone: the promise
+     * fails with the server's cause as an {@code ApplicationFailure}) is never a held permit, so
+     * the slot goes to the next job at once.
+     */
+    private void notifyGranted(PermitRequest grant) {
+        grantsInFlight++;
+        PermitHolder holder = Workflow.newExternalWorkflowStub(PermitHolder.class, grant.jobId());
+        Async.procedure(holder::permitGranted).handle((ok, failure) -> {
+            grantsInFlight--;
+            if (failure != null && !(failure instanceof CanceledFailure) && holders.get(grant.jobId()) == grant) {
+                holders.remove(grant.jobId());
+                log.warn("Gate of {}: the grant to job {} could not be delivered ({}); the permit goes to the next job",
+                        driver, grant.jobId(), failure.getMessage());
+            }
+            return null;
+        });
+    }
+
+    private boolean sweepTimerNeeded() {
+        return !continuing && !sweepTimerArmed && !holders.isEmpty();
+    }
+
+    private void armSweepTimer() {
+        if (!sweepTimerNeeded()) {
+            return;
+        }
+        sweepTimerArmed = true;
+        Workflow.newTimer(sweepInterval).handle((ok, failure) -> {
+            sweepTimerArmed = false;
+            sweepDue = true;
+            steps++;
+            return null;
+        });
+    }
+
+    /** Asks which holders no longer run, then frees the permits they still hold. */
+    private void startSweep() {
+        if (holders.isEmpty()) {
+            return;
+        }
+        Map<String, PermitRequest> checked = new LinkedHashMap<>(holders);
+        @SuppressWarnings("unchecked")
+        Promise<List<String>>[] result = new Promise[1];
+        CancellationScope scope = Workflow.newCancellationScope(
+                () -> result[0] = Async.function(liveness::notRunning, List.copyOf(checked.keySet())));
+        sweep = scope;
+        scope.run();
+        result[0].handle((gone, failure) -> {
+            sweep = null;
+            if (failure != null) {
+                if (!continuing) {
+                    log.warn("Gate of {}: liveness sweep failed, trying again in {}: {}", driver, sweepInterval,
+                            failure.getMessage());
+                }
+                return null;
+            }
+            for (String jobId : gone) {
+                // Only the grant that was checked: the job may have released and asked again since.
+                if (holders.get(jobId) == checked.get(jobId) && holders.remove(jobId) != null) {
+                    log.warn("Gate of {}: holder {} no longer runs; its permit goes to the next job", driver, jobId);
+                }
+            }
+            return null;
+        });
+    }
+
+    private boolean continueAsNewDue() {
+        return steps >= maxStepsPerRun || Workflow.getInfo().isContinueAsNewSuggested();
+    }
+
+    /** Waiting requests: highest priority first, then arrival order. Not thread-safe (workflow code). */
+    private static final class WaitingQueue {
+
+        private record Ticket(int priority, long arrival) implements Comparable<Ticket> {
+            @Override
+            public int compareTo(Ticket other) {
+                int byPriority = Integer.compare(other.priority, priority);
+                return byPriority != 0 ? byPriority : Long.compare(arrival, other.arrival);
+            }
+        }
+
+        private final TreeMap<Ticket, PermitRequest> ordered = new TreeMap<>();
+        // Only looked up, never iterated, so its order cannot leak into the workflow's commands.
+        private final Map<String, Ticket> tickets = new HashMap<>();
+        private long arrivals;
+
+        void add(PermitRequest request) {
+            if (tickets.containsKey(request.jobId())) {
+                return;
+            }
+            Ticket ticket = new Ticket(request.priority(), arrivals++);
+            ordered.put(ticket, request);
+            tickets.put(request.jobId(), ticket);
+        }
+
+        boolean contains(String jobId) {
+            return tickets.containsKey(jobId);
+        }
+
+        boolean remove(String jobId) {
+            Ticket ticket = tickets.remove(jobId);
+            return ticket != null && ordered.remove(ticket) != null;
+        }
+
+        PermitRequest poll() {
+            PermitRequest next = ordered.pollFirstEntry().getValue();
+            tickets.remove(next.jobId());
+            return next;
+        }
+
+        boolean isEmpty() {
+            return ordered.isEmpty();
+        }
+
+        int size() {
+            return ordered.size();
+        }
+
+        List<PermitRequest> inGrantOrder() {
+            return List.copyOf(ordered.values());
+        }
+
+        List<String> jobIdsInGrantOrder() {
+            List<String> ids = new ArrayList<>(ordered.size());
+            ordered.values().forEach(request -> ids.add(request.jobId()));
+            return ids;
+        }
+    }
+}

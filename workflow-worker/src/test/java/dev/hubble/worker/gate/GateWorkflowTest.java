@@ -1,0 +1,569 @@
+package dev.hubble.worker.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.hubble.activities.gate.GateActivitiesImpl;
+import dev.hubble.core.gate.GateActivities;
+import dev.hubble.core.gate.GateInput;
+import dev.hubble.core.gate.GateSnapshot;
+import dev.hubble.core.gate.GateWorkflow;
+import dev.hubble.core.gate.Gates;
+import dev.hubble.core.gate.PermitRequest;
+import dev.hubble.core.temporal.TaskQueues;
+import dev.hubble.worker.gate.HolderWorkflow.Plan;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GateWorkflowTest {
+
+    private static final String DUCKDB = "duckdb";
+    private static final String PYTHON = "local-python";
+    private static final Duration FOREVER = Duration.ofDays(30);
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(45);
+
+    private final Map<String, Integer> capacities = new ConcurrentHashMap<>();
+    private TestWorkflowEnvironment env;
+    private WorkflowClient client;
+    private RecordingTimeline timeline;
+    private GateActivitiesImpl gateActivities;
+
+    /** One worker per driver's task queue serving its gate and holders, as the worker pools do. */
+    private void start(Duration sweepInterval, int maxStepsPerRun, Map<String, Integer> capacityByDriver) {
+        capacities.putAll(capacityByDriver);
+        env = TestWorkflowEnvironment.newInstance();
+        client = env.getWorkflowClient();
+        timeline = new RecordingTimeline(env);
+        gateActivities = new GateActivitiesImpl(client, this::capacityOf, sweepInterval, maxStepsPerRun);
+        for (String driver : capacityByDriver.keySet()) {
+            Worker worker = env.newWorker(TaskQueues.forDriver(driver));
+            worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class, HolderWorkflowImpl.class);
+            worker.registerActivitiesImplementations(gateActivities, timeline);
+        }
+        env.start();
+    }
+
+    private void start(int duckdbCapacity, Duration sweepInterval) {
+        start(sweepInterval, GateInput.DEFAULT_MAX_STEPS_PER_RUN, Map.of(DUCKDB, duckdbCapacity));
+    }
+
+    /** Like {@code DriversProperties.driver(d).concurrency()}: an unknown driver is an IllegalArgumentException. */
+    private int capacityOf(String driver) {
+        Integer capacity = capacities.get(driver);
+        if (capacity == null) {
+            throw new IllegalArgumentException("driver " + driver + " is not enabled");
+        }
+        return capacity;
+    }
+
+    @AfterEach
+    void close() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    @Test
+    void neverGrantsMorePermitsAtOnceThanItsCapacity() {
+        start(3, HOUR);
+        List<WorkflowStub> holders = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            holders.add(startHolder("job-" + i, Plan.holding(DUCKDB, Duration.ofSeconds(10L * (1 + i % 5)))));
+        }
+
+        assertThat(resultsOf(holders, RESULT_TIMEOUT)).containsOnly(1);
+
+        assertThat(timeline.grantOrder()).hasSize(12);
+        assertThat(timeline.mostHoldingAtOnce()).as("holders measured at once").isEqualTo(3);
+        assertThat(timeline.holdingNow()).isZero();
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void grantsHighestPriorityFirstThenInArrivalOrder() {
+        start(1, HOUR);
+        WorkflowStub blocker = startHolder("blocker", Plan.holding(DUCKDB, FOREVER).withPriority(0));
+        awaitGate(DUCKDB, gate -> gate.holds("blocker"));
+        List<WorkflowStub> waiting = new ArrayList<>();
+        String[][] arrivals = {{"p1-a", "1"}, {"p5-a", "5"}, {"p9-a", "9"}, {"p5-b", "5"}, {"p1-b", "1"}, {"p9-b", "9"}};
+        for (String[] arrival : arrivals) {
+            int waitingBefore = waiting.size();
+            waiting.add(startHolder(arrival[0],
+                    Plan.holding(DUCKDB, Duration.ofSeconds(1)).withPriority(Integer.parseInt(arrival[1]))));
+            awaitGate(DUCKDB, gate -> gate.waiting() == waitingBefore + 1);
+        }
+
+        GateSnapshot queued = snapshot(DUCKDB);
+        assertThat(queued.queue()).containsExactly("p9-a", "p9-b", "p5-a", "p5-b", "p1-a", "p1-b");
+        assertThat(queued.position("p9-b")).hasValue(2);
+        assertThat(queued.position("p1-b")).hasValue(6);
+        assertThat(queued.position("blocker")).isEmpty();
+        assertThat(queued.running()).isEqualTo(1);
+
+        blocker.signal("finish");
+        assertThat(resultsOf(waiting, RESULT_TIMEOUT)).containsOnly(1);
+
+        assertThat(timeline.grantOrder()).containsExactly("blocker", "p9-a", "p9-b", "p5-a", "p5-b", "p1-a", "p1-b");
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void repeatedAcquireAndUnknownReleaseChangeNothing() {
+        start(1, HOUR);
+        startHolder("holder", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("holder"));
+        startHolder("first", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+        startHolder("second", Plan.holding(DUCKDB, FOREVER));
+        GateSnapshot before = awaitGate(DUCKDB, gate -> gate.waiting() == 2);
+        GateWorkflow gate = gateStub(DUCKDB);
+        Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+
+        gate.acquire(new PermitRequest("second", 9, now), 0); // already waiting: keeps its place
+        gate.acquire(new PermitRequest("holder", 9, now), 0); // already holding: granted again, nothing else
+        gate.release("stranger");
+        gate.setCapacity(1);
+
+        assertThat(snapshot(DUCKDB)).isEqualTo(before);
+        assertThat(before.queue()).containsExactly("first", "second");
+    }
+
+    @Test
+    void raisedCapacityGrantsWaitingJobsAndLoweredCapacityRevokesNothing() {
+        start(1, HOUR);
+        List<String> jobs = List.of("job-1", "job-2", "job-3", "job-4", "job-5");
+        Map<String, WorkflowStub> holders = new java.util.LinkedHashMap<>();
+        for (String job : jobs) {
+            int known = holders.size();
+            holders.put(job, startHolder(job, Plan.holding(DUCKDB, FOREVER)));
+            awaitGate(DUCKDB, gate -> gate.running() + gate.waiting() == known + 1);
+        }
+        assertThat(snapshot(DUCKDB).queue()).containsExactly("job-2", "job-3", "job-4", "job-5");
+
+        gateStub(DUCKDB).setCapacity(3);
+        GateSnapshot raised = awaitGate(DUCKDB, gate -> gate.running() == 3);
+        assertThat(raised.holders()).containsExactly("job-1", "job-2", "job-3");
+        assertThat(raised.queue()).containsExactly("job-4", "job-5");
+
+        gateStub(DUCKDB).setCapacity(1);
+        holders.get("job-1").signal("finish");
+        GateSnapshot lowered = awaitGate(DUCKDB, gate -> gate.running() == 2);
+        assertThat(lowered.capacity()).isEqualTo(1);
+        assertThat(lowered.holders()).as("held permits are not revoked").containsExactly("job-2", "job-3");
+        assertThat(lowered.queue()).as("no grant above the lowered capacity").containsExactly("job-4", "job-5");
+
+        holders.get("job-2").signal("finish");
+        awaitGate(DUCKDB, gate -> gate.running() == 1 && gate.waiting() == 2);
+        holders.get("job-3").signal("finish");
+        awaitGate(DUCKDB, gate -> gate.holds("job-4") && gate.running() == 1);
+        holders.get("job-4").signal("finish");
+        awaitGate(DUCKDB, gate -> gate.holds("job-5"));
+        holders.get("job-5").signal("finish");
+
+        assertThat(resultsOf(List.copyOf(holders.values()), RESULT_TIMEOUT)).containsOnly(1);
+        // job-2 and job-3 were granted together; the gate's order is asserted through its holders above.
+        assertThat(timeline.grantOrder()).containsExactlyInAnyOrderElementsOf(jobs);
+        assertThat(timeline.mostHoldingAtOnce()).isEqualTo(3);
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void requestCarryingANewConfiguredCapacityUpdatesTheRunningGate() {
+        start(1, HOUR);
+        startHolder("job-1", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("job-1"));
+        startHolder("job-2", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+
+        capacities.put(DUCKDB, 3); // what a reconfigured worker sends with its next request
+        startHolder("job-3", Plan.holding(DUCKDB, FOREVER));
+
+        GateSnapshot gate = awaitGate(DUCKDB, snapshot -> snapshot.running() == 3);
+        assertThat(gate.capacity()).isEqualTo(3);
+        assertThat(gate.holders()).containsExactly("job-1", "job-2", "job-3");
+    }
+
+    @Test
+    void permitComesBackWhenTheHolderSucceeds() {
+        start(1, HOUR);
+        WorkflowStub first = startHolder("first", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+        awaitGate(DUCKDB, gate -> gate.holds("first"));
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+
+        assertThat(resultOf(first)).isEqualTo(1);
+        assertThat(resultOf(next)).isEqualTo(1);
+
+        assertThat(timeline.grantedAt("next")).isGreaterThanOrEqualTo(timeline.releasedAt("first"));
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void permitComesBackWhenTheHolderFails() {
+        start(1, HOUR);
+        WorkflowStub failing = startHolder("failing", Plan.holding(DUCKDB, Duration.ofMinutes(5)).failing());
+        awaitGate(DUCKDB, gate -> gate.holds("failing"));
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+
+        assertThatThrownBy(() -> resultOf(failing))
+                .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(ApplicationFailure.class);
+        assertThat(resultOf(next)).isEqualTo(1);
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void permitComesBackWhenTheHolderIsCancelled() {
+        start(1, HOUR);
+        WorkflowStub cancelled = startHolder("cancelled", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("cancelled"));
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+
+        cancelled.cancel();
+
+        assertThatThrownBy(() -> resultOf(cancelled))
+                .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+        assertThat(resultOf(next)).isEqualTo(1);
+        assertThat(timeline.grantOrder()).containsExactly("cancelled", "next");
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void holderThatContinuesAsNewKeepsItsPermitAndTheNextRunReleasesIt() {
+        start(1, Duration.ofMinutes(1)); // sweeps run while the second run holds: it must count as running
+        WorkflowStub holder = startHolder("holder",
+                Plan.holding(DUCKDB, Duration.ofMinutes(5)).continuingAsNewWhileHolding());
+        awaitGate(DUCKDB, gate -> gate.holds("holder"));
+        String firstRun = holder.getExecution().getRunId();
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+
+        assertThat(resultOf(client.newUntypedWorkflowStub("holder"))).isEqualTo(1);
+        assertThat(resultOf(next)).isEqualTo(1);
+
+        assertThat(client.newUntypedWorkflowStub("holder").describe().getExecution().getRunId()).isNotEqualTo(firstRun);
+        assertThat(timeline.grantOrder()).containsExactly("holder", "next");
+        assertThat(timeline.releasedAt("holder") - timeline.grantedAt("holder")).as("held across both runs")
+                .isGreaterThanOrEqualTo(Duration.ofMinutes(5).toMillis());
+        assertThat(timeline.grantedAt("next")).isGreaterThanOrEqualTo(timeline.releasedAt("holder"));
+        assertThat(timeline.mostHoldingAtOnce()).isEqualTo(1);
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void jobCancelledWhileWaitingLeavesTheQueue() {
+        start(1, HOUR);
+        WorkflowStub holder = startHolder("holder", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("holder"));
+        WorkflowStub cancelled = startHolder("cancelled", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 2);
+
+        cancelled.cancel();
+
+        assertThatThrownBy(() -> resultOf(cancelled))
+                .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+        GateSnapshot afterCancel = snapshot(DUCKDB);
+        assertThat(afterCancel.queue()).containsExactly("next");
+        assertThat(afterCancel.position("next")).isEqualTo(OptionalInt.of(1));
+        holder.signal("finish");
+        assertThat(resultOf(next)).isEqualTo(1);
+        assertThat(timeline.grantOrder()).containsExactly("holder", "next");
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void jobWhoseWaitTimesOutLeavesTheQueue() {
+        start(1, HOUR);
+        WorkflowStub holder = startHolder("holder", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("holder"));
+        WorkflowStub impatient = startHolder("impatient",
+                Plan.holding(DUCKDB, Duration.ofMinutes(5)).waitingAtMost(Duration.ofMinutes(10)));
+
+        assertThat(resultOf(impatient)).as("grants").isZero();
+
+        assertThat(snapshot(DUCKDB).queue()).isEmpty();
+        holder.signal("finish");
+        resultOf(holder);
+        assertThat(timeline.grantOrder()).containsExactly("holder");
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void jobTerminatedWhileWaitingIsSkippedAtOnceWhenItsGrantCannotBeDelivered() {
+        start(1, FOREVER); // no sweep can help here
+        WorkflowStub holder = startHolder("holder", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("holder"));
+        WorkflowStub terminated = startHolder("terminated", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 2);
+        terminated.terminate("operator");
+
+        holder.signal("finish");
+
+        assertThat(resultOf(next)).isEqualTo(1);
+        assertThat(timeline.grantOrder()).containsExactly("holder", "next");
+        assertThat(timeline.grantedAt("next") - timeline.releasedAt("holder")).isLessThan(Duration.ofMinutes(1).toMillis());
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void permitOfATerminatedHolderComesBackAtTheNextLivenessSweep() {
+        start(1, Duration.ofMinutes(1));
+        WorkflowStub terminated = startHolder("terminated", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("terminated"));
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+        long terminatedAt = env.currentTimeMillis();
+
+        terminated.terminate("operator");
+
+        assertThat(resultOf(next)).isEqualTo(1);
+        assertThat(timeline.grantedAt("next") - terminatedAt).as("within a sweep interval or two")
+                .isBetween(0L, Duration.ofMinutes(2).toMillis());
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void permitOfAHolderTimedOutByTemporalComesBackAtTheNextLivenessSweep() {
+        start(1, Duration.ofMinutes(1));
+        long startedAt = env.currentTimeMillis();
+        WorkflowStub timedOut = startHolder("timed-out", Plan.holding(DUCKDB, FOREVER), Duration.ofMinutes(10));
+        awaitGate(DUCKDB, gate -> gate.holds("timed-out"));
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+
+        assertThat(resultOf(next)).isEqualTo(1);
+
+        assertThatThrownBy(() -> resultOf(timedOut)).isInstanceOf(WorkflowFailedException.class);
+        assertThat(timeline.grantedAt("next") - startedAt).as("the holder's timeout plus a sweep interval or two")
+                .isBetween(Duration.ofMinutes(10).toMillis(), Duration.ofMinutes(12).toMillis());
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void waitingJobAsksAgainWhenItsGateWasTerminatedAndForgotIt() {
+        start(1, HOUR);
+        WorkflowStub holder = startHolder("holder", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("holder"));
+        WorkflowStub waiting = startHolder("waiting", Plan.holding(DUCKDB, Duration.ofMinutes(1)));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+        long terminatedAt = env.currentTimeMillis();
+
+        client.newUntypedWorkflowStub(Gates.workflowId(DUCKDB)).terminate("operator resets the gate");
+
+        assertThat(resultOf(waiting)).isEqualTo(1);
+        assertThat(timeline.grantedAt("waiting") - terminatedAt).as("asked again within ten minutes")
+                .isBetween(0L, GatePermit.ASK_AGAIN_AFTER.toMillis() + 1_000);
+        holder.signal("finish");
+        assertThat(resultOf(holder)).as("its release reaches no gate, harmlessly").isEqualTo(1);
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void gatesOfTwoDriversAreIndependent() {
+        start(HOUR, GateInput.DEFAULT_MAX_STEPS_PER_RUN, Map.of(DUCKDB, 1, PYTHON, 1));
+        startHolder("duckdb-holder", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("duckdb-holder"));
+        startHolder("duckdb-waiter", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+
+        List<WorkflowStub> pythonJobs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pythonJobs.add(startHolder("python-" + i, Plan.holding(PYTHON, Duration.ofMinutes(1))));
+        }
+        assertThat(resultsOf(pythonJobs, RESULT_TIMEOUT)).containsOnly(1);
+
+        assertIdle(PYTHON);
+        GateSnapshot duckdb = snapshot(DUCKDB);
+        assertThat(duckdb.holders()).containsExactly("duckdb-holder");
+        assertThat(duckdb.queue()).containsExactly("duckdb-waiter");
+        assertThat(snapshot(PYTHON).capacity()).isEqualTo(1);
+    }
+
+    @Test
+    void livenessCheckCountsClosedAndUnknownWorkflowsAsNotRunning() {
+        start(1, HOUR);
+        startHolder("running", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("running"));
+        WorkflowStub waiting = startHolder("terminated", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+        waiting.terminate("operator");
+
+        assertThat(gateActivities.notRunning(List.of("running", "terminated", "never-started")))
+                .containsExactly("terminated", "never-started");
+    }
+
+    @Test
+    void requestForAnUnknownDriverFailsWithoutRetry() {
+        start(1, HOUR);
+
+        assertThatThrownBy(() -> gateActivities.requestPermit("spark",
+                new PermitRequest("job", 5, Instant.ofEpochMilli(env.currentTimeMillis()))))
+                .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
+                    assertThat(failure.getType()).isEqualTo(GateActivities.UNKNOWN_DRIVER);
+                    assertThat(failure.isNonRetryable()).isTrue();
+                });
+    }
+
+    @Test
+    void thousandsOfAcquireReleaseCyclesAcrossContinueAsNewLoseNothing() throws Exception {
+        start(4, Duration.ofMinutes(1));
+        int cyclers = 20;
+        int cycles = 100;
+        List<WorkflowStub> stubs = new ArrayList<>();
+        for (int i = 0; i < cyclers; i++) {
+            stubs.add(startHolder("cycler-" + i,
+                    Plan.holding(DUCKDB, i % 3 == 0 ? Duration.ofSeconds(1) : Duration.ZERO)
+                            .withPriority(i % 10).cycling(cycles)));
+        }
+
+        assertThat(resultsOf(stubs, Duration.ofSeconds(90))).as("grants per cycler").containsOnly(cycles);
+
+        assertIdle(DUCKDB);
+        assertThat(mostHoldingAtOnce(stubs)).as("holders at once, from the holders' histories").isEqualTo(4);
+        List<WorkflowExecutionHistory> runs = gateRuns(DUCKDB);
+        assertThat(runs).as("runs of the gate").hasSizeGreaterThan(1);
+        for (WorkflowExecutionHistory run : runs) {
+            assertThat(run.getEvents()).as("events of one run").hasSizeLessThan(10_240);
+        }
+        long grants = runs.stream().flatMap(run -> run.getEvents().stream())
+                .filter(event -> event.getEventType() == EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED)
+                .count();
+        assertThat(grants).as("grants delivered").isEqualTo((long) cyclers * cycles);
+        // The gate's code replays its own histories: nothing in it is non-deterministic.
+        WorkflowReplayer.replayWorkflowExecution(runs.get(0), GateWorkflowImpl.class);
+        WorkflowReplayer.replayWorkflowExecution(runs.get(runs.size() - 1), GateWorkflowImpl.class);
+    }
+
+    private WorkflowStub startHolder(String jobId, Plan plan) {
+        return startHolder(jobId, plan, null);
+    }
+
+    private WorkflowStub startHolder(String jobId, Plan plan, Duration executionTimeout) {
+        WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
+                .setWorkflowId(jobId)
+                .setTaskQueue(TaskQueues.forDriver(plan.driver()));
+        if (executionTimeout != null) {
+            options.setWorkflowExecutionTimeout(executionTimeout);
+        }
+        HolderWorkflow holder = client.newWorkflowStub(HolderWorkflow.class, options.build());
+        WorkflowClient.start(holder::hold, plan);
+        return WorkflowStub.fromTyped(holder);
+    }
+
+    /** The holder's result; a holder still waiting after a generous real-time bound means a lost grant. */
+    private static int resultOf(WorkflowStub holder) {
+        return resultsOf(List.of(holder), RESULT_TIMEOUT).get(0);
+    }
+
+    /** The holders' results, all within {@code bound} of real time. */
+    private static List<Integer> resultsOf(List<WorkflowStub> holders, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        List<Integer> results = new ArrayList<>();
+        for (WorkflowStub holder : holders) {
+            long left = Math.max(1, deadline - System.nanoTime());
+            try {
+                results.add(holder.getResult(left, TimeUnit.NANOSECONDS, Integer.class));
+            } catch (TimeoutException e) {
+                throw new AssertionError("holder " + holder.getExecution().getWorkflowId() + " did not finish within "
+                        + bound + " of real time: a grant or a release was lost", e);
+            }
+        }
+        return results;
+    }
+
+    private GateWorkflow gateStub(String driver) {
+        return client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(driver));
+    }
+
+    private GateSnapshot snapshot(String driver) {
+        return gateStub(driver).snapshot();
+    }
+
+    /** Waits, in real time and without skipping test time, until the gate's query satisfies {@code condition}. */
+    private GateSnapshot awaitGate(String driver, Predicate<GateSnapshot> condition) {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+                .until(() -> snapshot(driver), condition::test);
+    }
+
+    /** Every permit came back and nobody waits. */
+    private void assertIdle(String driver) {
+        GateSnapshot gate = awaitGate(driver, snapshot -> snapshot.running() == 0 && snapshot.waiting() == 0);
+        assertThat(gate.holders()).isEmpty();
+        assertThat(gate.queue()).isEmpty();
+    }
+
+    /**
+     * The most permits held at once, measured from the holders' own histories: a hold runs from
+     * the grant's arrival to the release's sending, both server time, inside the gate's view of
+     * it. At equal times releases count first, which is causal: the gate grants only after it
+     * received a release.
+     */
+    private int mostHoldingAtOnce(List<WorkflowStub> holders) {
+        record Edge(long nanos, int delta) {
+        }
+        List<Edge> edges = new ArrayList<>();
+        for (WorkflowStub holder : holders) {
+            String workflowId = holder.getExecution().getWorkflowId();
+            for (HistoryEvent event : client.fetchHistory(workflowId).getEvents()) {
+                long nanos = event.getEventTime().getSeconds() * 1_000_000_000L + event.getEventTime().getNanos();
+                if (event.hasWorkflowExecutionSignaledEventAttributes()
+                        && event.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals(Gates.PERMIT_GRANTED)) {
+                    edges.add(new Edge(nanos, 1));
+                } else if (event.hasSignalExternalWorkflowExecutionInitiatedEventAttributes()
+                        && event.getSignalExternalWorkflowExecutionInitiatedEventAttributes().getSignalName().equals("release")) {
+                    edges.add(new Edge(nanos, -1));
+                }
+            }
+        }
+        edges.sort(java.util.Comparator.comparingLong(Edge::nanos).thenComparingInt(Edge::delta));
+        int holding = 0;
+        int most = 0;
+        for (Edge edge : edges) {
+            holding += edge.delta();
+            most = Math.max(most, holding);
+        }
+        assertThat(holding).as("every grant was released").isZero();
+        return most;
+    }
+
+    /** The gate's runs, first to last, following continue-as-new back from the current run. */
+    private List<WorkflowExecutionHistory> gateRuns(String driver) {
+        String gateId = Gates.workflowId(driver);
+        List<WorkflowExecutionHistory> runs = new ArrayList<>();
+        String runId = client.newUntypedWorkflowStub(gateId).describe().getExecution().getRunId();
+        while (!runId.isEmpty()) {
+            WorkflowExecutionHistory run = client.fetchHistory(gateId, runId);
+            runs.add(0, run);
+            HistoryEvent started = run.getEvents().get(0);
+            runId = started.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+        }
+        return runs;
+    }
+}
