@@ -1,5 +1,9 @@
 package dev.hubble.activities.config;
 
+import dev.hubble.core.config.DriversProperties;
+import io.temporal.client.WorkflowClient;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
@@ -81,6 +85,16 @@ class LocalPythonWiringTest {
         @Bean
         Clock clock() {
             return Clock.systemUTC();
+        }
+
+        @Bean
+        WorkflowClient workflowClient() {
+            return mock(WorkflowClient.class);
+        }
+
+        @Bean
+        DriversProperties driversProperties() {
+            return new DriversProperties(Map.of());
         }
     }
 }

@@ -15,6 +15,8 @@ import org.springframework.lang.Nullable;
  * @param polls polls made so far, over all runs
  * @param notFoundStreak polls in a row that found no remote job
  * @param reportedError the first error the job reported about itself
+ * @param permitHeld whether the job holds a permit of its driver's gate, which the next run
+ *     takes over and releases
  */
 public record JobProgress(
         @Nullable RunHandle handle,
@@ -22,5 +24,6 @@ public record JobProgress(
         Duration pollInterval,
         long polls,
         int notFoundStreak,
-        @Nullable JobError reportedError) {
+        @Nullable JobError reportedError,
+        boolean permitHeld) {
 }

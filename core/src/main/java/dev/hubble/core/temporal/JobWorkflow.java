@@ -1,5 +1,6 @@
 package dev.hubble.core.temporal;
 
+import dev.hubble.core.gate.PermitHolder;
 import dev.hubble.core.job.JobError;
 import dev.hubble.core.job.JobRecord;
 import io.temporal.workflow.QueryMethod;
@@ -13,7 +14,7 @@ import io.temporal.workflow.WorkflowMethod;
  * job.
  */
 @WorkflowInterface
-public interface JobWorkflow {
+public interface JobWorkflow extends PermitHolder {
 
     /** Runs the job to a terminal state and returns its final record. */
     @WorkflowMethod(name = "HubbleJob")

@@ -2,6 +2,7 @@ package dev.hubble.worker.config;
 
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.JobStateActivities;
 import io.temporal.client.WorkflowClient;
@@ -17,7 +18,8 @@ class WorkerConfiguration {
 
     @Bean
     WorkerPools workerPools(WorkflowClient client, DriversProperties drivers, WorkerProperties properties,
-            JobActivities jobActivities, JobStateActivities stateActivities, List<JobRunner> runners) {
-        return new WorkerPools(client, drivers, properties, jobActivities, stateActivities, runners);
+            JobActivities jobActivities, JobStateActivities stateActivities, GateActivities gateActivities,
+            List<JobRunner> runners) {
+        return new WorkerPools(client, drivers, properties, jobActivities, stateActivities, gateActivities, runners);
     }
 }

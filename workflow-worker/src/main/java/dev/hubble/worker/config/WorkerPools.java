@@ -2,10 +2,12 @@ package dev.hubble.worker.config;
 
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.JobStateActivities;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.TaskQueues;
+import dev.hubble.worker.gate.GateWorkflowImpl;
 import dev.hubble.worker.job.JobWorkflowImpl;
 import dev.hubble.worker.job.JobWorkflowSettings;
 import io.temporal.client.WorkflowClient;
@@ -37,16 +39,19 @@ public final class WorkerPools implements SmartLifecycle {
     private final WorkerProperties properties;
     private final JobActivities jobActivities;
     private final JobStateActivities stateActivities;
+    private final GateActivities gateActivities;
     private final Set<String> runnerDrivers;
     private volatile WorkerFactory factory;
 
     public WorkerPools(WorkflowClient client, DriversProperties drivers, WorkerProperties properties,
-            JobActivities jobActivities, JobStateActivities stateActivities, List<JobRunner> runners) {
+            JobActivities jobActivities, JobStateActivities stateActivities, GateActivities gateActivities,
+            List<JobRunner> runners) {
         this.client = client;
         this.drivers = drivers;
         this.properties = properties;
         this.jobActivities = jobActivities;
         this.stateActivities = stateActivities;
+        this.gateActivities = gateActivities;
         this.runnerDrivers = runners.stream().map(JobRunner::driver).collect(Collectors.toUnmodifiableSet());
         served(); // fail at start-up, not at the first job, when the configuration is inconsistent
     }
@@ -81,7 +86,9 @@ public final class WorkerPools implements SmartLifecycle {
                     .build());
             JobWorkflowSettings settings = JobWorkflowSettings.of(drivers.driver(driver));
             worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
-            worker.registerActivitiesImplementations(jobActivities, stateActivities);
+            // The driver's gate runs on the driver's own queue, so it shares the fate of its workers.
+            worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
+            worker.registerActivitiesImplementations(jobActivities, stateActivities, gateActivities);
             log.info("Worker for driver {} polls task queue {}", driver, taskQueue);
         }
         workers.start();

@@ -1,5 +1,6 @@
 package dev.hubble.worker.job;
 
+import dev.hubble.core.gate.PermitRequest;
 import dev.hubble.core.job.JobError;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobResult;
@@ -17,6 +18,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
+import dev.hubble.worker.gate.GatePermit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -26,7 +28,9 @@ import org.springframework.lang.Nullable;
 /**
  * One job from acceptance to its final state.
  *
- * <p>The workflow records QUEUED, submits the job through its driver, then polls it with durable
+ * <p>The workflow records QUEUED, waits for a permit from its driver's gate (so the engine never
+ * runs more of the driver's jobs than its concurrency), submits the job through its driver, then
+ * polls it with durable
  * timers whose interval grows from the driver's initial wait by its factor up to its cap. An
  * error report (signal) wakes the loop at once. Every transition goes through the state activity,
  * which stores it idempotently; the record's sequence orders them.
@@ -36,12 +40,18 @@ import org.springframework.lang.Nullable;
  * recorded; a cancel takes effect at the next wait. Cancel and timeout then kill the remote job
  * and end CANCELLED or TIMED_OUT.
  *
+ * <p>The permit goes back on every way out (success, failure, cancel, also while waiting, and
+ * timeout) before the final state is recorded; a run that continues as new hands it to the next.
+ *
  * <p>After {@code maxPollsPerRun} polls, or when Temporal suggests it, the workflow continues as
  * new with its record and progress, so no run's history grows large.
  */
 public final class JobWorkflowImpl implements JobWorkflow {
 
     private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
+
+    /** The change that put admission through the driver's gate before submission. */
+    static final String ADMISSION_GATE = "admission-gate";
 
     private static final RetryOptions TRANSIENT_RETRIES = RetryOptions.newBuilder()
             .setInitialInterval(Duration.ofSeconds(1))
@@ -54,6 +64,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
     private final JobActivities submissions;
     private final JobActivities engine;
     private final JobStateActivities states;
+    private final GatePermit permit = new GatePermit();
 
     private @Nullable JobRecord record;
     private @Nullable RunHandle handle;
@@ -100,9 +111,14 @@ public final class JobWorkflowImpl implements JobWorkflow {
         try {
             if (handle == null) {
                 record(record.recordedAgain(now()));
+                if (Workflow.getVersion(ADMISSION_GATE, Workflow.DEFAULT_VERSION, 1) >= 1 && !admit()) {
+                    return record;
+                }
                 if (!submit()) {
                     return record;
                 }
+            } else if (input.progress() != null && input.progress().permitHeld()) {
+                permit.resumeHolding(record.spec().driver(), record.jobId());
             }
             return pollUntilFinished(settings);
         } catch (CanceledFailure cancelled) {
@@ -127,6 +143,11 @@ public final class JobWorkflowImpl implements JobWorkflow {
     }
 
     @Override
+    public void permitGranted() {
+        permit.granted();
+    }
+
+    @Override
     public JobRecord status() {
         return record;
     }
@@ -145,6 +166,28 @@ public final class JobWorkflowImpl implements JobWorkflow {
         if (reportedError == null) {
             reportedError = progress.reportedError();
         }
+    }
+
+    /**
+     * Waits for a permit of the driver's gate; false when the job finished instead: its timeout
+     * ran out while it waited, or the gate could not be reached.
+     */
+    private boolean admit() {
+        PermitRequest request = new PermitRequest(record.jobId(), record.spec().priority(), now());
+        boolean granted;
+        try {
+            granted = permit.acquire(record.spec().driver(), request, Duration.between(now(), deadline));
+        } catch (ActivityFailure failure) {
+            finish(JobState.FAILED, new JobError("the admission gate of driver " + record.spec().driver()
+                    + " could not be reached", messageOf(failure)), null);
+            return false;
+        }
+        if (!granted) {
+            finish(JobState.TIMED_OUT, JobError.of("the job waited for its turn longer than its timeout of "
+                    + record.spec().timeout()), null);
+            return false;
+        }
+        return true;
     }
 
     /** Submits the job; false when it failed to submit and the workflow is finished. */
@@ -282,6 +325,9 @@ public final class JobWorkflowImpl implements JobWorkflow {
     }
 
     private JobRecord finish(JobState state, @Nullable JobError error, @Nullable JobResult result) {
+        // The remote job has ended or been killed: its permit goes back before the record is stored,
+        // so a slow store never holds up the next job of the driver.
+        permit.release();
         record(record.moveTo(state, now(), error, result));
         return record;
     }
@@ -296,7 +342,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
     }
 
     private JobProgress progress() {
-        return new JobProgress(handle, deadline, interval, polls, notFoundStreak, reportedError);
+        return new JobProgress(handle, deadline, interval, polls, notFoundStreak, reportedError, permit.isHeld());
     }
 
     private static <T> T detached(Supplier<T> action) {

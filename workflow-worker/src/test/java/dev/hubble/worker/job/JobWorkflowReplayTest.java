@@ -37,4 +37,9 @@ class JobWorkflowReplayTest {
     void replaysASucceededJobOfTheFirstVersion() throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v1.json", worker);
     }
+
+    @Test
+    void replaysASucceededJobThatWaitedForItsGate() throws Exception {
+        WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v2-gate.json", worker);
+    }
 }

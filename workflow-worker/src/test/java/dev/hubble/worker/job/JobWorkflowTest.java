@@ -10,7 +10,12 @@ import static dev.hubble.core.job.JobState.TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hubble.activities.gate.GateActivitiesImpl;
+import dev.hubble.core.gate.GateSnapshot;
+import dev.hubble.core.gate.GateWorkflow;
+import dev.hubble.core.gate.Gates;
 import dev.hubble.core.job.JobError;
+import dev.hubble.worker.gate.GateWorkflowImpl;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
@@ -48,14 +53,20 @@ class JobWorkflowTest {
     private WorkflowClient client;
 
     private void start(JobWorkflowSettings settings) {
+        start(settings, 10);
+    }
+
+    private void start(JobWorkflowSettings settings, int concurrency) {
         env = TestWorkflowEnvironment.newInstance();
         engine = new FakeEngine(env);
         states = new RecordingStates();
+        client = env.getWorkflowClient();
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
-        worker.registerActivitiesImplementations(engine, states);
+        worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
+        worker.registerActivitiesImplementations(engine, states,
+                new GateActivitiesImpl(client, driver -> concurrency, Duration.ofMinutes(1), 1_000));
         env.start();
-        client = env.getWorkflowClient();
     }
 
     private void start() {
@@ -212,6 +223,76 @@ class JobWorkflowTest {
             int events = client.fetchHistory(job.jobId(), runId).getHistory().getEventsCount();
             assertThat(events).as("events in run %s", runId).isLessThan(10_240);
         }
+    }
+
+    @Test
+    void jobWaitsQueuedForAPermitWhileTheDriverIsFull() {
+        start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5), 1);
+        engine.script = n -> n < 20 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+        JobRecord first = job(Duration.ofHours(1));
+        JobRecord second = job(Duration.ofHours(1));
+        WorkflowStub firstRun = startJob(first);
+        awaitState(RUNNING);
+        WorkflowStub secondRun = startJob(second);
+        env.sleep(Duration.ofSeconds(5));
+
+        assertThat(client.newWorkflowStub(JobWorkflow.class, second.jobId()).status().state()).isEqualTo(QUEUED);
+        assertThat(gate().position(second.jobId())).hasValue(1);
+        assertThat(engine.remoteJobsCreated).containsOnlyKeys(first.jobId());
+
+        assertThat(firstRun.getResult(JobRecord.class).state()).isEqualTo(SUCCEEDED);
+        assertThat(secondRun.getResult(JobRecord.class).state()).isEqualTo(SUCCEEDED);
+        assertThat(gate().running()).isZero();
+    }
+
+    @Test
+    void jobCancelledWhileWaitingForAPermitLeavesTheQueue() {
+        start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5), 1);
+        engine.script = n -> RemoteStatus.of(RemotePhase.RUNNING);
+        WorkflowStub holder = startJob(job(Duration.ofHours(1)));
+        awaitState(RUNNING);
+        JobRecord waiting = job(Duration.ofHours(1));
+        WorkflowStub waitingRun = startJob(waiting);
+        env.sleep(Duration.ofSeconds(5));
+
+        waitingRun.cancel();
+
+        assertThatThrownBy(() -> waitingRun.getResult(JobRecord.class)).isInstanceOf(WorkflowFailedException.class);
+        assertThat(client.newWorkflowStub(JobWorkflow.class, waiting.jobId()).status().state()).isEqualTo(CANCELLED);
+        assertThat(gate().waiting()).isZero();
+        assertThat(engine.remoteJobsCreated).doesNotContainKey(waiting.jobId());
+        holder.cancel();
+    }
+
+    @Test
+    void jobWhoseTimeoutRunsOutWhileWaitingForAPermitTimesOut() {
+        start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5), 1);
+        engine.script = n -> RemoteStatus.of(RemotePhase.RUNNING);
+        WorkflowStub holder = startJob(job(Duration.ofHours(1)));
+        awaitState(RUNNING);
+
+        JobRecord last = run(job(Duration.ofMinutes(5)));
+
+        assertThat(last.state()).isEqualTo(TIMED_OUT);
+        assertThat(last.error().message()).contains("waited for its turn");
+        assertThat(gate().waiting()).isZero();
+        holder.cancel();
+    }
+
+    @Test
+    void permitOfAJobThatContinuedAsNewIsReleasedByItsLastRun() {
+        start(new JobWorkflowSettings(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 10, 5), 1);
+        engine.script = n -> n < 35 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+
+        JobRecord last = run(job(Duration.ofHours(1)));
+
+        assertThat(last.state()).isEqualTo(SUCCEEDED);
+        assertThat(new LinkedHashSet<>(engine.pollRunIds)).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(gate().running()).isZero();
+    }
+
+    private GateSnapshot gate() {
+        return client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(DRIVER)).snapshot();
     }
 
     private JobRecord run(JobRecord job) {
