@@ -111,14 +111,14 @@ public final class JobWorkflowImpl implements JobWorkflow {
         try {
             if (handle == null) {
                 record(record.recordedAgain(now()));
-                if (Workflow.getVersion(ADMISSION_GATE, Workflow.DEFAULT_VERSION, 1) >= 1 && !admit()) {
+                if (Workflow.getVersion(ADMISSION_GATE, Workflow.DEFAULT_VERSION, 1) >= 1 && !admit(settings)) {
                     return record;
                 }
                 if (!submit()) {
                     return record;
                 }
             } else if (input.progress() != null && input.progress().permitHeld()) {
-                permit.resumeHolding(record.spec().driver(), record.jobId());
+                permit.resumeHolding(settings.gateFor(record.spec().driver()), record.jobId());
             }
             return pollUntilFinished(settings);
         } catch (CanceledFailure cancelled) {
@@ -172,11 +172,11 @@ public final class JobWorkflowImpl implements JobWorkflow {
      * Waits for a permit of the driver's gate; false when the job finished instead: its timeout
      * ran out while it waited, or the gate could not be reached.
      */
-    private boolean admit() {
+    private boolean admit(JobWorkflowSettings settings) {
         PermitRequest request = new PermitRequest(record.jobId(), record.spec().priority(), now());
         boolean granted;
         try {
-            granted = permit.acquire(record.spec().driver(), request, Duration.between(now(), deadline));
+            granted = permit.acquire(settings.gateFor(record.spec().driver()), request, Duration.between(now(), deadline));
         } catch (ActivityFailure failure) {
             finish(JobState.FAILED, new JobError("the admission gate of driver " + record.spec().driver()
                     + " could not be reached", messageOf(failure)), null);
