@@ -19,7 +19,10 @@ import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.JobStateActivities;
 import io.temporal.client.WorkflowClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -59,8 +62,17 @@ public class HubbleActivitiesAutoConfiguration {
     static class DuckDb {
 
         @Bean
-        DuckDbRunner duckDbRunner(DuckDbProperties properties, Clock clock) {
-            return new DuckDbRunner(properties, clock);
+        DuckDbRunner duckDbRunner(DuckDbProperties properties, Clock clock, ObjectProvider<MeterRegistry> meters) {
+            DuckDbRunner runner = new DuckDbRunner(properties, clock);
+            meters.ifAvailable(registry -> {
+                Gauge.builder("hubble.runner.running", runner, DuckDbRunner::running)
+                        .description("Jobs executing in this worker's runner now").tag("driver", DuckDbRunner.DRIVER)
+                        .register(registry);
+                Gauge.builder("hubble.runner.running.peak", runner, DuckDbRunner::peakRunning)
+                        .description("The most jobs this worker's runner executed at once").tag("driver", DuckDbRunner.DRIVER)
+                        .register(registry);
+            });
+            return runner;
         }
     }
 

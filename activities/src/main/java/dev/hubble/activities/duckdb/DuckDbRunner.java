@@ -49,6 +49,8 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     private final Clock clock;
     private final ExecutorService executor;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger peakRunning = new AtomicInteger();
 
     public DuckDbRunner(DuckDbProperties properties, Clock clock) {
         this.properties = properties;
@@ -105,6 +107,16 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     @Override
     public Optional<String> diagnostics(RunHandle handle) {
         return Optional.ofNullable(executions.get(handle.remoteId())).map(e -> e.detail);
+    }
+
+    /** Queries executing now. */
+    public int running() {
+        return running.get();
+    }
+
+    /** The most queries that executed at once since this runner started. */
+    public int peakRunning() {
+        return peakRunning.get();
     }
 
     @Override
@@ -217,6 +229,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
                 return;
             }
             phase = RemotePhase.RUNNING;
+            peakRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 statement.execute();
                 finish(RemotePhase.SUCCEEDED, null, null);
@@ -232,6 +245,8 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
                 log.warn("DuckDB query of job {} failed unexpectedly", jobId, e);
                 finish(RemotePhase.FAILED, "DuckDB failed: " + e, null);
                 deleteQuietly(file);
+            } finally {
+                running.decrementAndGet();
             }
         }
 

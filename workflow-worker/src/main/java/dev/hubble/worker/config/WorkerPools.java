@@ -81,15 +81,16 @@ public final class WorkerPools implements SmartLifecycle {
         for (String driver : served()) {
             String taskQueue = TaskQueues.forDriver(driver);
             Worker worker = workers.newWorker(taskQueue, WorkerOptions.newBuilder()
-                    .setMaxConcurrentActivityExecutionSize(properties.maxConcurrentActivities())
-                    .setMaxConcurrentWorkflowTaskExecutionSize(properties.maxConcurrentWorkflowTasks())
+                    .setMaxConcurrentActivityExecutionSize(properties.activitySlots(driver))
+                    .setMaxConcurrentWorkflowTaskExecutionSize(properties.workflowTaskSlots(driver))
                     .build());
             JobWorkflowSettings settings = JobWorkflowSettings.of(drivers.driver(driver));
             worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
             // The driver's gate runs on the driver's own queue, so it shares the fate of its workers.
             worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
             worker.registerActivitiesImplementations(jobActivities, stateActivities, gateActivities);
-            log.info("Worker for driver {} polls task queue {}", driver, taskQueue);
+            log.info("Worker for driver {} polls task queue {} with {} activity slots", driver, taskQueue,
+                    properties.activitySlots(driver));
         }
         workers.start();
         factory = workers;
