@@ -3,9 +3,12 @@ package dev.hubble.core.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubble.core.results.LocalResultLinks;
 import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.results.ResultLinks;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.store.RedisJobStore;
 import dev.hubble.core.store.StoreProperties;
+import dev.hubble.core.view.JobDocuments;
+import dev.hubble.core.view.PublicUrlProperties;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -22,10 +25,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * What both Hubble applications share: the Temporal client, the job store and result links.
+ * What both Hubble applications share: the Temporal client, the job store, result links and the
+ * job document (the API answers with it, the workers publish it in status events).
  */
 @AutoConfiguration(after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class})
-@EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class})
+@EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class,
+        PublicUrlProperties.class})
 public class HubbleCoreAutoConfiguration {
 
     @Bean
@@ -53,6 +58,12 @@ public class HubbleCoreAutoConfiguration {
     @ConditionalOnMissingBean
     JobStore jobStore(StringRedisTemplate redis, ObjectMapper json, StoreProperties properties) {
         return new RedisJobStore(redis, json, properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    JobDocuments jobDocuments(ResultLinks links, TemporalProperties temporal, PublicUrlProperties publicUrl) {
+        return new JobDocuments(links, temporal, publicUrl);
     }
 
     /** The local result store's links, unless another store is chosen with {@code hubble.results.store}. */
