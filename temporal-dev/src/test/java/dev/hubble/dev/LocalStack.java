@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,7 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The real local stack, started once per test JVM on free ports, a small HTTP client for its API,
  * and Kafka clients for its broker. Tests share it, so each uses its own job ids and sources.
  */
-final class LocalStack {
+final class LocalStack implements AutoCloseable {
 
     private static LocalStack instance;
 
@@ -48,21 +50,45 @@ final class LocalStack {
         this.kafka = context.getEnvironment().getRequiredProperty("spring.kafka.bootstrap-servers");
     }
 
+    /** The stack the tests share, started at the first call. */
     static synchronized LocalStack get() {
         if (instance == null) {
             try {
-                Path dataDir = Files.createTempDirectory("hubble-dev-test");
-                ConfigurableApplicationContext context = HubbleDev.start(
-                        "--server.port=0", "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0",
-                        "--hubble.dev.kafka-port=0", "--hubble.dev.data-dir=" + dataDir);
-                URI api = URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
-                instance = new LocalStack(context, api, dataDir);
-                Runtime.getRuntime().addShutdownHook(new Thread(context::close));
+                instance = start(Files.createTempDirectory("hubble-dev-test"));
+                Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return instance;
+    }
+
+    /**
+     * A stack of the caller's own, on free ports, with {@code extraArgs} added (properties other
+     * than the ports and data directory set here); the caller closes it.
+     */
+    static LocalStack start(Path dataDir, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0", "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0",
+                "--hubble.dev.kafka-port=0", "--hubble.dev.data-dir=" + dataDir));
+        args.addAll(List.of(extraArgs));
+        ConfigurableApplicationContext context = HubbleDev.start(args.toArray(String[]::new));
+        URI api = URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
+        return new LocalStack(context, api, dataDir);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (statusEvents != null) {
+            statusEvents.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        context.close();
     }
 
     /** Every status event of the stack, from the first, as a subscriber sees them. */
