@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.common.utils.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
@@ -124,7 +125,15 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS, topics);
         // The test kit binds every listener to a free port; the external one gets the port asked for.
         broker.brokerProperty("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://localhost:0");
-        broker.afterPropertiesSet();
+        // The test kit deletes its directories itself when it stops. The JVM shutdown hooks it would
+        // add to do the same run beside Spring's, deleting them under a broker still shutting down.
+        Exit.setShutdownHookAdder((name, hook) -> {
+        });
+        try {
+            broker.afterPropertiesSet();
+        } finally {
+            Exit.resetShutdownHookAdder();
+        }
         return broker;
     }
 
