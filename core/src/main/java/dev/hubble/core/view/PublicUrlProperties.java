@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.lang.Nullable;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The API's base URL as clients see it ({@code hubble.api.public-url}), for the result links in
@@ -17,6 +18,7 @@ import org.springframework.lang.Nullable;
  *
  * @param publicUrl an absolute http(s) URL, e.g. {@code https://hubble.example.com}
  */
+@Validated
 @ConfigurationProperties("hubble.api")
 public record PublicUrlProperties(@Nullable URI publicUrl) {
 
