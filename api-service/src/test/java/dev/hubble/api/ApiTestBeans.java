@@ -10,6 +10,7 @@ import dev.hubble.api.config.ApiProperties;
 import dev.hubble.core.config.DriverProperties;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.config.TemporalProperties;
+import dev.hubble.core.view.PublicUrlProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ import org.springframework.context.annotation.Bean;
  * {@code python} disabled, job tokens, a Python jobs directory and a Temporal Web UI URL.
  */
 @TestConfiguration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ApiProperties.class)
+@EnableConfigurationProperties({ApiProperties.class, PublicUrlProperties.class})
 public class ApiTestBeans {
 
     public static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");

@@ -10,10 +10,13 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The whole of Hubble in one JVM, for a laptop and for tests: an embedded Temporal test server
- * (real time), Redis, the API and a worker pool for every enabled driver.
+ * (real time), Redis, a KRaft Kafka broker, the API (with the Kafka command consumer) and a worker
+ * pool for every enabled driver.
  *
  * <p>Ports: {@code --server.port} (API, 8080), {@code --hubble.dev.temporal-port} (7233),
- * {@code --hubble.dev.redis-port} (6379); 0 picks a free one. Data (result files) goes under
+ * {@code --hubble.dev.redis-port} (6379), {@code --hubble.dev.kafka-port} (9092); 0 picks a free
+ * one. {@code --hubble.dev.embedded-kafka=false} starts no broker and uses
+ * {@code spring.kafka.bootstrap-servers} instead. Data (result files) goes under
  * {@code --hubble.dev.data-dir} ({@code ./hubble-data}).
  */
 @SpringBootConfiguration

@@ -14,44 +14,111 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The real local stack, started once per test JVM on free ports, and a small HTTP client for its
- * API. Tests share it, so each uses its own job ids and sources.
+ * The real local stack, started once per test JVM on free ports, a small HTTP client for its API,
+ * and Kafka clients for its broker. Tests share it, so each uses its own job ids and sources.
  */
-final class LocalStack {
+final class LocalStack implements AutoCloseable {
 
     private static LocalStack instance;
 
     final ConfigurableApplicationContext context;
     final URI api;
     final Path dataDir;
+    final String kafka;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
+    private KafkaProducer<byte[], byte[]> producer;
+    private StatusEventLog statusEvents;
+    private TopicLog deadLetters;
 
     private LocalStack(ConfigurableApplicationContext context, URI api, Path dataDir) {
         this.context = context;
         this.api = api;
         this.dataDir = dataDir;
+        this.kafka = context.getEnvironment().getRequiredProperty("spring.kafka.bootstrap-servers");
     }
 
+    /** The stack the tests share, started at the first call. */
     static synchronized LocalStack get() {
         if (instance == null) {
             try {
-                Path dataDir = Files.createTempDirectory("hubble-dev-test");
-                ConfigurableApplicationContext context = HubbleDev.start(
-                        "--server.port=0", "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0",
-                        "--hubble.dev.data-dir=" + dataDir);
-                URI api = URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
-                instance = new LocalStack(context, api, dataDir);
-                Runtime.getRuntime().addShutdownHook(new Thread(context::close));
+                instance = start(Files.createTempDirectory("hubble-dev-test"));
+                Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return instance;
+    }
+
+    /**
+     * A stack of the caller's own, on free ports, with {@code extraArgs} added (properties other
+     * than the ports and data directory set here); the caller closes it.
+     */
+    static LocalStack start(Path dataDir, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0", "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0",
+                "--hubble.dev.kafka-port=0", "--hubble.dev.data-dir=" + dataDir));
+        args.addAll(List.of(extraArgs));
+        ConfigurableApplicationContext context = HubbleDev.start(args.toArray(String[]::new));
+        URI api = URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
+        return new LocalStack(context, api, dataDir);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (statusEvents != null) {
+            statusEvents.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        context.close();
+    }
+
+    /** Every status event of the stack, from the first, as a subscriber sees them. */
+    synchronized StatusEventLog statusEvents() {
+        if (statusEvents == null) {
+            statusEvents = new StatusEventLog(kafka, context.getEnvironment().getProperty("hubble.events.status-topic",
+                    "hubble.job-status"));
+        }
+        return statusEvents;
+    }
+
+    /** Every record of the command dead-letter topic, from the first. */
+    synchronized TopicLog deadLetters() {
+        if (deadLetters == null) {
+            deadLetters = new TopicLog(kafka, "hubble.job-commands.dlq");
+        }
+        return deadLetters;
+    }
+
+    /** Sends a record to the stack's broker and waits for the acknowledgement. */
+    synchronized RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        try {
+            return producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + record.topic(), e);
+        }
     }
 
     HttpResponse<String> post(String path, Object body, Map<String, String> headers) {

@@ -1,8 +1,12 @@
 package dev.hubble.activities.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubble.activities.duckdb.DuckDbProperties;
 import dev.hubble.activities.gate.GateActivitiesImpl;
 import dev.hubble.activities.duckdb.DuckDbRunner;
+import dev.hubble.activities.events.KafkaStatusEvents;
+import dev.hubble.activities.events.StatusEvents;
+import dev.hubble.activities.events.StatusEventsProperties;
 import dev.hubble.activities.job.JobActivitiesImpl;
 import dev.hubble.activities.localpython.LocalPythonProperties;
 import dev.hubble.activities.localpython.LocalPythonRunner;
@@ -21,18 +25,33 @@ import dev.hubble.core.temporal.JobStateActivities;
 import io.temporal.client.WorkflowClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.hubble.core.view.JobDocuments;
 import java.time.Clock;
-import org.springframework.beans.factory.ObjectProvider;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration;
+import org.springframework.boot.autoconfigure.kafka.KafkaConnectionDetails;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The activity implementations (job, state, gate), the runners of the enabled drivers and the result store. */
-@AutoConfiguration(after = HubbleCoreAutoConfiguration.class)
+/**
+ * The activity implementations (job, state, gate), the runners of the enabled drivers, the result
+ * store and the status events.
+ */
+@AutoConfiguration(after = {HubbleCoreAutoConfiguration.class, KafkaAutoConfiguration.class})
 public class HubbleActivitiesAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(HubbleActivitiesAutoConfiguration.class);
 
     @Bean
     JobActivities jobActivities(List<JobRunner> runners, ResultStore results) {
@@ -40,8 +59,8 @@ public class HubbleActivitiesAutoConfiguration {
     }
 
     @Bean
-    JobStateActivities jobStateActivities(JobStore store) {
-        return new JobStateActivitiesImpl(store);
+    JobStateActivities jobStateActivities(JobStore store, StatusEvents events) {
+        return new JobStateActivitiesImpl(store, events);
     }
 
     /** Reaches the drivers' gates; each gate's capacity is its driver's {@code concurrency}. */
@@ -54,6 +73,34 @@ public class HubbleActivitiesAutoConfiguration {
     @ConditionalOnProperty(name = "hubble.results.store", havingValue = "local", matchIfMissing = true)
     ResultStore localResultStore(LocalResultsProperties properties) {
         return new LocalResultStore(properties.dir());
+    }
+
+    /** Status events on Kafka ({@code hubble.events.*}, connection from {@code spring.kafka.*}). */
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties({StatusEventsProperties.class, KafkaProperties.class})
+    static class Events {
+
+        @Bean
+        @ConditionalOnMissingBean(StatusEvents.class)
+        @ConditionalOnProperty(name = "hubble.events.enabled", havingValue = "true", matchIfMissing = true)
+        KafkaStatusEvents kafkaStatusEvents(StatusEventsProperties properties, KafkaProperties kafka,
+                ObjectProvider<SslBundles> sslBundles, ObjectProvider<KafkaConnectionDetails> connection,
+                JobDocuments documents, ObjectMapper json) {
+            Map<String, Object> client = kafka.buildProducerProperties(sslBundles.getIfAvailable());
+            // Boot's service connections (e.g. Testcontainers) name the servers here, not in the properties.
+            connection.ifAvailable(details -> client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                    String.join(",", details.getProducerBootstrapServers())));
+            return new KafkaStatusEvents(client, documents, json, properties);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(StatusEvents.class)
+        @ConditionalOnProperty(name = "hubble.events.enabled", havingValue = "false")
+        StatusEvents noStatusEvents() {
+            log.warn("Status events are off (hubble.events.enabled=false): subscribers will not hear of any job");
+            return record -> {
+            };
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -29,7 +29,7 @@ class LocalPythonWiringTest {
     private final ApplicationContextRunner contexts = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(HubbleActivitiesAutoConfiguration.class))
             .withUserConfiguration(Infrastructure.class)
-            .withPropertyValues("hubble.results.store=elsewhere");
+            .withPropertyValues("hubble.results.store=elsewhere", "hubble.events.enabled=false");
 
     @Test
     void enabledDriverGetsARunner() {

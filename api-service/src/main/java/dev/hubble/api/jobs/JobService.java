@@ -43,7 +43,7 @@ import org.springframework.stereotype.Service;
  * around wherever Temporal can answer instead.
  */
 @Service
-final class JobService {
+public final class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
@@ -77,12 +77,33 @@ final class JobService {
      */
     JobRecord submit(SubmitJobRequest request, @Nullable String idempotencyKey) {
         JobSpec spec = validator.toSpec(request, idempotencyKey);
-        String jobId = idempotencyKey == null ? JobIds.random() : JobIds.idempotent(spec.source(), idempotencyKey);
+        if (idempotencyKey == null) {
+            return submit(spec, JobIds.random(), false);
+        }
+        return submit(spec, JobIds.idempotent(spec.source(), idempotencyKey), true);
+    }
+
+    /**
+     * Accepts a job a {@code hubble.job.submit} command asked for, exactly as {@link #submit}
+     * would with an idempotency key: the command's CloudEvent {@code source} and {@code id} name
+     * the job, so the same command delivered again answers with the job it made the first time.
+     * Returns once Temporal has acknowledged the workflow's start (or it was started before).
+     *
+     * @throws dev.hubble.api.problem.InvalidRequestException if the request is invalid
+     * @throws dev.hubble.api.problem.ProblemException of type {@code TEMPORAL_UNAVAILABLE} if the
+     *     workflow could not be started; trying again later may succeed
+     */
+    public JobRecord submitCommand(SubmitJobRequest request, String eventSource, String eventId) {
+        JobSpec spec = validator.toSpec(request, null);
+        return submit(spec, JobIds.fromCommand(eventSource, eventId), true);
+    }
+
+    private JobRecord submit(JobSpec spec, String jobId, boolean idempotent) {
         try (var mdc = MDC.putCloseable(MDC_JOB_ID, jobId)) {
-            if (idempotencyKey != null) {
+            if (idempotent) {
                 Optional<JobRecord> existing = findStored(jobId);
                 if (existing.isPresent()) {
-                    log.info("Job {} was already submitted with this idempotency key; starting nothing", jobId);
+                    log.info("Job {} was already submitted by the same request; starting nothing", jobId);
                     return existing.get();
                 }
             }
@@ -141,9 +162,11 @@ final class JobService {
      * Asks the job's workflow to cancel; the workflow kills the remote job and records CANCELLED.
      *
      * @return the job's record before the cancellation took effect
-     * @throws JobFinishedException if the job has already finished
+     * @throws dev.hubble.api.problem.ProblemException of type {@code JOB_NOT_FOUND} if there is no
+     *     such job, {@code JOB_FINISHED} if it has already finished, {@code TEMPORAL_UNAVAILABLE}
+     *     if Temporal cannot be reached
      */
-    JobRecord cancel(String jobId) {
+    public JobRecord cancel(String jobId) {
         JobRecord record = running(jobId);
         try {
             temporal(() -> {

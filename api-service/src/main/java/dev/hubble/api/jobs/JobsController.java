@@ -1,7 +1,9 @@
 package dev.hubble.api.jobs;
 
-import dev.hubble.api.config.ApiProperties;
 import dev.hubble.core.job.JobRecord;
+import dev.hubble.core.view.JobDocument;
+import dev.hubble.core.view.JobDocuments;
+import dev.hubble.core.view.PublicUrlProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
@@ -26,12 +28,12 @@ final class JobsController {
 
     private final JobService jobs;
     private final JobDocuments documents;
-    private final ApiProperties api;
+    private final PublicUrlProperties publicUrl;
 
-    JobsController(JobService jobs, JobDocuments documents, ApiProperties api) {
+    JobsController(JobService jobs, JobDocuments documents, PublicUrlProperties publicUrl) {
         this.jobs = jobs;
         this.documents = documents;
-        this.api = api;
+        this.publicUrl = publicUrl;
     }
 
     /**
@@ -75,8 +77,8 @@ final class JobsController {
         return ResponseEntity.accepted().body(documents.of(jobs.cancel(jobId), apiBaseUrl()));
     }
 
+    /** {@code hubble.api.public-url}, else the base URL of the request being answered. */
     private URI apiBaseUrl() {
-        URI configured = api.publicUrl();
-        return configured != null ? configured : ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri();
+        return publicUrl.configured().orElseGet(() -> ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri());
     }
 }

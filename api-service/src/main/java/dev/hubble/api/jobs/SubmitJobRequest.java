@@ -4,7 +4,7 @@ import java.util.Map;
 import org.springframework.lang.Nullable;
 
 /**
- * The body of {@code POST /v1/jobs}, as sent. Fields are raw (format and timeout as text, every
+ * The body of {@code POST /v1/jobs}, and the data of a {@code hubble.job.submit} command, as sent. Fields are raw (format and timeout as text, every
  * field nullable) so that {@link JobRequestValidator} can report every invalid field at once,
  * by name, instead of failing on the first one while the JSON is read.
  *
@@ -13,7 +13,7 @@ import org.springframework.lang.Nullable;
  * @param timeout an ISO-8601 duration such as {@code PT30M}; default {@code hubble.api.default-timeout}
  * @param parameters named string parameters; names match {@code [A-Za-z_][A-Za-z0-9_]*}
  */
-record SubmitJobRequest(
+public record SubmitJobRequest(
         @Nullable String query,
         @Nullable String driver,
         @Nullable String format,

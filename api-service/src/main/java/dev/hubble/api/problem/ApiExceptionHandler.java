@@ -1,16 +1,6 @@
 package dev.hubble.api.problem;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.TemporalAccessor;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -19,7 +9,6 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.lang.Nullable;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.ServletRequestBindingException;
@@ -39,9 +28,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-
-    private static final Set<Class<?>> INTEGERS = Set.of(Integer.class, int.class, Long.class, long.class,
-            Short.class, short.class);
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<ProblemDetail> handleProblem(ProblemException e) {
@@ -65,7 +51,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        InvalidRequestException invalid = unreadableBody(e);
+        InvalidRequestException invalid = JsonInputProblems.of(e.getCause(), "body");
         log.debug("Unreadable request body: {}", invalid.getBody().getDetail());
         return invalid(invalid);
     }
@@ -74,7 +60,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         String field = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
-        return invalid(InvalidRequestException.of(field == null ? "request" : field, expected(e.getRequiredType())));
+        return invalid(InvalidRequestException.of(field == null ? "request" : field,
+                JsonInputProblems.expected(e.getRequiredType())));
     }
 
     @Override
@@ -94,66 +81,5 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static ResponseEntity<Object> invalid(InvalidRequestException e) {
         return ResponseEntity.status(e.getStatusCode()).body(e.getBody());
-    }
-
-    /**
-     * Names the field a JSON mapping error is about, from the parser's path; the parser's own
-     * message is not used, as it quotes input and Java type names.
-     */
-    static InvalidRequestException unreadableBody(HttpMessageNotReadableException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof JsonParseException) {
-            return InvalidRequestException.of("body", "is not valid JSON");
-        }
-        if (cause instanceof JsonMappingException mapping) {
-            String field = path(mapping.getPath());
-            Class<?> target = mapping instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null;
-            if (field.isEmpty()) {
-                return InvalidRequestException.of("body", "must be a JSON object");
-            }
-            return InvalidRequestException.of(field, expected(target));
-        }
-        return InvalidRequestException.of("body", "is missing or unreadable");
-    }
-
-    private static String path(List<JsonMappingException.Reference> path) {
-        StringBuilder field = new StringBuilder();
-        for (JsonMappingException.Reference reference : path) {
-            if (reference.getFieldName() != null) {
-                if (!field.isEmpty()) {
-                    field.append('.');
-                }
-                field.append(reference.getFieldName());
-            } else if (reference.getIndex() >= 0) {
-                field.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return field.toString();
-    }
-
-    private static String expected(@Nullable Class<?> type) {
-        if (type == null) {
-            return "has the wrong type";
-        }
-        if (INTEGERS.contains(type)) {
-            return "must be an integer";
-        }
-        if (type == String.class || Duration.class.isAssignableFrom(type)
-                || Instant.class.isAssignableFrom(type) || TemporalAccessor.class.isAssignableFrom(type)) {
-            return "must be a string";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "must be true or false";
-        }
-        if (Map.class.isAssignableFrom(type)) {
-            return "must be an object of string values";
-        }
-        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "must be an array";
-        }
-        if (type.isRecord()) {
-            return "must be an object";
-        }
-        return "has the wrong type";
     }
 }

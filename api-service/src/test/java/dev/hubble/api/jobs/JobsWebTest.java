@@ -14,6 +14,7 @@ import dev.hubble.core.results.LocalResultLinks;
 import dev.hubble.core.results.LocalResultsProperties;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobWorkflow;
+import dev.hubble.core.view.JobDocuments;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;

@@ -5,9 +5,12 @@ import dev.hubble.core.results.LocalResultLinks;
 import dev.hubble.core.results.LocalResultsProperties;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
+import dev.hubble.core.results.ResultLinks;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.store.RedisJobStore;
 import dev.hubble.core.store.StoreProperties;
+import dev.hubble.core.view.JobDocuments;
+import dev.hubble.core.view.PublicUrlProperties;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -24,13 +27,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * What both Hubble applications share: the Temporal client, the job store, result links and job
- * tokens (the API checks them, the workers hand them to jobs, so both need
+ * What both Hubble applications share: the Temporal client, the job store, result links, the job
+ * document (the API answers with it, the workers publish it in status events) and job tokens
+ * (the API checks them, the workers hand them to jobs, so both need
  * {@code hubble.jobs.token-secret}).
  */
 @AutoConfiguration(after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class})
 @EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class,
-        JobTokenProperties.class})
+        JobTokenProperties.class, PublicUrlProperties.class})
 public class HubbleCoreAutoConfiguration {
 
     @Bean
@@ -64,6 +68,12 @@ public class HubbleCoreAutoConfiguration {
     @ConditionalOnMissingBean
     JobTokens jobTokens(JobTokenProperties properties) {
         return new JobTokens(properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    JobDocuments jobDocuments(ResultLinks links, TemporalProperties temporal, PublicUrlProperties publicUrl) {
+        return new JobDocuments(links, temporal, publicUrl);
     }
 
     /** The local result store's links, unless another store is chosen with {@code hubble.results.store}. */

@@ -1,4 +1,4 @@
-package dev.hubble.api.jobs;
+package dev.hubble.core.view;
 
 import dev.hubble.core.config.TemporalProperties;
 import dev.hubble.core.job.JobRecord;
@@ -10,26 +10,40 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.springframework.lang.Nullable;
-import org.springframework.stereotype.Component;
 
-/** Builds {@link JobDocument}s, signing result links at read time so every link handed out is fresh. */
-@Component
-final class JobDocuments {
+/**
+ * Builds {@link JobDocument}s, signing result links as it builds them, so every link handed out
+ * is fresh. Thread-safe.
+ */
+public final class JobDocuments {
 
     private final ResultLinks links;
+    private final PublicUrlProperties publicUrl;
     @Nullable
     private final String historyBase;
 
-    JobDocuments(ResultLinks links, TemporalProperties temporal) {
+    public JobDocuments(ResultLinks links, TemporalProperties temporal, PublicUrlProperties publicUrl) {
         this.links = links;
+        this.publicUrl = publicUrl;
         this.historyBase = temporal.uiUrl() == null || temporal.uiUrl().isBlank() ? null
                 : temporal.uiUrl().replaceAll("/+$", "") + "/namespaces/" + encode(temporal.namespace()) + "/workflows/";
     }
 
     /**
+     * The document of {@code record}, its links based on {@code hubble.api.public-url} (or
+     * {@value PublicUrlProperties#FALLBACK} when that is unset): for documents built outside an
+     * HTTP request, such as status events.
+     */
+    public JobDocument of(JobRecord record) {
+        return of(record, publicUrl.orFallback());
+    }
+
+    /**
+     * The document of {@code record}.
+     *
      * @param apiBaseUrl the API's public base URL, for links the API itself serves
      */
-    JobDocument of(JobRecord record, URI apiBaseUrl) {
+    public JobDocument of(JobRecord record, URI apiBaseUrl) {
         JobSpec spec = record.spec();
         return new JobDocument(
                 record.jobId(),

@@ -1,4 +1,4 @@
-package dev.hubble.api.jobs;
+package dev.hubble.core.view;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.hubble.core.job.JobState;
@@ -10,15 +10,16 @@ import java.util.Map;
 import org.springframework.lang.Nullable;
 
 /**
- * A job as the API shows it ({@code GET /v1/jobs/{jobId}}); null fields are left out.
+ * A job as Hubble shows it: the body of {@code GET /v1/jobs/{jobId}} and the data of every
+ * {@code hubble.job.status} event. Null fields are left out.
  *
  * @param timeout ISO-8601, e.g. {@code PT6H}
  * @param error why the job failed, once it has
- * @param result the files a successful job wrote, with links signed for this response
+ * @param result the files a successful job wrote, with links signed when the document was built
  * @param historyUrl the workflow in the Temporal Web UI, when {@code hubble.temporal.ui-url} is set
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record JobDocument(
+public record JobDocument(
         String jobId,
         JobState state,
         String driver,
@@ -39,14 +40,14 @@ record JobDocument(
 
     /** Why a job failed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ErrorInfo(String message, @Nullable String detail) {
+    public record ErrorInfo(String message, @Nullable String detail) {
     }
 
     /** What a successful job wrote. */
-    record ResultInfo(OutputFormat format, List<ResultLink> files) {
+    public record ResultInfo(OutputFormat format, List<ResultLink> files) {
     }
 
     /** One result file and a link that downloads it until {@code expiresAt}. */
-    record ResultLink(String name, URI url, Instant expiresAt, long sizeBytes) {
+    public record ResultLink(String name, URI url, Instant expiresAt, long sizeBytes) {
     }
 }
