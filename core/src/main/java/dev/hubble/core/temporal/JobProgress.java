@@ -1,6 +1,8 @@
 package dev.hubble.core.temporal;
 
 import dev.hubble.core.job.JobError;
+import dev.hubble.core.job.JobRecord;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.lang.Nullable;
@@ -17,6 +19,7 @@ import org.springframework.lang.Nullable;
  * @param reportedError the first error the job reported about itself
  * @param permitHeld whether the job holds a permit of its driver's gate, which the next run
  *     takes over and releases
+ * @param unrecorded transitions not recorded yet, oldest first, which the next run records
  */
 public record JobProgress(
         @Nullable RunHandle handle,
@@ -25,5 +28,10 @@ public record JobProgress(
         long polls,
         int notFoundStreak,
         @Nullable JobError reportedError,
-        boolean permitHeld) {
+        boolean permitHeld,
+        @Nullable List<JobRecord> unrecorded) {
+
+    public JobProgress {
+        unrecorded = unrecorded == null ? List.of() : List.copyOf(unrecorded);
+    }
 }

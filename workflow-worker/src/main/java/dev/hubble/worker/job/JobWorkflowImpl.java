@@ -17,10 +17,13 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import dev.hubble.worker.gate.GatePermit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.springframework.lang.Nullable;
@@ -33,7 +36,10 @@ import org.springframework.lang.Nullable;
  * polls it with durable
  * timers whose interval grows from the driver's initial wait by its factor up to its cap. An
  * error report (signal) wakes the loop at once. Every transition goes through the state activity,
- * which stores it idempotently; the record's sequence orders them.
+ * which stores it idempotently and publishes its status event; the record's sequence orders them.
+ * A recorder thread records transitions one after another, in order, while the job carries on:
+ * if Redis or Kafka is down, the job still runs, times out or is cancelled, and the workflow
+ * ends only once every transition has been recorded.
  *
  * <p>Activities run in detached scopes, so a cancel never interrupts a submission half way (and
  * leaves no remote job unknown to the workflow) and never stops a transition from being
@@ -49,6 +55,9 @@ import org.springframework.lang.Nullable;
 public final class JobWorkflowImpl implements JobWorkflow {
 
     private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
+
+    /** The change that moved recording transitions off the job's path, onto a recorder thread. */
+    static final String BACKGROUND_RECORDING = "background-recording";
 
     /** The change that put admission through the driver's gate before submission. */
     static final String ADMISSION_GATE = "admission-gate";
@@ -74,6 +83,9 @@ public final class JobWorkflowImpl implements JobWorkflow {
     private int notFoundStreak;
     private @Nullable JobError reportedError;
     private boolean wake;
+    private boolean recordInBackground;
+    /** Transitions not recorded yet, oldest first; the head is being recorded. */
+    private final List<JobRecord> unrecorded = new ArrayList<>();
 
     public JobWorkflowImpl(JobWorkflowSettings settings) {
         this.configured = settings;
@@ -103,32 +115,40 @@ public final class JobWorkflowImpl implements JobWorkflow {
     @Override
     public JobRecord run(JobWorkflowInput input) {
         JobWorkflowSettings settings = Workflow.sideEffect(JobWorkflowSettings.class, () -> configured);
+        recordInBackground = Workflow.getVersion(BACKGROUND_RECORDING, Workflow.DEFAULT_VERSION, 1) >= 1;
         record = input.record();
         restore(input.progress(), settings);
+        if (recordInBackground) {
+            startRecorder();
+        }
         if (record.state().isTerminal()) {
-            return record;
+            return allRecorded(record);
         }
         try {
-            if (handle == null) {
-                record(record.recordedAgain(now()));
-                if (Workflow.getVersion(ADMISSION_GATE, Workflow.DEFAULT_VERSION, 1) >= 1 && !admit(settings)) {
-                    return record;
-                }
-                if (!submit()) {
-                    return record;
-                }
-            } else if (input.progress() != null && input.progress().permitHeld()) {
-                permit.resumeHolding(settings.gateFor(record.spec().driver()), record.jobId());
-            }
-            return pollUntilFinished(settings);
+            return allRecorded(runJob(input, settings));
         } catch (CanceledFailure cancelled) {
             detached(() -> {
                 killRemote();
                 finish(JobState.CANCELLED, JobError.of("cancelled on request"), null);
-                return null;
+                return allRecorded(record);
             });
             throw cancelled;
         }
+    }
+
+    private JobRecord runJob(JobWorkflowInput input, JobWorkflowSettings settings) {
+        if (handle == null) {
+            record(record.recordedAgain(now()));
+            if (Workflow.getVersion(ADMISSION_GATE, Workflow.DEFAULT_VERSION, 1) >= 1 && !admit(settings)) {
+                return record;
+            }
+            if (!submit()) {
+                return record;
+            }
+        } else if (input.progress() != null && input.progress().permitHeld()) {
+            permit.resumeHolding(settings.gateFor(record.spec().driver()), record.jobId());
+        }
+        return pollUntilFinished(settings);
     }
 
     @Override
@@ -159,6 +179,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
             return;
         }
         handle = progress.handle();
+        unrecorded.addAll(progress.unrecorded());
         deadline = progress.deadline();
         interval = progress.pollInterval();
         polls = progress.polls();
@@ -332,17 +353,57 @@ public final class JobWorkflowImpl implements JobWorkflow {
         return record;
     }
 
-    /** Makes {@code next} the job's record, then stores it; a cancel cannot interrupt the store. */
+    /**
+     * Makes {@code next} the job's record and has it recorded. Jobs started since background
+     * recording hand it to the recorder and carry on, so a store or broker that is down never
+     * holds the job up; older jobs record it here and wait. Either way a cancel cannot interrupt
+     * the recording.
+     */
     private void record(JobRecord next) {
         record = next;
+        if (recordInBackground) {
+            unrecorded.add(next);
+            return;
+        }
         detached(() -> {
             states.record(next);
             return null;
         });
     }
 
+    /**
+     * Starts the recorder: one workflow thread, outside every cancellation scope, that records
+     * the transitions in the order they happened, each after the one before has been recorded.
+     */
+    private void startRecorder() {
+        Workflow.newDetachedCancellationScope(() -> Async.procedure(() -> {
+            while (true) {
+                Workflow.await(() -> !unrecorded.isEmpty());
+                try {
+                    states.record(unrecorded.get(0));
+                    unrecorded.remove(0);
+                } catch (ActivityFailure failure) {
+                    // Retries are unlimited, so this is not expected; the head is recorded again.
+                    log.warn("Recording a transition of job {} failed, trying again: {}", record.jobId(), messageOf(failure));
+                }
+            }
+        })).run();
+    }
+
+    /** Waits until every transition has been recorded, then returns {@code result}. */
+    private JobRecord allRecorded(JobRecord result) {
+        if (recordInBackground) {
+            detached(() -> {
+                Workflow.await(unrecorded::isEmpty);
+                return null;
+            });
+        }
+        return result;
+    }
+
     private JobProgress progress() {
-        return new JobProgress(handle, deadline, interval, polls, notFoundStreak, reportedError, permit.isHeld());
+        return new JobProgress(handle, deadline, interval, polls, notFoundStreak, reportedError, permit.isHeld(),
+                List.copyOf(unrecorded));
     }
 
     private static <T> T detached(Supplier<T> action) {

@@ -42,4 +42,9 @@ class JobWorkflowReplayTest {
     void replaysASucceededJobThatWaitedForItsGate() throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v2-gate.json", worker);
     }
+
+    @Test
+    void replaysASucceededJobThatRecordedInTheBackground() throws Exception {
+        WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v3-background-recording.json", worker);
+    }
 }

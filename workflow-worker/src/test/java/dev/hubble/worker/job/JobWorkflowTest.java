@@ -226,6 +226,32 @@ class JobWorkflowTest {
     }
 
     @Test
+    void jobCarriesOnWhileItsTransitionsCannotBeRecordedAndRecordsThemAllInOrderLater() {
+        start();
+        engine.script = n -> n < 3 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+        states.down = true;
+        JobRecord job = job(Duration.ofHours(1));
+        WorkflowStub stub = startJob(job);
+        JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, job.jobId());
+
+        for (int i = 0; i < 60 && workflow.status().state() != SUCCEEDED; i++) {
+            env.sleep(Duration.ofSeconds(10));
+        }
+
+        assertThat(workflow.status().state()).as("the job ran to its end without its states being recorded").isEqualTo(SUCCEEDED);
+        assertThat(engine.pollTimes).hasSize(3);
+        assertThat(states.records).isEmpty();
+        assertThat(gate().running()).as("its permit is back").isZero();
+
+        states.down = false;
+        JobRecord last = stub.getResult(JobRecord.class);
+
+        assertThat(last.state()).isEqualTo(SUCCEEDED);
+        assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
+        assertThat(states.sequences()).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
     void jobWaitsQueuedForAPermitWhileTheDriverIsFull() {
         start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5), 1);
         engine.script = n -> n < 20 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);

@@ -10,9 +10,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingStates implements JobStateActivities {
 
     final List<JobRecord> records = new CopyOnWriteArrayList<>();
+    /** While set, recording fails, as it does while Redis or Kafka is down. */
+    volatile boolean down;
 
     @Override
     public void record(JobRecord record) {
+        if (down) {
+            throw new IllegalStateException("the store is down");
+        }
         records.add(record);
     }
 
