@@ -65,6 +65,8 @@ class PythonJobEndToEndTest {
         String children = new String(stack.download(parent.at("/result/files/0/url").asText()).body(), StandardCharsets.UTF_8);
         List<String> rows = children.lines().skip(1).toList();
         assertThat(rows).hasSize(2).allSatisfy(row -> assertThat(row).contains(",SUCCEEDED,1"));
+        assertThat(parent.get("children")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrderElementsOf(rows.stream().map(row -> row.substring(0, row.indexOf(','))).toList());
         for (String row : rows) {
             JsonNode child = stack.read(stack.get("/v1/jobs/" + row.substring(0, row.indexOf(','))).body());
             assertThat(child.get("driver").asText()).isEqualTo("duckdb");

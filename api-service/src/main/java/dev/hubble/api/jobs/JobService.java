@@ -3,7 +3,13 @@ package dev.hubble.api.jobs;
 import dev.hubble.api.config.ApiProperties;
 import dev.hubble.api.config.PythonJobsProperties;
 import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.gate.GateSnapshot;
+import dev.hubble.core.gate.GateWorkflow;
+import dev.hubble.core.gate.Gates;
+import dev.hubble.core.view.JobDocument;
+import java.util.OptionalInt;
 import dev.hubble.core.job.JobError;
+import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.store.JobQuery;
@@ -138,6 +144,32 @@ public final class JobService {
         } catch (WorkflowException e) {
             throw notFoundOr(e, new JobNotFoundException(jobId));
         }
+    }
+
+    /**
+     * What only a read of one job looks up: its place in its driver's queue while it waits for a
+     * permit (asked of the gate), and its children (from the store). Either is left out when it
+     * cannot be had cheaply right now; the rest of the answer does not depend on them.
+     */
+    JobDocument withLiveDetails(JobDocument document) {
+        Integer position = null;
+        if (document.state() == JobState.QUEUED) {
+            try {
+                GateSnapshot gate = client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(document.driver())).snapshot();
+                OptionalInt place = gate.position(document.jobId());
+                position = place.isPresent() ? place.getAsInt() : null;
+            } catch (RuntimeException e) {
+                // No gate yet (the driver's first job), or Temporal busy: the position is optional.
+                log.debug("No queue position for job {}: {}", document.jobId(), e.toString());
+            }
+        }
+        List<String> children;
+        try {
+            children = store.children(document.jobId());
+        } catch (DataAccessException e) {
+            children = List.of();
+        }
+        return document.withLiveDetails(position, children);
     }
 
     /**

@@ -50,10 +50,13 @@ final class JobsController {
                 .body(documents.of(record, apiBaseUrl()));
     }
 
-    /** The job now; {@code 404} if there is none with this id. */
+    /**
+     * The job now, with its place in the queue while it waits and the jobs it submitted;
+     * {@code 404} if there is none with this id.
+     */
     @GetMapping("/{jobId}")
     JobDocument get(@PathVariable String jobId) {
-        return documents.of(jobs.current(jobId), apiBaseUrl());
+        return jobs.withLiveDetails(documents.of(jobs.current(jobId), apiBaseUrl()));
     }
 
     /** Jobs matching the filters, newest first; {@code limit} 1 to 500, default 50. */

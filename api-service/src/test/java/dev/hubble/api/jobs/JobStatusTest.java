@@ -1,5 +1,11 @@
 package dev.hubble.api.jobs;
 
+import static org.mockito.Mockito.mock;
+import dev.hubble.core.gate.GateSnapshot;
+import dev.hubble.core.gate.GateWorkflow;
+import io.temporal.client.WorkflowNotFoundException;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
@@ -54,6 +60,42 @@ class JobStatusTest extends JobsWebTest {
                 .andExpect(jsonPath("$.error").doesNotExist())
                 .andExpect(jsonPath("$.result").doesNotExist());
         verifyNoInteractions(client);
+    }
+
+    @Test
+    void queuedJobShowsItsPlaceInItsDriversQueue() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.QUEUED)));
+        GateWorkflow gate = mock(GateWorkflow.class);
+        when(client.newWorkflowStub(GateWorkflow.class, "gate-duckdb")).thenReturn(gate);
+        when(gate.snapshot()).thenReturn(GateSnapshot.of("duckdb", 1, List.of("a"), List.of("b", JOB_ID)));
+
+        mvc.perform(get("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.state").value("QUEUED"))
+                .andExpect(jsonPath("$.queuePosition").value(2));
+    }
+
+    @Test
+    void queuedJobWithoutAGateYetSimplyHasNoPosition() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.QUEUED)));
+        GateWorkflow gate = mock(GateWorkflow.class);
+        when(client.newWorkflowStub(GateWorkflow.class, "gate-duckdb")).thenReturn(gate);
+        when(gate.snapshot()).thenThrow(new WorkflowNotFoundException(execution("gate-duckdb"), null, null));
+
+        mvc.perform(get("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.queuePosition").doesNotExist());
+    }
+
+    @Test
+    void parentListsTheJobsItSubmitted() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        when(store.children(JOB_ID)).thenReturn(List.of("child-1", "child-2"));
+
+        mvc.perform(get("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.children[0]").value("child-1"))
+                .andExpect(jsonPath("$.children[1]").value("child-2"));
     }
 
     @Test

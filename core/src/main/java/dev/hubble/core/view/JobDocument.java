@@ -17,6 +17,10 @@ import org.springframework.lang.Nullable;
  * @param error why the job failed, once it has
  * @param result the files a successful job wrote, with links signed when the document was built
  * @param historyUrl the workflow in the Temporal Web UI, when {@code hubble.temporal.ui-url} is set
+ * @param queuePosition for a QUEUED job waiting for its driver's gate, its place in line (1 is
+ *     next); only {@code GET /v1/jobs/{jobId}} fills it in
+ * @param children the jobs submitted with this one as their parent, oldest first; only
+ *     {@code GET /v1/jobs/{jobId}} fills it in, and leaves it out when there are none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobDocument(
@@ -36,7 +40,16 @@ public record JobDocument(
         Instant updatedAt,
         @Nullable ErrorInfo error,
         @Nullable ResultInfo result,
-        @Nullable String historyUrl) {
+        @Nullable String historyUrl,
+        @Nullable Integer queuePosition,
+        @Nullable List<String> children) {
+
+    /** This document with the details only a read of the single job looks up. */
+    public JobDocument withLiveDetails(@Nullable Integer queuePosition, List<String> children) {
+        return new JobDocument(jobId, state, driver, format, source, sourceId, sourceKind, sourceVersion, priority,
+                timeout, parameters, parentJobId, createdAt, updatedAt, error, result, historyUrl, queuePosition,
+                children.isEmpty() ? null : List.copyOf(children));
+    }
 
     /** Why a job failed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -62,7 +62,9 @@ public final class JobDocuments {
                 record.updatedAt(),
                 record.error() == null ? null : new JobDocument.ErrorInfo(record.error().message(), record.error().detail()),
                 record.result() == null ? null : result(record.jobId(), record.result(), apiBaseUrl),
-                historyBase == null ? null : historyBase + encode(record.jobId()));
+                historyBase == null ? null : historyBase + encode(record.jobId()),
+                null,
+                null);
     }
 
     private JobDocument.ResultInfo result(String jobId, JobResult result, URI apiBaseUrl) {
