@@ -150,8 +150,13 @@ final class LocalStack implements AutoCloseable {
 
     /** Waits until the job reaches {@code state} and returns its document. */
     JsonNode awaitState(String jobId, String state) {
+        return awaitState(jobId, state, Duration.ofSeconds(60));
+    }
+
+    /** Waits at most {@code atMost} until the job reaches {@code state} and returns its document. */
+    JsonNode awaitState(String jobId, String state, Duration atMost) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             HttpResponse<String> response = get("/v1/jobs/" + jobId);
             assertThat(response.statusCode()).isEqualTo(200);
             last[0] = read(response.body());

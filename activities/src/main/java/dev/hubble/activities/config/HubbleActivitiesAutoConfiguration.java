@@ -25,6 +25,7 @@ import dev.hubble.core.temporal.JobStateActivities;
 import io.temporal.client.WorkflowClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.hubble.core.view.JobDocuments;
 import java.time.Clock;
 import java.util.List;
@@ -59,8 +60,8 @@ public class HubbleActivitiesAutoConfiguration {
     }
 
     @Bean
-    JobStateActivities jobStateActivities(JobStore store, StatusEvents events) {
-        return new JobStateActivitiesImpl(store, events);
+    JobStateActivities jobStateActivities(JobStore store, StatusEvents events, ObjectProvider<MeterRegistry> meters) {
+        return new JobStateActivitiesImpl(store, events, meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     /** Reaches the drivers' gates; each gate's capacity is its driver's {@code concurrency}. */

@@ -1,5 +1,10 @@
 package dev.hubble.activities.state;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+
 import dev.hubble.activities.events.StatusEvents;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.store.JobStore;
@@ -16,6 +21,9 @@ import org.slf4j.MDC;
  * <p>The store comes first so that a status read never lags behind an event a subscriber has
  * already seen. Both steps are idempotent: the store ignores a record it already has, and a
  * repeated event carries the same id.
+ *
+ * <p>Metrics: {@code hubble.jobs.finished} (counter) and {@code hubble.jobs.duration} (histogram),
+ * tagged with driver and final state.
  */
 public final class JobStateActivitiesImpl implements JobStateActivities {
 
@@ -23,10 +31,17 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
 
     private final JobStore store;
     private final StatusEvents events;
+    private final MeterRegistry meters;
 
-    public JobStateActivitiesImpl(JobStore store, StatusEvents events) {
+    public JobStateActivitiesImpl(JobStore store, StatusEvents events, MeterRegistry meters) {
         this.store = store;
         this.events = events;
+        this.meters = meters;
+    }
+
+    /** Without metrics. */
+    public JobStateActivitiesImpl(JobStore store, StatusEvents events) {
+        this(store, events, new SimpleMeterRegistry());
     }
 
     @Override
@@ -34,6 +49,10 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
         MDC.put("jobId", record.jobId());
         try {
             boolean saved = store.save(record);
+            if (saved && record.state().isTerminal()) {
+                // Counted when first stored, so a retried activity never counts a job twice.
+                countFinished(record);
+            }
             // Sent even when the store already had the record: the attempt that stored it may
             // have failed to send.
             events.publish(record);
@@ -42,5 +61,17 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
         } finally {
             MDC.remove("jobId");
         }
+    }
+
+    private void countFinished(JobRecord record) {
+        String driver = record.spec().driver();
+        String state = record.state().name();
+        meters.counter("hubble.jobs.finished", "driver", driver, "state", state).increment();
+        Timer.builder("hubble.jobs.duration")
+                .description("From acceptance to the final state")
+                .tags("driver", driver, "state", state)
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(Duration.between(record.createdAt(), record.updatedAt()));
     }
 }

@@ -3,6 +3,9 @@ package dev.hubble.api.jobs;
 import dev.hubble.api.config.ApiProperties;
 import dev.hubble.api.config.PythonJobsProperties;
 import dev.hubble.core.config.DriversProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.hubble.core.gate.GateSnapshot;
 import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.Gates;
@@ -64,9 +67,11 @@ public final class JobService {
     private final JobStore store;
     private final Clock clock;
     private final JobRequestValidator validator;
+    private final MeterRegistry meters;
 
     JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers,
-            PythonJobsProperties pythonJobs) {
+            PythonJobsProperties pythonJobs, ObjectProvider<MeterRegistry> meters) {
+        this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
         this.client = client;
         this.store = store;
         this.clock = clock;
@@ -121,6 +126,7 @@ public final class JobService {
                 log.info("Job {} has already run; answering with its record", jobId);
                 return current(jobId);
             }
+            meters.counter("hubble.jobs.submitted", "driver", spec.driver()).increment();
             log.info("Accepted job {} for driver {} from source {}", jobId, spec.driver(), spec.source());
             return recordAccepted(accepted);
         }
