@@ -10,6 +10,7 @@ import dev.hubble.core.temporal.TaskQueues;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -77,7 +78,12 @@ public final class GateActivitiesImpl implements GateActivities {
         BatchRequest signalWithStart = client.newSignalWithStartRequest();
         signalWithStart.add(gate::run, GateInput.start(driver, capacity, sweepInterval, maxStepsPerRun));
         signalWithStart.add(gate::acquire, request, capacity);
-        client.signalWithStart(signalWithStart);
+        try {
+            client.signalWithStart(signalWithStart);
+        } catch (WorkflowExecutionAlreadyStarted raced) {
+            // Two first requests raced to start the gate and the other won: the gate runs now.
+            client.newWorkflowStub(GateWorkflow.class, gateId).acquire(request, capacity);
+        }
         log.debug("Job {} asked gate {} for a permit", request.jobId(), gateId);
     }
 

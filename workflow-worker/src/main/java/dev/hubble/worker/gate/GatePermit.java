@@ -9,6 +9,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -52,6 +53,10 @@ public final class GatePermit {
      * back in line instead of leaving it waiting for ever.
      */
     static final Duration ASK_AGAIN_AFTER = Duration.ofMinutes(10);
+
+    /** How often, and how far apart, a release is tried when the server finds no gate. */
+    static final int RELEASE_ATTEMPTS = 5;
+    static final Duration RELEASE_RETRY = Duration.ofSeconds(2);
 
     private final GateActivities gates;
     private @Nullable String driver;
@@ -143,11 +148,20 @@ public final class GatePermit {
         waiting = false;
         held = false;
         Workflow.newDetachedCancellationScope(() -> {
-            try {
-                Workflow.newExternalWorkflowStub(GateWorkflow.class, gateId).release(releasing);
-            } catch (SignalExternalWorkflowException gone) {
-                // A gate that is not running holds no permit of ours.
-                log.warn("Job {} could not release its permit: gate {} is not running", releasing, gateId);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Workflow.newExternalWorkflowStub(GateWorkflow.class, gateId).release(releasing);
+                    return;
+                } catch (SignalExternalWorkflowException | ApplicationFailure gone) {
+                    // The server found no gate: it is between two runs (continuing as new), or was
+                    // terminated. Ask again shortly; if it stays away, a gate that comes back holds no
+                    // permit of ours, and a gate that holds one frees it at its next liveness sweep.
+                    if (attempt >= RELEASE_ATTEMPTS) {
+                        log.warn("Job {} could not release its permit: gate {} is not running", releasing, gateId);
+                        return;
+                    }
+                    Workflow.sleep(RELEASE_RETRY);
+                }
             }
         }).run();
     }

@@ -252,6 +252,20 @@ class JobWorkflowTest {
     }
 
     @Test
+    void jobFinishesEvenWhenItsGateIsGoneWhenItReleasesItsPermit() {
+        start();
+        engine.script = n -> n < 3 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+        JobRecord job = job(Duration.ofHours(1));
+        WorkflowStub stub = startJob(job);
+        awaitState(RUNNING);
+
+        client.newUntypedWorkflowStub(Gates.workflowId(DRIVER)).terminate("gone for the test");
+
+        assertThat(stub.getResult(JobRecord.class).state()).isEqualTo(SUCCEEDED);
+        assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
+    }
+
+    @Test
     void jobWaitsQueuedForAPermitWhileTheDriverIsFull() {
         start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5), 1);
         engine.script = n -> n < 20 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
