@@ -35,7 +35,7 @@ import org.springframework.lang.Nullable;
  *
  * <p>The producer is idempotent with {@code acks=all}, and every send is synchronous: {@link
  * #publish} returns once all in-sync replicas have the event. Events of one job are sent one at
- * a time (the workflow waits for each), so a retry can repeat an event but never reorder two.
+ * a time (the workflow's recorder waits for each), so a retry can repeat an event but never reorder two.
  */
 public final class KafkaStatusEvents implements StatusEvents, DisposableBean {
 

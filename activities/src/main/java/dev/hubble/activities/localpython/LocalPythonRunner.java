@@ -31,7 +31,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +81,6 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
     static final String PARAM_PREFIX = "HUBBLE_PARAM_";
 
     private static final Logger log = LoggerFactory.getLogger(LocalPythonRunner.class);
-    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     // Enough for any sensible tail; a job that writes megabytes of stderr costs one bounded read.
     private static final int TAIL_BYTES = 64 * 1024;
 
@@ -227,7 +225,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
 
     private static void checkParameters(Map<String, String> parameters) {
         parameters.forEach((name, value) -> {
-            if (!PARAMETER_NAME.matcher(name).matches()) {
+            if (!JobSpec.PARAMETER_NAME.matcher(name).matches()) {
                 throw new JobRejectedException("parameter name '" + name + "' is not an identifier"
                         + " (a letter or underscore, then letters, digits or underscores)");
             }

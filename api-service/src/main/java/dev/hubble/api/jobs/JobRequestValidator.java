@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.lang.Nullable;
 
@@ -30,7 +29,6 @@ import org.springframework.lang.Nullable;
  */
 final class JobRequestValidator {
 
-    static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Longest source, sourceId, sourceKind, sourceVersion, parentJobId and Idempotency-Key. */
     static final int MAX_NAME_LENGTH = 256;
     static final int MAX_ERROR_MESSAGE_BYTES = 8 * 1024;
@@ -188,9 +186,9 @@ final class JobRequestValidator {
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         given.forEach((name, value) -> {
-            if (!PARAMETER_NAME.matcher(name).matches()) {
+            if (!JobSpec.PARAMETER_NAME.matcher(name).matches()) {
                 errors.add(new FieldProblem("parameters",
-                        "name " + quote(name) + " must match " + PARAMETER_NAME.pattern()));
+                        "name " + quote(name) + " must match " + JobSpec.PARAMETER_NAME.pattern()));
             } else if (value == null) {
                 errors.add(new FieldProblem("parameters." + name, "must be a string"));
             } else {

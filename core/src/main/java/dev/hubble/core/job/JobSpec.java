@@ -3,6 +3,7 @@ package dev.hubble.core.job;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.springframework.lang.Nullable;
 
 /**
@@ -40,6 +41,8 @@ public record JobSpec(
     public static final int MAX_PRIORITY = 9;
     /** The priority of a job that names none. */
     public static final int DEFAULT_PRIORITY = 5;
+    /** What a parameter name looks like: an identifier, so it can name an environment variable. */
+    public static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public JobSpec {
         Objects.requireNonNull(query, "query");
