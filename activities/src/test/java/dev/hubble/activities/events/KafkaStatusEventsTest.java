@@ -162,7 +162,8 @@ class KafkaStatusEventsTest {
         assertThatThrownBy(() -> events.publish(running))
                 .isInstanceOf(StatusEventException.class)
                 .hasMessageContaining(running.jobId() + ":2");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        // Bounded by the 2 s send timeout, not the producer's two-minute default; generous for a busy machine.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
     }
 
     @Test

@@ -185,7 +185,7 @@ class JobCommandsTest {
         long offset = send(binary("cmd-unreachable", "/orders", JobCommandListener.SUBMIT, key,
                 "{\"query\": \"select 4\", \"driver\": \"duckdb\", \"source\": \"unreachable\"}"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= 2);
         assertThat(committed()).as("committed while Temporal is unreachable").isLessThanOrEqualTo(offset);
         awaitCommitted(offset + 1);
         assertThat(attempts.get()).isEqualTo(4);
@@ -202,7 +202,7 @@ class JobCommandsTest {
         long offset = send(command);
 
         awaitCommitted(offset + 1);
-        ConsumerRecord<byte[], byte[]> letter = await().atMost(Duration.ofSeconds(10))
+        ConsumerRecord<byte[], byte[]> letter = await().atMost(Duration.ofSeconds(30))
                 .until(() -> deadLetters(key), l -> !l.isEmpty()).get(0);
         assertThat(letter.value()).isEqualTo(command.value());
         assertThat(header(letter, "hubble_dlq_reason"))
@@ -240,7 +240,7 @@ class JobCommandsTest {
         long offset = send(binary("cancel-unknown", "/orders", JobCommandListener.CANCEL, key, null, jobId));
 
         awaitCommitted(offset + 1);
-        assertThat(header(await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters(key), l -> !l.isEmpty()).get(0),
+        assertThat(header(await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters(key), l -> !l.isEmpty()).get(0),
                 "hubble_dlq_reason")).isEqualTo("job-not-found: There is no job " + jobId + ".");
     }
 
@@ -290,7 +290,7 @@ class JobCommandsTest {
     }
 
     private static void awaitCommitted(long offset) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> committed() >= offset);
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed() >= offset);
     }
 
     private static long committed() throws Exception {

@@ -511,7 +511,7 @@ class GateWorkflowTest {
 
     /** Waits, in real time and without skipping test time, until the gate's query satisfies {@code condition}. */
     private GateSnapshot awaitGate(String driver, Predicate<GateSnapshot> condition) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
                 .until(() -> snapshot(driver), condition::test);
     }
 
