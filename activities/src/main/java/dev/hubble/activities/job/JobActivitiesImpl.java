@@ -8,7 +8,12 @@ import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
+import dev.hubble.core.temporal.WatchRequest;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,10 +35,18 @@ public final class JobActivitiesImpl implements JobActivities {
 
     private final Map<String, JobRunner> runners;
     private final ResultStore results;
+    private final Clock clock;
+    /** The newest watch of each job in this process; an older one of the same job ends early. */
+    private final Map<String, Object> watches = new ConcurrentHashMap<>();
 
-    public JobActivitiesImpl(Collection<JobRunner> runners, ResultStore results) {
+    public JobActivitiesImpl(Collection<JobRunner> runners, ResultStore results, Clock clock) {
         this.runners = runners.stream().collect(Collectors.toUnmodifiableMap(JobRunner::driver, Function.identity()));
         this.results = results;
+        this.clock = clock;
+    }
+
+    public JobActivitiesImpl(Collection<JobRunner> runners, ResultStore results) {
+        this(runners, results, Clock.systemUTC());
     }
 
     @Override
@@ -48,6 +61,28 @@ public final class JobActivitiesImpl implements JobActivities {
     @Override
     public RemoteStatus poll(RunHandle handle) {
         return withJob(null, () -> runner(handle.driver()).poll(handle));
+    }
+
+    @Override
+    public RemoteStatus watch(RunHandle handle, WatchRequest request) {
+        JobRunner runner = runner(handle.driver());
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        String jobId = context.getInfo().getWorkflowId();
+        Object token = new Object();
+        watches.put(jobId, token);
+        MDC.put("jobId", jobId);
+        try {
+            return new Watch(runner, handle, request, clock, () -> context.heartbeat(null),
+                    () -> watches.get(jobId) != token).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while watching " + handle.remoteId(), e);
+        } catch (JobRejectedException e) {
+            throw rejected(e);
+        } finally {
+            watches.remove(jobId, token);
+            MDC.remove("jobId");
+        }
     }
 
     @Override
@@ -69,6 +104,11 @@ public final class JobActivitiesImpl implements JobActivities {
         return new JobResult(spec.format(), results.list(jobId));
     }
 
+    private static ApplicationFailure rejected(JobRejectedException e) {
+        return ApplicationFailure.newNonRetryableFailure(e.getMessage(), JOB_REJECTED,
+                e.detail() == null ? "" : e.detail());
+    }
+
     private JobRunner runner(String driver) {
         JobRunner runner = runners.get(driver);
         if (runner == null) {
@@ -86,8 +126,7 @@ public final class JobActivitiesImpl implements JobActivities {
         try {
             return action.get();
         } catch (JobRejectedException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), JOB_REJECTED,
-                    e.detail() == null ? "" : e.detail());
+            throw rejected(e);
         } finally {
             MDC.remove("jobId");
         }

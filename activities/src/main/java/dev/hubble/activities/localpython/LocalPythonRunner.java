@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,10 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -144,12 +147,43 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         return execution.status();
     }
 
-    /** Kills the job's process tree; does nothing when it has finished or is not known here. */
+    /**
+     * Kills the job's process tree and returns once the process has exited; does nothing when it
+     * has finished or is not known here.
+     */
     @Override
     public void cancel(RunHandle handle) {
         Execution execution = executions.get(handle.remoteId());
-        if (execution != null) {
-            execution.kill();
+        if (execution == null) {
+            return;
+        }
+        execution.kill();
+        Duration within = properties.killGrace().plusSeconds(5);
+        try {
+            execution.process.onExit().get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the Python process of job " + handle.remoteId() + " still runs "
+                    + within.toSeconds() + " s after it was killed");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for the Python process of job " + handle.remoteId() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing job " + handle.remoteId(), e);
+        }
+    }
+
+    /** Returns as soon as the job's process has exited, or after {@code maxWait}. */
+    @Override
+    public void awaitChange(RunHandle handle, Duration maxWait) throws InterruptedException {
+        Execution execution = executions.get(handle.remoteId());
+        if (execution == null) {
+            Thread.sleep(Math.max(0, maxWait.toMillis()));
+            return;
+        }
+        try {
+            execution.process.onExit().get(Math.max(0, maxWait.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // still running: nothing new
         }
     }
 

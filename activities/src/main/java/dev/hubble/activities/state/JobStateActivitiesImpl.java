@@ -48,19 +48,61 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
     public void record(JobRecord record) {
         MDC.put("jobId", record.jobId());
         try {
-            boolean saved = store.save(record);
-            if (saved && record.state().isTerminal()) {
-                // Counted when first stored, so a retried activity never counts a job twice.
-                countFinished(record);
-            }
+            saveAndCount(record);
             // Sent even when the store already had the record: the attempt that stored it may
             // have failed to send.
             events.publish(record);
-            log.info("Job {} is {} (sequence {}{})", record.jobId(), record.state(), record.sequence(),
-                    saved ? "" : ", already stored");
         } finally {
             MDC.remove("jobId");
         }
+    }
+
+    @Override
+    public boolean storeAndTryPublish(JobRecord record) {
+        MDC.put("jobId", record.jobId());
+        try {
+            saveAndCount(record);
+            try {
+                events.publish(record);
+                return true;
+            } catch (RuntimeException e) {
+                log.warn("Status event of job {} (sequence {}) not sent, sending it later: {}", record.jobId(),
+                        record.sequence(), e.getMessage());
+                return false;
+            }
+        } finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    @Override
+    public void store(JobRecord record) {
+        MDC.put("jobId", record.jobId());
+        try {
+            saveAndCount(record);
+        } finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    @Override
+    public void publish(JobRecord record) {
+        MDC.put("jobId", record.jobId());
+        try {
+            events.publish(record);
+        } finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    private void saveAndCount(JobRecord record) {
+        boolean saved = store.save(record);
+        if (saved && record.state().isTerminal()) {
+            // Counted when first stored, so a retried activity never counts a job twice.
+            countFinished(record);
+        }
+        log.info("Job {} is {} (sequence {}{})", record.jobId(), record.state(), record.sequence(),
+                saved ? "" : ", already stored");
     }
 
     private void countFinished(JobRecord record) {

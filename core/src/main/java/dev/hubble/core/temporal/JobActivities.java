@@ -24,7 +24,17 @@ public interface JobActivities {
     /** The remote job's state now. */
     RemoteStatus poll(RunHandle handle);
 
-    /** Kills the remote job; does nothing if it has finished or is gone. */
+    /**
+     * Watches the remote job until its phase differs from {@code request.knownPhase()} (a job the
+     * engine no longer finds counts once {@code request.maxNotFound()} polls in a row missed it),
+     * or until the watch's window has passed; returns what it saw last. Polls at once, then at a
+     * growing interval; a local engine ends the wait as soon as the job finishes. Heartbeats
+     * while it waits, so a watch on a worker that died is started again elsewhere; nothing lands
+     * in the workflow's history per poll.
+     */
+    RemoteStatus watch(RunHandle handle, WatchRequest request);
+
+    /** Kills the remote job and returns once the engine confirmed it; does nothing if it has finished or is gone. */
     void cancel(RunHandle handle);
 
     /** The engine's last words about a failed job (a log tail), if it has any. */

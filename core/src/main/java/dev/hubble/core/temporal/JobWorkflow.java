@@ -28,6 +28,14 @@ public interface JobWorkflow extends PermitHolder {
     @SignalMethod
     void reportError(JobError error);
 
+    /**
+     * The job says how it is doing (RUNNING, or finished). A hint, not the truth: it wakes the
+     * workflow for an immediate poll of the engine, and the poll interval starts again from its
+     * initial value.
+     */
+    @SignalMethod
+    void reportProgress(ProgressReport report);
+
     /** The job's current record. */
     @QueryMethod
     JobRecord status();
