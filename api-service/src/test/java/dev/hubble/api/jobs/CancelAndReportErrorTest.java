@@ -11,6 +11,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.hubble.core.job.JobError;
+import dev.hubble.core.temporal.ProgressReport;
+import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.temporal.JobWorkflow;
 import io.temporal.client.WorkflowNotFoundException;
@@ -144,6 +146,57 @@ class CancelAndReportErrorTest extends JobsWebTest {
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-invalid"));
         verify(workflow, never()).reportError(any());
+    }
+
+    @Test
+    void progressPushedByARunningJobIsSignalledToItsWorkflow() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.SUBMITTED)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        pushStatus("{\"phase\": \"running\"}", tokens.issue(JOB_ID)).andExpect(status().isAccepted());
+        pushStatus("{\"phase\": \"FAILED\", \"message\": \"no rows\"}", tokens.issue(JOB_ID)).andExpect(status().isAccepted());
+
+        verify(workflow).reportProgress(new ProgressReport(RemotePhase.RUNNING, null));
+        verify(workflow).reportProgress(new ProgressReport(RemotePhase.FAILED, "no rows"));
+    }
+
+    @Test
+    void progressPushedForAFinishedJobIs409AndChangesNothing() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.SUCCEEDED)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        pushStatus("{\"phase\": \"SUCCEEDED\"}", tokens.issue(JOB_ID))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-finished"));
+        verify(workflow, never()).reportProgress(any());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"{}", "{\"phase\": \"QUEUED\"}", "{\"phase\": \"done\"}"})
+    void progressWithoutAKnownPhaseIs400(String body) throws Exception {
+        pushStatus(body, tokens.issue(JOB_ID))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("phase"));
+    }
+
+    @Test
+    void progressWithoutTheJobsTokenIs401AndWithAnotherJobsTokenIs403() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        mvc.perform(post("/v1/jobs/{id}/status", JOB_ID).contentType(MediaType.APPLICATION_JSON).content("{\"phase\": \"RUNNING\"}"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-missing"));
+        pushStatus("{\"phase\": \"RUNNING\"}", tokens.issue("9d3b1c55-0000-4000-8000-000000000000"))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-invalid"));
+        verify(workflow, never()).reportProgress(any());
+    }
+
+    private org.springframework.test.web.servlet.ResultActions pushStatus(String body, String token) throws Exception {
+        return mvc.perform(post("/v1/jobs/{id}/status", JOB_ID).contentType(MediaType.APPLICATION_JSON)
+                .header("Authorization", "Bearer " + token).content(body));
     }
 
     private org.springframework.test.web.servlet.ResultActions reportError(String body) throws Exception {

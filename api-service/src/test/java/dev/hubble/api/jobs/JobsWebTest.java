@@ -12,6 +12,7 @@ import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.results.LocalResultLinks;
 import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.api.gates.GateSnapshots;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.view.JobDocuments;
@@ -49,6 +50,9 @@ abstract class JobsWebTest {
 
     @MockitoBean
     JobStore store;
+
+    @MockitoBean
+    GateSnapshots gates;
 
     @TestConfiguration(proxyBeanMethods = false)
     static class Links {
