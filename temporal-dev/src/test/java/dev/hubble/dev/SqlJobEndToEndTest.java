@@ -1,12 +1,15 @@
 package dev.hubble.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hubble.activities.duckdb.DuckDbRunner;
 import dev.hubble.core.job.ResultFile;
 import dev.hubble.core.results.LocalResultLinks;
 import dev.hubble.core.results.LocalResultsProperties;
 import dev.hubble.core.security.JobTokens;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -136,26 +140,45 @@ class SqlJobEndToEndTest {
     }
 
     @Test
-    void cancelStopsARunningQuery() {
-        String jobId = stack.submit(Map.of("query", "select count(*) from range(100000000000)", "driver", "duckdb", "source", "e2e-cancel"));
+    void cancelStopsARunningQuery() throws IOException {
+        String jobId = stack.submit(Map.of("query", LONG_QUERY, "driver", "duckdb", "source", "e2e-cancel"));
         stack.awaitState(jobId, "RUNNING");
+        await().atMost(Duration.ofSeconds(30)).until(() -> duckdb().running() > 0);
 
         HttpResponse<String> cancel = stack.delete("/v1/jobs/" + jobId);
 
         assertThat(cancel.statusCode()).isEqualTo(202);
-        JsonNode job = stack.awaitState(jobId, "CANCELLED");
+        JsonNode job = stack.awaitState(jobId, "CANCELLED", Duration.ofSeconds(10));
         assertThat(job.has("result")).isFalse();
+        assertThat(duckdb().running()).as("queries still executing").isZero();
+        assertThat(resultFilesOf(jobId)).isEmpty();
         assertThat(stack.delete("/v1/jobs/" + jobId).statusCode()).as("cancelling a finished job").isEqualTo(409);
     }
 
     @Test
-    void jobThatRunsPastItsTimeoutIsKilled() {
-        String jobId = stack.submit(Map.of("query", "select count(*) from range(100000000000)", "driver", "duckdb",
-                "source", "e2e-timeout", "timeout", "PT2S"));
+    void jobThatRunsPastItsTimeoutIsKilled() throws IOException {
+        String jobId = stack.submit(Map.of("query", LONG_QUERY, "driver", "duckdb", "source", "e2e-timeout", "timeout", "PT2S"));
 
-        JsonNode job = stack.awaitState(jobId, "TIMED_OUT");
+        JsonNode job = stack.awaitState(jobId, "TIMED_OUT", Duration.ofSeconds(12));
 
         assertThat(job.at("/error/message").asText()).contains("PT2S");
+        assertThat(duckdb().running()).as("queries still executing").isZero();
+        assertThat(resultFilesOf(jobId)).isEmpty();
+    }
+
+    /** A query that runs for minutes unless it is stopped. */
+    private static final String LONG_QUERY = "select count(*) from range(100000000000) a where a.range % 7 = 3";
+
+    private DuckDbRunner duckdb() {
+        return stack.context.getBean(DuckDbRunner.class);
+    }
+
+    /** Result files of the job anywhere under the stack's data directory. */
+    private List<Path> resultFilesOf(String jobId) throws IOException {
+        try (var files = Files.walk(stack.dataDir)) {
+            return files.filter(f -> f.toString().contains(jobId) && f.getFileName().toString().startsWith("result"))
+                    .toList();
+        }
     }
 
     @Test

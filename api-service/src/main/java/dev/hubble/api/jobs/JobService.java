@@ -15,6 +15,7 @@ import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.store.JobQuery;
 import dev.hubble.core.store.JobStore;
+import dev.hubble.core.temporal.JobCancellation;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.JobWorkflowInput;
 import dev.hubble.core.temporal.ProgressReport;
@@ -204,7 +205,7 @@ public final class JobService {
         JobRecord record = running(jobId);
         try {
             temporal(() -> {
-                client.newUntypedWorkflowStub(jobId).cancel();
+                JobCancellation.request(client, jobId);
                 return null;
             });
         } catch (WorkflowException e) {

@@ -33,14 +33,16 @@ class CancelAndReportErrorTest extends JobsWebTest {
     JobTokens tokens;
 
     @Test
-    void cancellingARunningJobCancelsItsWorkflow() throws Exception {
+    void cancellingARunningJobSignalsAndCancelsItsWorkflow() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        JobWorkflow job = runningWorkflow(JOB_ID);
         WorkflowStub workflow = untypedWorkflow(JOB_ID);
 
         mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.jobId").value(JOB_ID))
                 .andExpect(jsonPath("$.state").value("RUNNING"));
+        verify(job).requestCancel();
         verify(workflow).cancel();
     }
 
@@ -59,8 +61,8 @@ class CancelAndReportErrorTest extends JobsWebTest {
     @Test
     void cancellingAJobWhoseWorkflowJustClosedIs409() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
-        WorkflowStub workflow = untypedWorkflow(JOB_ID);
-        doThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null)).when(workflow).cancel();
+        JobWorkflow job = runningWorkflow(JOB_ID);
+        doThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null)).when(job).requestCancel();
 
         mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isConflict())

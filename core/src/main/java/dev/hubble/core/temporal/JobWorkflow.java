@@ -36,6 +36,13 @@ public interface JobWorkflow extends PermitHolder {
     @SignalMethod
     void reportProgress(ProgressReport report);
 
+    /**
+     * Cancels the job, as Temporal's cancel request does: the remote job is killed and the job
+     * ends CANCELLED. Sent with the cancel request by {@link JobCancellation}; see there why.
+     */
+    @SignalMethod
+    void requestCancel();
+
     /** The job's current record. */
     @QueryMethod
     JobRecord status();

@@ -5,6 +5,7 @@ import dev.hubble.core.temporal.JobActivities;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import org.springframework.lang.Nullable;
 
 /**
@@ -40,6 +41,10 @@ final class JobFailures {
             return "unknown failure";
         }
         Throwable cause = rootCause(failure);
+        if (cause instanceof TimeoutFailure timeout && timeout.getCause() != null) {
+            // Retries ran out of time: what the last attempt said is the useful part.
+            return "timed out; the last attempt failed with: " + messageOf(timeout.getCause());
+        }
         String message = cause instanceof TemporalFailure temporal ? text(temporal.getOriginalMessage()) : text(cause.getMessage());
         return message == null ? cause.getClass().getSimpleName() : clip(message);
     }

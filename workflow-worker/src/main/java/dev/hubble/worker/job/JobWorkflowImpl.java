@@ -48,7 +48,9 @@ import org.springframework.lang.Nullable;
  * refuses to cancel an activity that completed meanwhile). The deadline is one timer per run that
  * is left to fire; watches are abandoned, never cancelled; every wait is a condition that also
  * looks at the cancel request and the deadline. A cancel that arrives as the run would continue
- * as new is taken before it. On a cancel or a timeout the remote job is killed, bounded by the
+ * as new is taken before it. A cancel comes as Temporal's cancel request, as the {@link
+ * #requestCancel} signal, or both ({@link dev.hubble.core.temporal.JobCancellation}); the first
+ * one seen counts. On a cancel or a timeout the remote job is killed, bounded by the
  * driver's kill timeout: the permit goes back only once the engine confirmed the kill or that
  * time has passed (so an engine that does not answer never has more jobs than its concurrency
  * for longer than that), and the job then ends with an error that says the kill was not
@@ -92,6 +94,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
     private long watches;
     private @Nullable JobError reportedError;
     private boolean pushed;
+    private boolean cancelRequested;
     private @Nullable TransitionRecorder recorder;
     private @Nullable Promise<Void> deadlineTimer;
     private boolean current;
@@ -257,7 +260,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
 
     /** Why the job must stop now: CANCELLED, TIMED_OUT, or null to carry on. */
     private @Nullable JobState stopping() {
-        if (CancellationScope.current().isCancelRequested()) {
+        if (cancelRequested || CancellationScope.current().isCancelRequested()) {
             return JobState.CANCELLED;
         }
         if ((deadlineTimer != null && deadlineTimer.isCompleted()) || !now().isBefore(deadline)) {
@@ -283,7 +286,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
         if (handle == null) {
             return null;
         }
-        JobActivities killer = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
+        // Local: a cancel lands without a round trip through the server's task queue.
+        JobActivities killer = Workflow.newLocalActivityStub(JobActivities.class, LocalActivityOptions.newBuilder()
                 .setStartToCloseTimeout(min(settings.killTimeout(), Duration.ofSeconds(30)))
                 .setScheduleToCloseTimeout(settings.killTimeout())
                 .setRetryOptions(TRANSIENT_RETRIES)
@@ -389,6 +393,11 @@ public final class JobWorkflowImpl implements JobWorkflow {
             return;
         }
         pushed = true;
+    }
+
+    @Override
+    public void requestCancel() {
+        cancelRequested = true;
     }
 
     @Override

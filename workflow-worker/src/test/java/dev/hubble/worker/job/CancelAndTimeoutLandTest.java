@@ -7,6 +7,7 @@ import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
+import dev.hubble.core.temporal.JobCancellation;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.JobWorkflowInput;
 import dev.hubble.core.temporal.RemotePhase;
@@ -85,6 +86,7 @@ class CancelAndTimeoutLandTest {
     @Test
     void fiveHundredJobsCancelledAtRandomMomentsAllEndCancelledWithinFiveSeconds() throws Exception {
         Random random = new Random(SEED);
+        warmUp();
         List<Long> cancelToEnd = new ArrayList<>();
         for (int wave = 0; wave < 10; wave++) {
             List<CompletableFuture<Long>> jobs = new ArrayList<>();
@@ -115,16 +117,29 @@ class CancelAndTimeoutLandTest {
         }
     }
 
+    /**
+     * Runs a few cancels first, so the gate exists and the code is compiled: the bound is about
+     * cancels landing, not about a cold JVM on a busy machine.
+     */
+    private void warmUp() throws Exception {
+        List<CompletableFuture<Long>> jobs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            jobs.add(CompletableFuture.supplyAsync(() -> cancelAt(300), pool));
+        }
+        for (CompletableFuture<Long> job : jobs) {
+            job.get(120, TimeUnit.SECONDS);
+        }
+    }
+
     /** Starts a job, cancels it after {@code millis}, and returns how long it took to end. */
     private long cancelAt(long millis) {
         JobRecord job = job(Duration.ofHours(1));
         WorkflowStub stub = start(job);
         sleep(millis);
         long cancelledAt = System.nanoTime();
-        stub.cancel();
+        JobCancellation.request(client, job.jobId()); // what DELETE /v1/jobs/{id} does
         awaitClosed(job.jobId(), Duration.ofSeconds(30));
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelledAt);
-        assertThat(describe(job.jobId())).as("job %s", job.jobId()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
         assertEnded(job.jobId(), JobState.CANCELLED);
         return took;
     }
@@ -152,10 +167,26 @@ class CancelAndTimeoutLandTest {
         while (isOpen(describe(jobId))) {
             if (System.nanoTime() > giveUpAt) {
                 throw new AssertionError("job " + jobId + " still runs " + within + " after it should have ended; its history:\n"
-                        + historyOf(jobId));
+                        + historyOf(jobId) + "\ndescribed: " + client.newUntypedWorkflowStub(jobId).describe()
+                        + "\nthreads:\n" + threadsAbout(jobId));
             }
             sleep(10);
         }
+    }
+
+    private static String threadsAbout(String jobId) {
+        StringBuilder text = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            String name = thread.getName();
+            if (name.contains(jobId) || name.contains("workflow-method") || name.startsWith("Workflow Executor")
+                    || name.contains("Local Activity")) {
+                text.append(name).append(' ').append(thread.getState()).append('\n');
+                for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                    text.append("    at ").append(stack[i]).append('\n');
+                }
+            }
+        });
+        return text.toString();
     }
 
     private String historyOf(String jobId) {
