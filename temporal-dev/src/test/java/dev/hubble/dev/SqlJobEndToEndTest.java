@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hubble.core.job.ResultFile;
-import dev.hubble.core.results.LocalResultLinks;
-import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.results.local.LocalResultLinks;
+import dev.hubble.core.results.local.LocalResultsProperties;
 import dev.hubble.core.security.JobTokens;
 import java.net.URI;
 import java.net.http.HttpResponse;

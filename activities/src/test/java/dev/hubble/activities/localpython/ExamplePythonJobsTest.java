@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.hubble.activities.results.LocalResultStore;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.job.ResultFile;
@@ -54,7 +53,7 @@ class ExamplePythonJobsTest {
     private final Map<String, AtomicInteger> childPolls = new ConcurrentHashMap<>();
     private HttpServer api;
     private LocalPythonRunner runner;
-    private LocalResultStore store;
+    private LocalResults store;
 
     record Call(String method, String path, String authorization, JsonNode body) {
     }
@@ -67,7 +66,7 @@ class ExamplePythonJobsTest {
         URI apiUrl = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
         runner = new LocalPythonRunner(new LocalPythonProperties(EXAMPLES, "python3", apiUrl, 20, Duration.ofHours(1),
                 HELPER, Duration.ofSeconds(5)), tokens, Clock.systemUTC());
-        store = new LocalResultStore(results);
+        store = new LocalResults(results);
     }
 
     @AfterEach

@@ -56,11 +56,24 @@ public record JobDocument(
     public record ErrorInfo(String message, @Nullable String detail) {
     }
 
-    /** What a successful job wrote. */
-    public record ResultInfo(OutputFormat format, List<ResultLink> files) {
+    /**
+     * What a successful job wrote.
+     *
+     * @param location where its files are, a URI prefix ({@code s3://…/} or {@code file:///…/})
+     * @param files the first {@value dev.hubble.core.job.JobResult#MAX_LISTED_FILES} files by
+     *     name, with fresh links; {@code GET /v1/jobs/{id}/results} pages through all of them
+     * @param fileCount how many files the job wrote
+     * @param totalBytes their total size
+     */
+    public record ResultInfo(OutputFormat format, @Nullable String location, List<ResultLink> files, long fileCount,
+            long totalBytes) {
     }
 
-    /** One result file and a link that downloads it until {@code expiresAt}. */
-    public record ResultLink(String name, URI url, Instant expiresAt, long sizeBytes) {
+    /**
+     * One result file and a link that downloads it until {@code expiresAt}; no link when this
+     * installation has no store for the file's location.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ResultLink(String name, @Nullable URI url, @Nullable Instant expiresAt, long sizeBytes) {
     }
 }
