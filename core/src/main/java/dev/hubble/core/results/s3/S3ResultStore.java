@@ -181,7 +181,8 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
                 if (!Boolean.TRUE.equals(response.isTruncated())) {
                     return new ResultPage(files, null);
                 }
-                request.continuationToken(response.nextContinuationToken());
+                // S3 ignores start-after once there is a continuation token; S3Proxy refuses both.
+                request.startAfter(null).continuationToken(response.nextContinuationToken());
             }
         } catch (SdkException e) {
             throw translate(e, location, "list");
