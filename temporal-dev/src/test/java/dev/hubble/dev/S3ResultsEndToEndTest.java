@@ -88,7 +88,7 @@ class S3ResultsEndToEndTest {
         S3ResultsProperties configured = stack.context.getBean(S3ResultsProperties.class);
         S3ResultsProperties shortLived = new S3ResultsProperties(configured.bucket(), configured.prefix(), configured.region(),
                 configured.endpoint(), configured.pathStyleAccess(), Duration.ofSeconds(1), configured.partSize(),
-                configured.accessKeyId(), configured.secretAccessKey());
+                configured.accessKeyId(), configured.secretAccessKey(), configured.publicEndpoint());
         try (S3ResultStore store = new S3ResultStore(shortLived)) {
             URI expiring = store.sign(URI.create(job.at("/result/location").asText()), jobId, new ResultFile("result.csv", 4),
                     stack.api).url();
@@ -148,8 +148,15 @@ class S3ResultsEndToEndTest {
         JobRecord record = stack.context.getBean(JobStore.class).find(jobId).orElseThrow();
         int recordBytes = new ObjectMapper().findAndRegisterModules().writeValueAsBytes(record).length;
         int documentBytes = stack.get("/v1/jobs/" + jobId).body().getBytes(StandardCharsets.UTF_8).length;
-        System.out.printf("1,500 files: record %,d bytes, document with 1,000 links %,d bytes%n", recordBytes, documentBytes);
+        List<StatusEventLog.Event> events = stack.statusEvents().awaitFinished(jobId, Duration.ofSeconds(60));
+        JsonNode event = events.get(events.size() - 1).data();
+        int eventBytes = new ObjectMapper().writeValueAsBytes(event).length;
+        System.out.printf("1,500 files: record %,d bytes, document with 1,000 links %,d bytes, status event %,d bytes%n",
+                recordBytes, documentBytes, eventBytes);
         assertThat(recordBytes).isLessThan(256 * 1024);
+        assertThat(event.at("/result/files")).hasSize(100);
+        assertThat(event.at("/result/fileCount").asLong()).isEqualTo(1500);
+        assertThat(eventBytes).isLessThan(256 * 1024);
     }
 
     @Test

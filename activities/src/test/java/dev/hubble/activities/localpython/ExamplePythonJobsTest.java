@@ -86,6 +86,15 @@ class ExamplePythonJobsTest {
     }
 
     @Test
+    void manyFilesWritesAsManyAsItIsAskedFor() {
+        RunHandle handle = runner.submit("job-1", spec("many_files", Map.of("count", "12")), store.output("job-1"));
+
+        assertThat(awaitEnd(handle)).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
+        assertThat(store.list("job-1")).extracting(ResultFile::name).hasSize(12).startsWith("part-00000.csv")
+                .endsWith("part-00011.csv");
+    }
+
+    @Test
     void failsEndsWithItsExceptionAsTheError() {
         RunHandle handle = runner.submit("job-1", spec("fails", Map.of("day", "2024-02-29")), store.output("job-1"));
 

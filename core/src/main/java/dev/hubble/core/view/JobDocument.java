@@ -60,8 +60,10 @@ public record JobDocument(
      * What a successful job wrote.
      *
      * @param location where its files are, a URI prefix ({@code s3://…/} or {@code file:///…/})
-     * @param files the first {@value dev.hubble.core.job.JobResult#MAX_LISTED_FILES} files by
-     *     name, with fresh links; {@code GET /v1/jobs/{id}/results} pages through all of them
+     * @param files the first files by name, with fresh links: up to
+     *     {@value dev.hubble.core.job.JobResult#MAX_LISTED_FILES} in a read of the job, up to
+     *     {@value dev.hubble.core.view.JobDocuments#EVENT_LISTED_FILES} in a status event;
+     *     {@code GET /v1/jobs/{id}/results} pages through all of them
      * @param fileCount how many files the job wrote
      * @param totalBytes their total size
      */

@@ -22,6 +22,14 @@ public final class JobDocuments {
 
     private static final Logger log = LoggerFactory.getLogger(JobDocuments.class);
 
+    /**
+     * The most result files a status event lists. A presigned link is 0.5 to 2 KB (more with a
+     * session token), so 1,000 of them could exceed what a Kafka broker accepts (1 MB by
+     * default), and an event that can never be sent would hold its job's transitions back for
+     * good. Events list the first files with {@code fileCount}; a read of the job lists more.
+     */
+    public static final int EVENT_LISTED_FILES = 100;
+
     private final ResultStores stores;
     private final PublicUrlProperties publicUrl;
     @Nullable
@@ -35,12 +43,12 @@ public final class JobDocuments {
     }
 
     /**
-     * The document of {@code record}, its links based on {@code hubble.api.public-url} (or
-     * {@value PublicUrlProperties#FALLBACK} when that is unset): for documents built outside an
-     * HTTP request, such as status events.
+     * The document of {@code record} for a status event: its links based on
+     * {@code hubble.api.public-url} (or {@value PublicUrlProperties#FALLBACK} when that is unset),
+     * and at most {@value #EVENT_LISTED_FILES} result files.
      */
     public JobDocument of(JobRecord record) {
-        return of(record, publicUrl.orFallback());
+        return of(record, publicUrl.orFallback(), EVENT_LISTED_FILES);
     }
 
     /**
@@ -49,6 +57,10 @@ public final class JobDocuments {
      * @param apiBaseUrl the API's public base URL, for links the API itself serves
      */
     public JobDocument of(JobRecord record, URI apiBaseUrl) {
+        return of(record, apiBaseUrl, JobResult.MAX_LISTED_FILES);
+    }
+
+    private JobDocument of(JobRecord record, URI apiBaseUrl, int maxFiles) {
         JobSpec spec = record.spec();
         return new JobDocument(
                 record.jobId(),
@@ -66,16 +78,16 @@ public final class JobDocuments {
                 record.createdAt(),
                 record.updatedAt(),
                 record.error() == null ? null : new JobDocument.ErrorInfo(record.error().message(), record.error().detail()),
-                record.result() == null ? null : result(record.jobId(), spec, record.result(), apiBaseUrl),
+                record.result() == null ? null : result(record.jobId(), spec, record.result(), apiBaseUrl, maxFiles),
                 historyBase == null ? null : historyBase + encode(record.jobId()),
                 null,
                 null);
     }
 
-    private JobDocument.ResultInfo result(String jobId, JobSpec spec, JobResult result, URI apiBaseUrl) {
+    private JobDocument.ResultInfo result(String jobId, JobSpec spec, JobResult result, URI apiBaseUrl, int maxFiles) {
         URI location = location(jobId, spec, result);
         return new JobDocument.ResultInfo(result.format(), location == null ? null : location.toString(),
-                result.files().stream().map(file -> link(jobId, location, file, apiBaseUrl)).toList(),
+                result.files().stream().limit(maxFiles).map(file -> link(jobId, location, file, apiBaseUrl)).toList(),
                 result.fileCount(), result.totalBytes());
     }
 

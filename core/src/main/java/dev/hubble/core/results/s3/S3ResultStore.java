@@ -111,7 +111,10 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
         if (properties.endpoint() != null) {
             sync.endpointOverride(properties.endpoint());
             async.endpointOverride(properties.endpoint());
-            presign.endpointOverride(properties.endpoint());
+        }
+        URI linkEndpoint = properties.publicEndpoint() != null ? properties.publicEndpoint() : properties.endpoint();
+        if (linkEndpoint != null) {
+            presign.endpointOverride(linkEndpoint);
         }
         this.client = sync.build();
         this.asyncClient = async.build();

@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param partSize files larger than this are uploaded in parts of this size
  * @param accessKeyId a static access key, for S3-compatible stores; the default chain when unset
  * @param secretAccessKey its secret
+ * @param publicEndpoint the endpoint links are signed for, when clients reach the store under
+ *     another address than Hubble does (a container network, a proxy); {@code endpoint} when unset
  */
 @Validated
 @ConfigurationProperties("hubble.results.s3")
@@ -37,7 +39,8 @@ public record S3ResultsProperties(
         @DefaultValue("1h") Duration linkTtl,
         @DefaultValue("16MB") DataSize partSize,
         @Nullable String accessKeyId,
-        @Nullable String secretAccessKey) {
+        @Nullable String secretAccessKey,
+        @Nullable URI publicEndpoint) {
 
     /** The longest a SigV4 presigned URL may live. */
     public static final Duration MAX_LINK_TTL = Duration.ofDays(7);
@@ -69,6 +72,6 @@ public record S3ResultsProperties(
     public String toString() {
         return "S3ResultsProperties[bucket=" + bucket + ", prefix=" + prefix + ", region=" + region + ", endpoint="
                 + endpoint + ", pathStyleAccess=" + pathStyleAccess + ", linkTtl=" + linkTtl + ", partSize=" + partSize
-                + ", staticCredentials=" + (accessKeyId != null) + "]";
+                + ", staticCredentials=" + (accessKeyId != null) + ", publicEndpoint=" + publicEndpoint + "]";
     }
 }

@@ -58,6 +58,6 @@ final class S3ProxyFixture {
     /** Properties of a store on the fixture's server. */
     static S3ResultsProperties properties(String bucket, Duration linkTtl) {
         return new S3ResultsProperties(bucket, "hubble/", null, endpoint(), true, linkTtl, DataSize.ofMegabytes(5),
-                ACCESS_KEY, SECRET_KEY);
+                ACCESS_KEY, SECRET_KEY, null);
     }
 }

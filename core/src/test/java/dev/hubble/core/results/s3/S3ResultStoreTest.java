@@ -197,7 +197,7 @@ class S3ResultStoreTest {
     void wrongCredentialsAreRefusedWithS3sReason() {
         S3ResultsProperties good = S3ProxyFixture.properties(bucket, Duration.ofHours(1));
         S3ResultsProperties wrong = new S3ResultsProperties(bucket, good.prefix(), null, good.endpoint(), true,
-                good.linkTtl(), good.partSize(), "someone-else", "not-the-secret");
+                good.linkTtl(), good.partSize(), "someone-else", "not-the-secret", null);
         try (S3ResultStore refused = new S3ResultStore(wrong)) {
             assertThatThrownBy(() -> refused.prepare(refused.locationFor("job-1")))
                     .isInstanceOf(ResultStoreRefusedException.class)
@@ -215,11 +215,11 @@ class S3ResultStoreTest {
     @Test
     void linkLongerThanSevenDaysOrMissingBucketStopsStartup() {
         assertThatThrownBy(() -> new S3ResultsProperties("b", "", null, null, false, Duration.ofDays(8),
-                DataSize.ofMegabytes(16), null, null)).hasMessageContaining("hubble.results.s3.link-ttl");
+                DataSize.ofMegabytes(16), null, null, null)).hasMessageContaining("hubble.results.s3.link-ttl");
         assertThatThrownBy(() -> new S3ResultsProperties(null, "", null, null, false, Duration.ofHours(1),
-                DataSize.ofMegabytes(16), null, null)).hasMessageContaining("set hubble.results.s3.bucket");
+                DataSize.ofMegabytes(16), null, null, null)).hasMessageContaining("set hubble.results.s3.bucket");
         assertThat(new S3ResultsProperties("b", "/a/b", null, null, false, Duration.ofDays(7),
-                DataSize.ofMegabytes(16), null, null).prefix()).isEqualTo("a/b/");
+                DataSize.ofMegabytes(16), null, null, null).prefix()).isEqualTo("a/b/");
     }
 
     private URI uploaded(String name, String content) throws IOException {
