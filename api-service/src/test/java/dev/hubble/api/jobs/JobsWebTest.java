@@ -21,6 +21,9 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +59,18 @@ abstract class JobsWebTest {
     @TestConfiguration(proxyBeanMethods = false)
     static class Links {
 
-        static final Path RESULTS = Path.of("results-not-read-here").toAbsolutePath();
+        /** The local store's directory, shared by the subclasses. */
+        static final Path RESULTS = temporaryDirectory();
+
+        private static Path temporaryDirectory() {
+            try {
+                Path dir = Files.createTempDirectory("hubble-results");
+                dir.toFile().deleteOnExit();
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
 
         @Bean
         ResultStores resultStores(Clock clock) {

@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +67,7 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3ResultStore.class);
 
     /** Uploads in flight at once; each large one is further split into parts. */
-    private static final int PARALLEL_UPLOADS = 16;
+    private static final int PARALLEL_UPLOADS = 32;
     /** Keys per ListObjectsV2 call: S3's maximum. */
     private static final int LIST_PAGE = 1000;
 
@@ -217,24 +219,39 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir, e);
         }
-        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        // A window of uploads in flight: a new one starts as soon as any finishes.
+        Semaphore window = new Semaphore(PARALLEL_UPLOADS);
+        AtomicBoolean failed = new AtomicBoolean();
+        List<CompletableFuture<?>> uploads = new ArrayList<>();
         int uploaded = 0;
-        for (Path file : files) {
-            String key = target.prefix() + dir.relativize(file).toString().replace('\\', '/');
-            long size = size(file);
-            if (existing.containsKey(key) && existing.get(key) == size) {
-                continue;
+        try {
+            for (Path file : files) {
+                String key = target.prefix() + dir.relativize(file).toString().replace('\\', '/');
+                long size = size(file);
+                if (existing.containsKey(key) && existing.get(key) == size) {
+                    continue;
+                }
+                window.acquire();
+                if (failed.get()) {
+                    break; // awaitAll reports the failure
+                }
+                CompletableFuture<?> upload = transfers.uploadFile(UploadFileRequest.builder()
+                        .putObjectRequest(b -> b.bucket(target.bucket()).key(key).contentType(ResultNames.mediaType(key)))
+                        .source(file)
+                        .build()).completionFuture();
+                upload.whenComplete((done, failure) -> {
+                    failed.compareAndSet(false, failure != null);
+                    window.release();
+                });
+                uploads.add(upload);
+                uploaded++;
             }
-            inFlight.add(transfers.uploadFile(UploadFileRequest.builder()
-                    .putObjectRequest(b -> b.bucket(target.bucket()).key(key).contentType(ResultNames.mediaType(key)))
-                    .source(file)
-                    .build()).completionFuture());
-            uploaded++;
-            if (inFlight.size() >= PARALLEL_UPLOADS) {
-                awaitAll(inFlight, location);
-            }
+        } catch (InterruptedException e) {
+            uploads.forEach(u -> u.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while uploading to " + location, e);
         }
-        awaitAll(inFlight, location);
+        awaitAll(uploads, location);
         log.debug("Uploaded {} of {} files to {}", uploaded, files.size(), location);
     }
 
