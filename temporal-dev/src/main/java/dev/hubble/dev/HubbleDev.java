@@ -10,14 +10,16 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The whole of Hubble in one JVM, for a laptop and for tests: an embedded Temporal test server
- * (real time), Redis, a KRaft Kafka broker, the API (with the Kafka command consumer) and a worker
- * pool for every enabled driver.
+ * (real time), Redis, a KRaft Kafka broker, S3 (S3Proxy), the API (with the Kafka command
+ * consumer) and a worker pool for every enabled driver.
  *
  * <p>Ports: {@code --server.port} (API, 8080), {@code --hubble.dev.temporal-port} (7233),
- * {@code --hubble.dev.redis-port} (6379), {@code --hubble.dev.kafka-port} (9092); 0 picks a free
- * one. {@code --hubble.dev.embedded-kafka=false} starts no broker and uses
- * {@code spring.kafka.bootstrap-servers} instead. Data (result files) goes under
- * {@code --hubble.dev.data-dir} ({@code ./hubble-data}).
+ * {@code --hubble.dev.redis-port} (6379), {@code --hubble.dev.kafka-port} (9092),
+ * {@code --hubble.dev.s3-port} (9000); 0 picks a free one. {@code --hubble.dev.embedded-kafka=false}
+ * starts no broker and uses {@code spring.kafka.bootstrap-servers} instead. Result files go to the
+ * embedded S3 and its links are presigned S3 URLs; {@code --hubble.dev.results=local} keeps them
+ * in a local directory behind links the API serves. Data goes under {@code --hubble.dev.data-dir}
+ * ({@code ./hubble-data}).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

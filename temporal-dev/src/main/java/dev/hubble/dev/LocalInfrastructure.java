@@ -31,7 +31,10 @@ import redis.embedded.core.ExecutableProvider;
  * Starts the servers the local stack needs before the application context is built, points the
  * application at them, and stops them when the context closes: the Temporal Java test server in
  * real time, Redis (the {@code redis-server} on the PATH when there is one, else the binary
- * bundled with embedded-redis), and a single-node KRaft Kafka broker with Hubble's topics.
+ * bundled with embedded-redis), a single-node KRaft Kafka broker with Hubble's topics, and S3
+ * (S3Proxy over {@code <data-dir>/s3}) with the results bucket. Every driver's result store is S3
+ * unless {@code --hubble.dev.results=local} keeps results in {@code <data-dir>/results}, served
+ * by the API.
  *
  * <p>It also settles the API's port before the web server starts, so that
  * {@code hubble.api.public-url} (the base of the result links in status events) names the port the
@@ -50,6 +53,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private EmbeddedKafkaKraftBroker kafka;
     private int temporalPort;
     private int redisPort;
+    private EmbeddedS3 s3;
+    private String resultsWhere = "";
 
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
@@ -104,6 +109,14 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             // A fresh key per start: links from an earlier run stop working, which is fine locally.
             wiring.put("hubble.results.local.signing-key", randomSecret());
         }
+        wiring.putIfAbsent("hubble.results.work-dir", dataDir.resolve("work").toString());
+        boolean localResults = "local".equalsIgnoreCase(environment.getProperty("hubble.dev.results", "s3"));
+        if (localResults) {
+            wiring.put("hubble.results.store", "local");
+            resultsWhere = dataDir.resolve("results") + " (links served by the API)";
+        } else {
+            startS3(environment, dataDir, wiring);
+        }
         if (!environment.containsProperty("hubble.jobs.token-secret")) {
             wiring.put("hubble.jobs.token-secret", randomSecret());
         }
@@ -112,6 +125,29 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         log.info("Temporal test server listens on 127.0.0.1:{}, Redis on 127.0.0.1:{}, Kafka on {}", temporalPort, redisPort,
                 kafka == null ? environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092") + " (not embedded)"
                         : kafka.getBrokersAsString());
+    }
+
+    /**
+     * Starts the embedded S3 and makes it every driver's result store, with a key pair of its
+     * own: the links it hands out are real presigned S3 URLs that plain {@code curl} downloads.
+     */
+    private void startS3(ConfigurableEnvironment environment, Path dataDir, Map<String, Object> wiring) {
+        int s3Port = port(environment, "hubble.dev.s3-port", 9000);
+        String bucket = environment.getProperty("hubble.results.s3.bucket", "hubble-results");
+        String accessKey = "hubble-dev";
+        String secretKey = randomSecret();
+        s3 = EmbeddedS3.start(s3Port, dataDir.resolve("s3"), bucket, accessKey, secretKey);
+        if (!environment.containsProperty("hubble.results.store")) {
+            wiring.put("hubble.results.store", "s3");
+        }
+        wiring.put("hubble.results.s3.bucket", bucket);
+        wiring.put("hubble.results.s3.endpoint", s3.endpoint().toString());
+        wiring.put("hubble.results.s3.region", "us-east-1");
+        wiring.put("hubble.results.s3.path-style-access", "true");
+        wiring.put("hubble.results.s3.access-key-id", accessKey);
+        wiring.put("hubble.results.s3.secret-access-key", secretKey);
+        wiring.put("hubble.dev.s3-endpoint", s3.endpoint().toString());
+        resultsWhere = "S3 " + s3.endpoint() + ", bucket " + bucket + " (objects under " + dataDir.resolve("s3") + ")";
     }
 
     /** The topics Hubble uses, by the names the application is configured with. */
@@ -169,6 +205,10 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     private synchronized void stop() {
+        if (s3 != null) {
+            s3.close();
+            s3 = null;
+        }
         if (kafka != null) {
             kafka.destroy();
             kafka = null;
@@ -208,12 +248,13 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                 Or a Python job (see the jobs directory above):
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "hello", "driver": "local-python", "source": "me"}'
-                Then ask for it by the jobId it returns:
+                Then ask for it by the jobId it returns, and download its result through the link:
                   curl -s {}/v1/jobs/<jobId>
+                  curl -o result.csv '<result.files[0].url>'
                 Or follow every job's status events:
                   kcat -b {} -t {} -C -f '%k %h\\n%s\\n\\n'
                 """, api, api, temporalPort, redisPort, brokers, statusTopic, commandTopic, dlqTopic,
-                environment.getProperty("hubble.results.local.dir"),
+                resultsWhere,
                 environment.getProperty("hubble.drivers.local-python.jobs-dir"), api, api, api, brokers, statusTopic);
     }
 

@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hubble.activities.duckdb.DuckDbRunner;
-import dev.hubble.core.job.ResultFile;
-import dev.hubble.core.results.LocalResultLinks;
-import dev.hubble.core.results.LocalResultsProperties;
 import dev.hubble.core.security.JobTokens;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +27,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * SQL jobs through the real REST API of the real local stack: Temporal test server, Redis,
- * DuckDB and the local result store.
+ * DuckDB and the embedded S3 (links and their refusal: {@link S3ResultsEndToEndTest}).
  */
 class SqlJobEndToEndTest {
 
@@ -95,26 +88,6 @@ class SqlJobEndToEndTest {
         String jobId = stack.submit(Map.of("query", "select * from read_csv('/etc/passwd')", "driver", "duckdb", "source", "e2e-sandbox"));
 
         assertThat(stack.awaitState(jobId, "FAILED").at("/error/message").asText()).startsWith("Permission Error");
-    }
-
-    @Test
-    void tamperedOrExpiredLinksAreRefused() {
-        String jobId = stack.submit(Map.of("query", "select 1 as one", "driver", "duckdb", "source", "e2e-links"));
-        String url = stack.awaitState(jobId, "SUCCEEDED").at("/result/files/0/url").asText();
-
-        assertThat(stack.download(url.replace("result.csv", "other.csv")).statusCode()).isEqualTo(403);
-        char last = url.charAt(url.length() - 1);
-        String tampered = url.substring(0, url.length() - 1) + (last == 'A' ? 'B' : 'A');
-        assertThat(stack.download(tampered).statusCode()).isEqualTo(403);
-        assertThat(stack.download(url.replaceAll("expires=\\d+", "expires=" + Instant.now().plus(Duration.ofDays(9)).getEpochSecond()))
-                .statusCode()).isEqualTo(403);
-        LocalResultsProperties properties = stack.context.getBean(LocalResultsProperties.class);
-        LocalResultLinks lastYear = new LocalResultLinks(properties,
-                Clock.fixed(Instant.now().minus(Duration.ofDays(365)), ZoneOffset.UTC));
-        URI expired = lastYear.sign(jobId, new ResultFile("result.csv", 1), stack.api).url();
-        HttpResponse<byte[]> refused = stack.download(expired.toString());
-        assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
     }
 
     @Test
@@ -190,7 +163,7 @@ class SqlJobEndToEndTest {
 
         JsonNode job = stack.read(stack.get("/v1/jobs/" + jobId).body());
         assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED");
-        assertThat(job.at("/result/files/0/url").asText()).contains("/v1/jobs/" + jobId + "/results/result.csv");
+        assertThat(job.at("/result/files/0/url").asText()).contains("/jobs/" + jobId + "/result.csv?");
     }
 
     @Test

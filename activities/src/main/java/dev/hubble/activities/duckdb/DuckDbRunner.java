@@ -70,6 +70,11 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     }
 
     @Override
+    public boolean writesLocally() {
+        return true;
+    }
+
+    @Override
     public RunHandle submit(String jobId, JobSpec spec, URI output) {
         forgetOldExecutions();
         RunHandle handle = new RunHandle(DRIVER, jobId, Map.of("output", output.toString()));

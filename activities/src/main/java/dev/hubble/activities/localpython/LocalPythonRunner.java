@@ -122,6 +122,11 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
      * @throws UncheckedIOException if the process cannot be started (e.g. no such interpreter)
      */
     @Override
+    public boolean writesLocally() {
+        return true;
+    }
+
+    @Override
     public RunHandle submit(String jobId, JobSpec spec, URI output) {
         forgetOldExecutions();
         Execution existing = executions.get(jobId);
@@ -272,8 +277,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
 
     private static Path outputDir(URI output) {
         if (!"file".equals(output.getScheme())) {
-            throw new JobRejectedException("the local-python driver needs a local output directory, but the result"
-                    + " store gave a " + output.getScheme() + ": location; use it with hubble.results.store=local");
+            throw new IllegalArgumentException("the local-python driver writes to a local directory, not to " + output);
         }
         Path dir = Path.of(output);
         try {

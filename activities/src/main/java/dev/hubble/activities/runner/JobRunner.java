@@ -56,4 +56,14 @@ public interface JobRunner {
 
     /** The engine's last words about the job, e.g. the tail of its log, when it has any. */
     Optional<String> diagnostics(RunHandle handle);
+
+    /**
+     * Whether this engine can only write to a directory on this machine. Such a runner's
+     * {@code output} is always a {@code file:} directory: the job's own location when its store is
+     * local, else a working directory that is uploaded to the location once the job succeeded.
+     * Remote engines (the default) get the location itself and write there directly.
+     */
+    default boolean writesLocally() {
+        return false;
+    }
 }

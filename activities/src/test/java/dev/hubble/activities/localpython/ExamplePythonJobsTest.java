@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.hubble.activities.results.LocalResultStore;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.job.ResultFile;
@@ -54,7 +53,7 @@ class ExamplePythonJobsTest {
     private final Map<String, AtomicInteger> childPolls = new ConcurrentHashMap<>();
     private HttpServer api;
     private LocalPythonRunner runner;
-    private LocalResultStore store;
+    private LocalResults store;
 
     record Call(String method, String path, String authorization, JsonNode body) {
     }
@@ -67,7 +66,7 @@ class ExamplePythonJobsTest {
         URI apiUrl = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
         runner = new LocalPythonRunner(new LocalPythonProperties(EXAMPLES, "python3", apiUrl, 20, Duration.ofHours(1),
                 HELPER, Duration.ofSeconds(5)), tokens, Clock.systemUTC());
-        store = new LocalResultStore(results);
+        store = new LocalResults(results);
     }
 
     @AfterEach
@@ -84,6 +83,15 @@ class ExamplePythonJobsTest {
         assertThat(store.list("job-1")).extracting(ResultFile::name).containsExactly("hello.csv");
         assertThat(Files.readString(Path.of(store.output("job-1")).resolve("hello.csv")))
                 .isEqualTo("greeting,job_id\r\n\"hello, Hubble\",job-1\r\n");
+    }
+
+    @Test
+    void manyFilesWritesAsManyAsItIsAskedFor() {
+        RunHandle handle = runner.submit("job-1", spec("many_files", Map.of("count", "12")), store.output("job-1"));
+
+        assertThat(awaitEnd(handle)).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
+        assertThat(store.list("job-1")).extracting(ResultFile::name).hasSize(12).startsWith("part-00000.csv")
+                .endsWith("part-00011.csv");
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hubble.activities.results.LocalResultStore;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
@@ -54,7 +53,7 @@ class LocalPythonRunnerTest {
 
     private final JobTokens tokens = new JobTokens(new JobTokenProperties(SECRET));
     private final List<LocalPythonRunner> runners = new ArrayList<>();
-    private LocalResultStore store;
+    private LocalResults store;
 
     @AfterEach
     void stopRunners() {
@@ -383,7 +382,7 @@ class LocalPythonRunnerTest {
 
     private URI output(String jobId) {
         if (store == null) {
-            store = new LocalResultStore(results);
+            store = new LocalResults(results);
         }
         return store.output(jobId);
     }

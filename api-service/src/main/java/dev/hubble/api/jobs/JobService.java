@@ -3,6 +3,7 @@ package dev.hubble.api.jobs;
 import dev.hubble.api.config.ApiProperties;
 import dev.hubble.api.config.PythonJobsProperties;
 import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.results.ResultStores;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -69,9 +70,12 @@ public final class JobService {
     private final JobRequestValidator validator;
     private final MeterRegistry meters;
     private final GateSnapshots gates;
+    private final ResultStores results;
 
     JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers,
-            PythonJobsProperties pythonJobs, ObjectProvider<MeterRegistry> meters, GateSnapshots gates) {
+            PythonJobsProperties pythonJobs, ResultStores results, ObjectProvider<MeterRegistry> meters,
+            GateSnapshots gates) {
+        this.results = results;
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
         this.gates = gates;
         this.client = client;
@@ -120,7 +124,10 @@ public final class JobService {
                     return existing.get();
                 }
             }
-            JobRecord accepted = JobRecord.accepted(jobId, spec, clock.instant());
+            // Where the files go is decided now, once, and recorded: the job's links keep working
+            // whatever the configuration says later.
+            JobRecord accepted = JobRecord.accepted(jobId,
+                    spec.withResultLocation(results.locationFor(spec.driver(), jobId)), clock.instant());
             try {
                 start(accepted);
             } catch (WorkflowExecutionAlreadyStarted e) {

@@ -9,8 +9,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.hubble.api.ApiTestBeans;
 import dev.hubble.core.job.ResultFile;
-import dev.hubble.core.results.LocalResultLinks;
-import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.results.local.LocalResultLinks;
+import dev.hubble.core.results.local.LocalResultsProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

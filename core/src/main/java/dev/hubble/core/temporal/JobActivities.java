@@ -41,6 +41,10 @@ public interface JobActivities {
     @Nullable
     String diagnostics(RunHandle handle);
 
-    /** Lists the files the job wrote to its output location. */
+    /**
+     * The manifest of what the job wrote to its result location, after uploading there what a
+     * local engine wrote to its working directory. Names at most
+     * {@value dev.hubble.core.job.JobResult#MAX_LISTED_FILES} files, so the result stays small.
+     */
     JobResult collectResult(String jobId, JobSpec spec);
 }
