@@ -17,6 +17,8 @@ public enum ProblemType {
     JOB_FINISHED("job-finished", HttpStatus.CONFLICT, "Job already finished"),
     /** A call only a job may make came without the job's token ({@code Authorization: Bearer}). */
     JOB_TOKEN_MISSING("job-token-missing", HttpStatus.UNAUTHORIZED, "Job token required"),
+    /** The job's own token, but it has expired (the job's timeout has long passed). */
+    JOB_TOKEN_EXPIRED("job-token-expired", HttpStatus.UNAUTHORIZED, "Job token expired"),
     /** The token presented is not the job's own. */
     JOB_TOKEN_INVALID("job-token-invalid", HttpStatus.FORBIDDEN, "Job token does not match"),
     /** A download link's signature does not match, or it has expired. */

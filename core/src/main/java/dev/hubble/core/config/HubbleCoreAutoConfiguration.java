@@ -66,8 +66,8 @@ public class HubbleCoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    JobTokens jobTokens(JobTokenProperties properties) {
-        return new JobTokens(properties);
+    JobTokens jobTokens(JobTokenProperties properties, Clock clock) {
+        return new JobTokens(properties, clock);
     }
 
     @Bean
