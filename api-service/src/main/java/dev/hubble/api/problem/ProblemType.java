@@ -21,6 +21,10 @@ public enum ProblemType {
     JOB_TOKEN_EXPIRED("job-token-expired", HttpStatus.UNAUTHORIZED, "Job token expired"),
     /** The token presented is not the job's own. */
     JOB_TOKEN_INVALID("job-token-invalid", HttpStatus.FORBIDDEN, "Job token does not match"),
+    /** A {@code /v1} call came without a valid bearer token while authentication is on. */
+    UNAUTHENTICATED("unauthenticated", HttpStatus.UNAUTHORIZED, "Authentication required"),
+    /** The caller may not do this, e.g. read or cancel a job of another source. */
+    FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Forbidden"),
     /** A download link's signature does not match, or it has expired. */
     LINK_INVALID("link-invalid", HttpStatus.FORBIDDEN, "Download link invalid or expired"),
     /** The link is valid but the file is not (or no longer) there. */
