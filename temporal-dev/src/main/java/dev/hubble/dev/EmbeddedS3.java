@@ -12,25 +12,29 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 
 /**
- * The local stack's S3: S3Proxy over a directory ({@code filesystem-nio2}), listening on
- * 127.0.0.1 only. It checks SigV4 signatures and the expiry of presigned links as S3 does, so
+ * The local stack's S3: S3Proxy over a directory ({@code filesystem-nio2}), listening on the
+ * stack's bind address (127.0.0.1 unless told otherwise). It checks SigV4 signatures and the expiry of presigned links as S3 does, so
  * the links the stack hands out behave like production's.
  */
 final class EmbeddedS3 implements AutoCloseable {
 
     private final S3Proxy proxy;
     private final BlobStoreContext blobs;
+    private final String connectHost;
 
-    private EmbeddedS3(S3Proxy proxy, BlobStoreContext blobs) {
+    private EmbeddedS3(S3Proxy proxy, BlobStoreContext blobs, String connectHost) {
         this.proxy = proxy;
         this.blobs = blobs;
+        this.connectHost = connectHost;
     }
 
     /**
-     * Starts S3 on 127.0.0.1:{@code port}, its objects under {@code dir}, with one bucket
-     * {@code bucket} and the one key pair it accepts.
+     * Starts S3 on {@code bindHost}:{@code port} (a host as a URI writes it), its objects under
+     * {@code dir}, with one bucket {@code bucket} and the one key pair it accepts; clients reach
+     * it at {@code connectHost}.
      */
-    static EmbeddedS3 start(int port, Path dir, String bucket, String accessKey, String secretKey) {
+    static EmbeddedS3 start(String bindHost, String connectHost, int port, Path dir, String bucket, String accessKey,
+            String secretKey) {
         BlobStoreContext blobs;
         try {
             Files.createDirectories(dir);
@@ -46,7 +50,7 @@ final class EmbeddedS3 implements AutoCloseable {
         }
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobs.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .endpoint(URI.create("http://" + bindHost + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 // The SDK sends headers S3Proxy does not know; without this, multipart uploads fail.
                 .ignoreUnknownHeaders(true)
@@ -55,14 +59,14 @@ final class EmbeddedS3 implements AutoCloseable {
             proxy.start();
         } catch (Exception e) {
             blobs.close();
-            throw new IllegalStateException("cannot start S3 on 127.0.0.1:" + port, e);
+            throw new IllegalStateException("cannot start S3 on " + bindHost + ":" + port, e);
         }
-        return new EmbeddedS3(proxy, blobs);
+        return new EmbeddedS3(proxy, blobs, connectHost);
     }
 
     /** Where clients reach it. */
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + proxy.getPort());
+        return URI.create("http://" + connectHost + ":" + proxy.getPort());
     }
 
     @Override

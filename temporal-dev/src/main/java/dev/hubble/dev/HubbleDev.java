@@ -1,6 +1,7 @@
 package dev.hubble.dev;
 
 import dev.hubble.api.HubbleApiApplication;
+import dev.hubble.core.startup.Startup;
 import dev.hubble.worker.HubbleWorkerApplication;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -26,14 +27,19 @@ import org.springframework.context.annotation.Import;
 @Import({HubbleApiApplication.class, HubbleWorkerApplication.class})
 public class HubbleDev {
 
+    /** Starts the local stack, or exits with status 1 and says why when it cannot. */
     public static void main(String[] args) {
-        start(args);
+        Startup.runOrExit(application(), args);
     }
 
     /** Starts the local stack; closing the returned context stops all of it. */
     public static ConfigurableApplicationContext start(String... args) {
+        return application().run(args);
+    }
+
+    private static SpringApplication application() {
         SpringApplication application = new SpringApplication(HubbleDev.class);
         application.addListeners(new LocalInfrastructure());
-        return application.run(args);
+        return application;
     }
 }

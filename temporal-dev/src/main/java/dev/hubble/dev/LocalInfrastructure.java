@@ -1,10 +1,14 @@
 package dev.hubble.dev;
 
-import io.temporal.testserver.TestServer;
+import dev.hubble.core.startup.StartupException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,6 +40,10 @@ import redis.embedded.core.ExecutableProvider;
  * unless {@code --hubble.dev.results=local} keeps results in {@code <data-dir>/results}, served
  * by the API.
  *
+ * <p>Every listener, the API's included, binds {@code hubble.dev.bind-address} (127.0.0.1 by
+ * default), so nothing of the stack, which has no authentication, is reachable from the network
+ * unless asked for. Servers added later take their address from {@link #bindAddress} too.
+ *
  * <p>It also settles the API's port before the web server starts, so that
  * {@code hubble.api.public-url} (the base of the result links in status events) names the port the
  * API really listens on, even when {@code server.port=0} asks for a free one.
@@ -47,7 +55,14 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     /** Partitions of each topic the local broker creates: more than one, as in production. */
     private static final int PARTITIONS = 3;
 
-    private TestServer.PortBoundTestServer temporal;
+    /** The setting that chooses the address every listener binds. */
+    static final String BIND_ADDRESS = "hubble.dev.bind-address";
+
+    private TemporalTestServer temporal;
+    /** The address every listener of the stack binds. */
+    private InetAddress bindAddress;
+    /** The host clients of the stack connect to: the bind address, or loopback when it is a wildcard. */
+    private String connectHost;
     private RedisServer redis;
     private int apiPort;
     private EmbeddedKafkaKraftBroker kafka;
@@ -76,6 +91,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         if (temporal != null) {
             return;
         }
+        bindAddress = bindAddress(environment);
+        connectHost = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : uriHost(bindAddress);
         apiPort = port(environment, "server.port", 8080);
         temporalPort = port(environment, "hubble.dev.temporal-port", 7233);
         redisPort = port(environment, "hubble.dev.redis-port", 6379);
@@ -83,22 +100,32 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         int kafkaPort = embeddedKafka ? port(environment, "hubble.dev.kafka-port", 9092) : -1;
         Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data")).toAbsolutePath().normalize();
 
-        // lockTimeSkipping = true: the server keeps real time, as a real Temporal does.
-        temporal = TestServer.createPortBoundServer(temporalPort, true);
-        redis = startRedis(redisPort, dataDir);
+        // Before anything starts, so that a second stack on the same ports fails at once, naming the setting.
+        ensureFree("the API", "server.port", apiPort);
+        ensureFree("Temporal", "hubble.dev.temporal-port", temporalPort);
+        ensureFree("Redis", "hubble.dev.redis-port", redisPort);
+        if (embeddedKafka) {
+            ensureFree("Kafka", "hubble.dev.kafka-port", kafkaPort);
+        }
+        temporal = TemporalTestServer.start(bindAddress, temporalPort);
+        redis = startRedis(bindAddress, redisPort, dataDir);
 
         Map<String, Object> wiring = new HashMap<>();
         // The API's port is chosen here, not by the web server, so that jobs and links can be told it.
         wiring.put("server.port", apiPort);
-        wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://localhost:" + apiPort);
-        wiring.put("hubble.temporal.target", "127.0.0.1:" + temporalPort);
-        wiring.put("spring.data.redis.host", "127.0.0.1");
+        wiring.put("server.address", bindAddress.getHostAddress());
+        if (environment.containsProperty("management.server.port")) {
+            wiring.put("management.server.address", bindAddress.getHostAddress());
+        }
+        wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://" + connectHost + ":" + apiPort);
+        wiring.put("hubble.temporal.target", connectHost + ":" + temporalPort);
+        wiring.put("spring.data.redis.host", connectHost);
         wiring.put("spring.data.redis.port", redisPort);
         if (!environment.containsProperty("hubble.api.public-url")) {
-            wiring.put("hubble.api.public-url", "http://localhost:" + apiPort);
+            wiring.put("hubble.api.public-url", "http://" + connectHost + ":" + apiPort);
         }
         if (embeddedKafka) {
-            kafka = startKafka(kafkaPort, topics(environment));
+            kafka = startKafka(uriHost(bindAddress), connectHost, kafkaPort, topics(environment));
             wiring.put("spring.kafka.bootstrap-servers", kafka.getBrokersAsString());
         }
         wiring.put("hubble.dev.data-dir", dataDir.toString());
@@ -122,7 +149,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         }
         PythonJobs.locate(environment, dataDir).forEach(wiring::putIfAbsent);
         environment.getPropertySources().addFirst(new MapPropertySource("hubbleLocalInfrastructure", wiring));
-        log.info("Temporal test server listens on 127.0.0.1:{}, Redis on 127.0.0.1:{}, Kafka on {}", temporalPort, redisPort,
+        log.info("Temporal test server listens on {}:{}, Redis on {}:{}, Kafka on {}", uriHost(bindAddress), temporalPort,
+                uriHost(bindAddress), redisPort,
                 kafka == null ? environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092") + " (not embedded)"
                         : kafka.getBrokersAsString());
     }
@@ -136,7 +164,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         String bucket = environment.getProperty("hubble.results.s3.bucket", "hubble-results");
         String accessKey = "hubble-dev";
         String secretKey = randomSecret();
-        s3 = EmbeddedS3.start(s3Port, dataDir.resolve("s3"), bucket, accessKey, secretKey);
+        s3 = EmbeddedS3.start(uriHost(bindAddress), connectHost, s3Port, dataDir.resolve("s3"), bucket, accessKey, secretKey);
         if (!environment.containsProperty("hubble.results.store")) {
             wiring.put("hubble.results.store", "s3");
         }
@@ -159,13 +187,16 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     /**
-     * A single-node KRaft broker (combined broker and controller) listening on 127.0.0.1:{@code port}.
-     * Its log lives in a temporary directory: events and commands are gone after a restart.
+     * A single-node KRaft broker (combined broker and controller) listening on {@code host:port},
+     * telling clients to connect to {@code advertisedHost:port}; its controller listens on a free
+     * loopback port. Its log lives in a temporary directory:
+     * events and commands are gone after a restart.
      */
-    private static EmbeddedKafkaKraftBroker startKafka(int port, String... topics) {
+    private static EmbeddedKafkaKraftBroker startKafka(String host, String advertisedHost, int port, String... topics) {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS, topics);
         // The test kit binds every listener to a free port; the external one gets the port asked for.
-        broker.brokerProperty("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://localhost:0");
+        broker.brokerProperty("listeners", "EXTERNAL://" + host + ":" + port + ",CONTROLLER://127.0.0.1:0");
+        broker.brokerProperty("advertised.listeners", "EXTERNAL://" + advertisedHost + ":" + port);
         // The test kit deletes its directories itself when it stops. The JVM shutdown hooks it would
         // add to do the same run beside Spring's, deleting them under a broker still shutting down.
         Exit.setShutdownHookAdder((name, hook) -> {
@@ -178,14 +209,14 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         return broker;
     }
 
-    private static RedisServer startRedis(int port, Path dataDir) {
+    private static RedisServer startRedis(InetAddress address, int port, Path dataDir) {
         try {
             Path redisDir = Files.createDirectories(dataDir.resolve("redis"));
             ExecutableProvider executable = onPath("redis-server") ? ExecutableProvider.newExecutableInPath("redis-server")
                     : ExecutableProvider.newJarResourceProvider();
             RedisServer server = RedisServer.newRedisServer()
                     .executableProvider(executable)
-                    .bind("127.0.0.1")
+                    .bind(address.getHostAddress())
                     .port(port)
                     .setting("dir " + redisDir)
                     .setting("save \"\"")
@@ -228,7 +259,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     private void printWelcome(ConfigurableEnvironment environment) {
-        String api = "http://localhost:" + apiPort;
+        String api = "http://" + connectHost + ":" + apiPort;
         String brokers = environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092");
         String statusTopic = environment.getProperty("hubble.events.status-topic", "hubble.job-status");
         String commandTopic = environment.getProperty("hubble.commands.topic", "hubble.job-commands");
@@ -237,8 +268,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
 
                 Hubble is ready.
                   API          {}   (OpenAPI: {}/swagger-ui.html)
-                  Temporal     127.0.0.1:{}   (test server, namespace default)
-                  Redis        127.0.0.1:{}
+                  Temporal     {}:{}   (test server, namespace default)
+                  Redis        {}:{}
                   Kafka        {}   (topics {}, {}, {})
                   Results      {}
                   Python jobs  {}
@@ -253,9 +284,50 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   curl -o result.csv '<result.files[0].url>'
                 Or follow every job's status events:
                   kcat -b {} -t {} -C -f '%k %h\\n%s\\n\\n'
-                """, api, api, temporalPort, redisPort, brokers, statusTopic, commandTopic, dlqTopic,
+                """, api, api, connectHost, temporalPort, connectHost, redisPort, brokers, statusTopic, commandTopic, dlqTopic,
                 resultsWhere,
                 environment.getProperty("hubble.drivers.local-python.jobs-dir"), api, api, api, brokers, statusTopic);
+    }
+
+    /**
+     * {@value #BIND_ADDRESS}: an IP address or a host name, 127.0.0.1 when unset. A name is resolved
+     * once, here, so every listener binds the same address.
+     */
+    private static InetAddress bindAddress(ConfigurableEnvironment environment) {
+        String value = environment.getProperty(BIND_ADDRESS, "127.0.0.1").strip();
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new StartupException(BIND_ADDRESS + " names no known host: " + value + ".", BIND_ADDRESS,
+                    "to an address of this machine (127.0.0.1 by default)", e);
+        }
+    }
+
+    /**
+     * Fails with the setting to change when {@code port} cannot be listened on at the bind
+     * address: in use, or the address is not one of this machine's.
+     */
+    private void ensureFree(String what, String setting, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(bindAddress, port));
+        } catch (BindException e) {
+            String where = uriHost(bindAddress) + ":" + port;
+            if (String.valueOf(e.getMessage()).contains("in use")) {
+                throw new StartupException(what + " cannot listen on " + where + ": the port is in use.", setting,
+                        "to a free port (0 picks one), or stop the process that listens on " + port, e);
+            }
+            throw new StartupException(what + " cannot listen on " + where + ": " + e.getMessage() + ".", BIND_ADDRESS,
+                    "to an address of this machine (127.0.0.1 by default)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + setting + " " + port, e);
+        }
+    }
+
+    /** The address as it goes in a URL or a Kafka listener: IPv6 in brackets. */
+    private static String uriHost(InetAddress address) {
+        String host = address.getHostAddress();
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     private static int port(ConfigurableEnvironment environment, String property, int fallback) {

@@ -199,7 +199,7 @@ class SqlJobEndToEndTest {
         String jobId = stack.submit(Map.of("query", "select 1", "driver", "duckdb", "source", "e2e-report"));
         stack.awaitState(jobId, "SUCCEEDED");
 
-        String token = stack.context.getBean(JobTokens.class).issue(jobId);
+        String token = stack.context.getBean(JobTokens.class).issue(jobId, Duration.ofHours(1));
         HttpResponse<String> report = stack.post("/v1/jobs/" + jobId + "/errors", Map.of("message", "too late"),
                 Map.of("Authorization", "Bearer " + token));
 

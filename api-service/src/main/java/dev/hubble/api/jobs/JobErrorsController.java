@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Where a running job talks about itself: the error it saw ({@code /errors}) and how it is doing
  * ({@code /status}). Its caller is the job, not a user, so it must present the job's own token
- * ({@code Authorization: Bearer <HUBBLE_JOB_TOKEN>}): no token is a 401, another job's token a
- * 403, and neither changes anything.
+ * ({@code Authorization: Bearer <HUBBLE_JOB_TOKEN>}): no token or an expired one is a 401,
+ * another job's token a 403, and none changes anything.
  */
 @RestController
 final class JobErrorsController {
@@ -56,8 +56,13 @@ final class JobErrorsController {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw JobTokenException.missing();
         }
-        if (!tokens.verify(jobId, authorization.substring(BEARER.length()).trim())) {
-            throw JobTokenException.invalid();
+        switch (tokens.check(jobId, authorization.substring(BEARER.length()).trim())) {
+            case VALID -> {
+                // the job's own token, in time
+            }
+            case MISSING -> throw JobTokenException.missing();
+            case EXPIRED -> throw JobTokenException.expired();
+            case INVALID, OTHER_JOB -> throw JobTokenException.invalid();
         }
     }
 }

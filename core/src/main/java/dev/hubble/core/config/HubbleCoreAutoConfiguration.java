@@ -75,8 +75,8 @@ public class HubbleCoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    JobTokens jobTokens(JobTokenProperties properties) {
-        return new JobTokens(properties);
+    JobTokens jobTokens(JobTokenProperties properties, Clock clock) {
+        return new JobTokens(properties, clock);
     }
 
     @Bean
