@@ -1,0 +1,83 @@
+package dev.hubble.api.history;
+
+import com.google.protobuf.ByteString;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.client.WorkflowClient;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Reads the raw history of every run of one workflow, through the history service only (the
+ * Java test server has no visibility API). It starts at the newest run and follows each run's
+ * {@code continuedExecutionRunId} back to the first, so it needs no listing and no run ids from
+ * anyone. Thread-safe.
+ */
+final class WorkflowRuns {
+
+    /** The runs read, oldest first, and whether older ones were left out to stay under the cap. */
+    record Runs(List<List<HistoryEvent>> runs, boolean truncated) {
+    }
+
+    private final WorkflowClient client;
+    private final int maxEvents;
+
+    WorkflowRuns(WorkflowClient client, int maxEvents) {
+        this.client = client;
+        this.maxEvents = maxEvents;
+    }
+
+    /**
+     * Every run of {@code workflowId}, oldest first, at most {@code maxEvents} events in all.
+     *
+     * @throws io.grpc.StatusRuntimeException from the service, e.g. {@code NOT_FOUND}
+     */
+    Runs read(String workflowId) {
+        Deque<List<HistoryEvent>> runs = new ArrayDeque<>();
+        int events = 0;
+        String runId = ""; // the newest run
+        while (true) {
+            List<HistoryEvent> run = history(workflowId, runId, maxEvents - events);
+            boolean cut = run.size() > maxEvents - events;
+            if (cut && !runs.isEmpty()) {
+                return new Runs(List.copyOf(runs), true); // an older run that does not fit is left out whole
+            }
+            runs.addFirst(cut ? run.subList(0, maxEvents - events) : run);
+            if (cut) {
+                return new Runs(List.copyOf(runs), true); // the newest run alone is too long: its start is shown
+            }
+            events += run.size();
+            String previous = run.isEmpty() || run.get(0).getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
+                    ? "" : run.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+            if (previous.isEmpty()) {
+                return new Runs(List.copyOf(runs), false);
+            }
+            runId = previous;
+        }
+    }
+
+    /** One run's events; more than {@code budget} of them when the run is longer (it stops reading there). */
+    private List<HistoryEvent> history(String workflowId, String runId, int budget) {
+        List<HistoryEvent> events = new ArrayList<>();
+        ByteString page = ByteString.EMPTY;
+        do {
+            GetWorkflowExecutionHistoryResponse response = client.getWorkflowServiceStubs().blockingStub()
+                    .getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest.newBuilder()
+                            .setNamespace(client.getOptions().getNamespace())
+                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                            .setNextPageToken(page)
+                            .build());
+            events.addAll(response.getHistory().getEventsList());
+            if (events.size() > budget) {
+                return events;
+            }
+            page = response.getNextPageToken();
+        } while (!page.isEmpty());
+        return events;
+    }
+}
