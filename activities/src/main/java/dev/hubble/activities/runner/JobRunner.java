@@ -4,6 +4,7 @@ import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,4 +41,17 @@ public interface JobRunner {
 
     /** The engine's last words about the job, e.g. the tail of its log, when it has any. */
     Optional<String> diagnostics(RunHandle handle);
+
+    /**
+     * The last {@code lines} lines of the job's log, oldest first, for operators reading it while
+     * the job runs or after it ended: what the engine printed, or what the runner knows of the
+     * job (its query and outcome). Empty when the runner keeps no log, or no longer has this
+     * job's. Read-only, cheap and bounded in time and memory whatever the log's size: it may be
+     * called every few seconds.
+     *
+     * @param lines at least 1
+     */
+    default List<String> logTail(RunHandle handle, int lines) {
+        return List.of();
+    }
 }

@@ -6,13 +6,20 @@ import dev.hubble.api.jobs.TemporalUnavailableException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
+import dev.hubble.core.temporal.RunHandle;
+import io.temporal.api.common.v1.Payloads;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /** Reads job timelines from Temporal. Thread-safe. */
 @Service
 public final class JobHistories {
+
+    /** The activity whose result is the job's {@link RunHandle}. */
+    static final String SUBMIT_ACTIVITY = "JobSubmit";
 
     private static final Set<Status.Code> UNAVAILABLE = Set.of(
             Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
@@ -33,12 +40,33 @@ public final class JobHistories {
      * @throws TemporalUnavailableException if Temporal cannot answer now
      */
     public JobHistory of(String jobId) {
+        WorkflowRuns.Runs read = temporal(jobId, () -> runs.read(jobId));
+        Timeline timeline = new Timeline(client.getOptions().getDataConverter());
+        for (List<io.temporal.api.history.v1.HistoryEvent> run : read.runs()) {
+            timeline.addRun(run);
+        }
+        return timeline.history(jobId, read.truncated());
+    }
+
+    /**
+     * The handle job {@code jobId} got when its driver accepted it (the result of its submit
+     * activity), or empty while it has not been submitted, or if it never was.
+     *
+     * @throws JobNotFoundException if Temporal has no workflow for it
+     * @throws TemporalUnavailableException if Temporal cannot answer now
+     */
+    public Optional<RunHandle> submission(String jobId) {
+        Optional<Payloads> result = temporal(jobId, () -> runs.firstResultOf(jobId, SUBMIT_ACTIVITY));
+        return result.map(payloads -> client.getOptions().getDataConverter()
+                .fromPayloads(0, Optional.of(payloads), RunHandle.class, RunHandle.class));
+    }
+
+    private static <T> T temporal(String jobId, Supplier<T> call) {
         if (!JobIds.isValid(jobId)) {
             throw new JobNotFoundException(jobId);
         }
-        WorkflowRuns.Runs read;
         try {
-            read = runs.read(jobId);
+            return call.get();
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             if (code == Status.Code.NOT_FOUND) {
@@ -49,10 +77,5 @@ public final class JobHistories {
             }
             throw e;
         }
-        Timeline timeline = new Timeline(client.getOptions().getDataConverter());
-        for (List<io.temporal.api.history.v1.HistoryEvent> run : read.runs()) {
-            timeline.addRun(run);
-        }
-        return timeline.history(jobId, read.truncated());
     }
 }

@@ -1,6 +1,7 @@
 package dev.hubble.api.history;
 
 import com.google.protobuf.ByteString;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -10,7 +11,10 @@ import io.temporal.client.WorkflowClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads the raw history of every run of one workflow, through the history service only (the
@@ -61,17 +65,80 @@ final class WorkflowRuns {
         }
     }
 
+    /**
+     * The result of the first completion of activity {@code activityType}, following the runs
+     * forward from the first ({@code newExecutionRunId} of each continue-as-new), reading at most
+     * {@code maxEvents} events; empty when there is none (yet).
+     *
+     * @throws io.grpc.StatusRuntimeException from the service, e.g. {@code NOT_FOUND}
+     */
+    Optional<Payloads> firstResultOf(String workflowId, String activityType) {
+        String runId = firstRunId(workflowId);
+        Set<Long> scheduled = new HashSet<>();
+        int read = 0;
+        while (runId != null) {
+            String next = null;
+            ByteString page = ByteString.EMPTY;
+            scheduled.clear();
+            do {
+                GetWorkflowExecutionHistoryResponse response = page(workflowId, runId, page, 0);
+                for (HistoryEvent event : response.getHistory().getEventsList()) {
+                    if (event.hasActivityTaskScheduledEventAttributes()
+                            && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(activityType)) {
+                        scheduled.add(event.getEventId());
+                    } else if (event.hasActivityTaskCompletedEventAttributes()
+                            && scheduled.contains(event.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
+                        return Optional.of(event.getActivityTaskCompletedEventAttributes().getResult());
+                    } else if (event.hasWorkflowExecutionContinuedAsNewEventAttributes()) {
+                        next = event.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId();
+                    }
+                }
+                read += response.getHistory().getEventsCount();
+                if (read > maxEvents) {
+                    return Optional.empty();
+                }
+                page = response.getNextPageToken();
+            } while (!page.isEmpty());
+            runId = next == null || next.isEmpty() ? null : next;
+        }
+        return Optional.empty();
+    }
+
+    /** The id of the workflow's first run, from the first event of its newest run. */
+    private String firstRunId(String workflowId) {
+        String runId = "";
+        while (true) {
+            List<HistoryEvent> first = page(workflowId, runId, ByteString.EMPTY, 1).getHistory().getEventsList();
+            if (first.isEmpty() || !first.get(0).hasWorkflowExecutionStartedEventAttributes()) {
+                return runId;
+            }
+            var started = first.get(0).getWorkflowExecutionStartedEventAttributes();
+            if (!started.getFirstExecutionRunId().isEmpty()) {
+                return started.getFirstExecutionRunId();
+            }
+            if (started.getContinuedExecutionRunId().isEmpty()) {
+                return started.getOriginalExecutionRunId().isEmpty() ? runId : started.getOriginalExecutionRunId();
+            }
+            runId = started.getContinuedExecutionRunId(); // a server that does not name the first run
+        }
+    }
+
+    private GetWorkflowExecutionHistoryResponse page(String workflowId, String runId, ByteString token, int size) {
+        return client.getWorkflowServiceStubs().blockingStub()
+                .getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest.newBuilder()
+                        .setNamespace(client.getOptions().getNamespace())
+                        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                        .setNextPageToken(token)
+                        .setMaximumPageSize(size)
+                        .build());
+    }
+
     /** One run's events; more than {@code budget} of them when the run is longer (it stops reading there). */
     private List<HistoryEvent> history(String workflowId, String runId, int budget) {
         List<HistoryEvent> events = new ArrayList<>();
         ByteString page = ByteString.EMPTY;
         do {
-            GetWorkflowExecutionHistoryResponse response = client.getWorkflowServiceStubs().blockingStub()
-                    .getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest.newBuilder()
-                            .setNamespace(client.getOptions().getNamespace())
-                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
-                            .setNextPageToken(page)
-                            .build());
+            GetWorkflowExecutionHistoryResponse response = page(workflowId, runId, page, 0);
             events.addAll(response.getHistory().getEventsList());
             if (events.size() > budget) {
                 return events;
