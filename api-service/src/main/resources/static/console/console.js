@@ -8,6 +8,8 @@ const STATES = ['QUEUED', 'SUBMITTED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCEL
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT']);
 const LIST_REFRESH_MS = 5000;
 const JOB_REFRESH_MS = 3000;
+// Each log read runs a short workflow on the driver's workers: read it less often than the job.
+const LOG_REFRESH_MS = 10000;
 const FILES_PER_PAGE = 50;
 const TIMELINE_SHOWN = 200;
 const LOG_CHOICES = [100, 500, 1000, 5000];
@@ -222,8 +224,10 @@ function jobView(jobId, params, gen) {
   let filesPage = 0;
   let showAllTimeline = false;
   let lastJob = null;
+  let logReadAt = 0;
 
   const loadLog = async () => {
+    logReadAt = Date.now();
     const lines = Number(logLines.value);
     try {
       const text = await fetchText(`/v1/jobs/${encodeURIComponent(jobId)}/log?lines=${lines}`);
@@ -342,8 +346,11 @@ function jobView(jobId, params, gen) {
     } catch (error) {
       if (gen === generation) showProblem(error);
     }
-    await Promise.all([loadTimeline(), loadLog()]);
-    if (gen === generation && !(job && TERMINAL.has(job.state))) schedule(load, JOB_REFRESH_MS);
+    const finished = job && TERMINAL.has(job.state);
+    // A finished job's log is read once more, whatever the interval: it may have grown at the end.
+    const logDue = finished || Date.now() - logReadAt >= LOG_REFRESH_MS;
+    await Promise.all([loadTimeline(), logDue ? loadLog() : null]);
+    if (gen === generation && !finished) schedule(load, JOB_REFRESH_MS);
   };
   load();
 }

@@ -57,14 +57,14 @@ final class Timeline {
             Instant time = timeOf(event);
             switch (event.getEventType()) {
                 case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> {
-                    var started0 = event.getWorkflowExecutionStartedEventAttributes();
+                    var start = event.getWorkflowExecutionStartedEventAttributes();
                     if (runs == 1) {
                         add(time, "workflow-started", "The job's workflow started on task queue "
-                                + started0.getTaskQueue().getName(), TimelineCatalog.details("taskQueue",
-                                started0.getTaskQueue().getName(), "runId", started0.getOriginalExecutionRunId()));
+                                + start.getTaskQueue().getName(), TimelineCatalog.details("taskQueue",
+                                start.getTaskQueue().getName(), "runId", start.getOriginalExecutionRunId()));
                     } else {
                         add(time, "continued-as-new", "The workflow continued in a new run (run " + runs + ")",
-                                TimelineCatalog.details("run", runs, "runId", started0.getOriginalExecutionRunId()));
+                                TimelineCatalog.details("run", runs, "runId", start.getOriginalExecutionRunId()));
                     }
                 }
                 case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> scheduled.put(event.getEventId(), event);
