@@ -19,7 +19,9 @@ import dev.hubble.core.results.ResultStores;
 import dev.hubble.core.results.ResultsProperties;
 import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.store.JobStore;
+import dev.hubble.activities.log.JobLogActivitiesImpl;
 import dev.hubble.core.temporal.JobActivities;
+import dev.hubble.core.temporal.JobLogActivities;
 import dev.hubble.core.temporal.JobStateActivities;
 import io.temporal.client.WorkflowClient;
 import io.micrometer.core.instrument.Gauge;
@@ -57,6 +59,11 @@ public class HubbleActivitiesAutoConfiguration {
     @Bean
     JobActivities jobActivities(List<JobRunner> runners, ResultStores results, ResultsProperties properties) {
         return new JobActivitiesImpl(runners, results, properties.workDir());
+    }
+
+    @Bean
+    JobLogActivities jobLogActivities(List<JobRunner> runners) {
+        return new JobLogActivitiesImpl(runners);
     }
 
     @Bean

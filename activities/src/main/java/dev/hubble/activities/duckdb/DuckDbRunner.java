@@ -44,6 +44,9 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     /** The driver name. */
     public static final String DRIVER = "duckdb";
 
+    /** The most lines of a query its log shows. */
+    static final int LOG_QUERY_LINES = 200;
+
     private static final Logger log = LoggerFactory.getLogger(DuckDbRunner.class);
 
     private final DuckDbProperties properties;
@@ -125,6 +128,21 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         return Optional.ofNullable(executions.get(handle.remoteId())).map(e -> e.detail);
     }
 
+    /**
+     * The job's query and what became of it: when it was submitted, started and finished, and
+     * DuckDB's error in full. Kept in memory as long as the outcome ({@code keep-finished}); the
+     * query shows at most {@value #LOG_QUERY_LINES} lines.
+     */
+    @Override
+    public List<String> logTail(RunHandle handle, int lines) {
+        Execution execution = executions.get(handle.remoteId());
+        if (execution == null) {
+            return List.of();
+        }
+        List<String> log = execution.log();
+        return List.copyOf(log.subList(Math.max(0, log.size() - lines), log.size()));
+    }
+
     /** Queries executing now. */
     public int running() {
         return running.get();
@@ -153,7 +171,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
             connection = DriverManager.getConnection("jdbc:duckdb:");
             configure(connection, dir);
             PreparedStatement statement = connection.prepareStatement(copyStatement(spec.query(), file, spec.format()));
-            return new Execution(jobId, connection, statement, file);
+            return new Execution(jobId, spec.query(), connection, statement, file);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw rejected(e);
@@ -238,6 +256,9 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         private static final long STOP_WITHIN_MILLIS = 30_000;
 
         private final String jobId;
+        private final String query;
+        private final Instant submittedAt = clock.instant();
+        private volatile Instant startedAt;
         private final Connection connection;
         private final PreparedStatement statement;
         private final Path file;
@@ -248,8 +269,9 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         private boolean cancelled;
         private volatile Instant finishedAt;
 
-        Execution(String jobId, Connection connection, PreparedStatement statement, Path file) {
+        Execution(String jobId, String query, Connection connection, PreparedStatement statement, Path file) {
             this.jobId = jobId;
+            this.query = query;
             this.connection = connection;
             this.statement = statement;
             this.file = file;
@@ -262,6 +284,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
                 }
                 moveTo(RemotePhase.RUNNING);
             }
+            startedAt = clock.instant();
             peakRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 statement.execute();
@@ -298,6 +321,31 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
             polledPhase = phase;
             return new RemoteStatus(phase, message);
         }
+
+        synchronized List<String> log() {
+            List<String> log = new ArrayList<>();
+            log.add(submittedAt + " query accepted:");
+            List<String> queryLines = query.strip().lines().toList();
+            queryLines.stream().limit(LOG_QUERY_LINES).map(line -> "  " + line).forEach(log::add);
+            if (queryLines.size() > LOG_QUERY_LINES) {
+                log.add("  ... (" + (queryLines.size() - LOG_QUERY_LINES) + " more lines)");
+            }
+            RemotePhase now = phase; // read first: finish() sets the phase last
+            Instant started = startedAt;
+            Instant finished = now.isTerminal() ? finishedAt : null;
+            if (started != null) {
+                log.add(started + " running");
+            }
+            if (finished != null) {
+                java.time.Duration took = java.time.Duration.between(started == null ? submittedAt : started, finished);
+                log.add(finished + " " + now + " after " + took.toMillis() + " ms" + (message == null ? "" : ": " + message));
+                if (detail != null) {
+                    detail.lines().forEach(line -> log.add("  " + line));
+                }
+            }
+            return log;
+        }
+
 
         /** Waits until the phase differs from the one last polled, or {@code millis} passed. */
         synchronized void awaitChange(long millis) throws InterruptedException {

@@ -77,6 +77,8 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(LocalPythonRunner.class);
     // Enough for any sensible tail; a job that writes megabytes of stderr costs one bounded read.
     private static final int TAIL_BYTES = 64 * 1024;
+    // The most a log tail reads of each stream, however many lines are asked for.
+    private static final int LOG_TAIL_BYTES = 1024 * 1024;
 
     private final LocalPythonProperties properties;
     private final JobTokens tokens;
@@ -198,6 +200,29 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         return tail.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", tail));
     }
 
+    /**
+     * The end of the job's stdout, then of its stderr, each under a {@code ==> stdout <==} /
+     * {@code ==> stderr <==} heading (as {@code tail} prints several files), at most
+     * {@code lines} lines of each and at most 1 MiB read from each file. Read from the output
+     * directory, so it works while the job runs and after the runner forgot it.
+     */
+    @Override
+    public List<String> logTail(RunHandle handle, int lines) {
+        Path dir = outputDirOf(handle);
+        if (dir == null) {
+            return List.of();
+        }
+        List<String> log = new ArrayList<>();
+        for (String stream : List.of(STDOUT, STDERR)) {
+            List<String> tail = tail(dir.resolve(stream), lines, LOG_TAIL_BYTES);
+            if (!tail.isEmpty()) {
+                log.add("==> " + (stream.equals(STDOUT) ? "stdout" : "stderr") + " <==");
+                log.addAll(tail);
+            }
+        }
+        return log;
+    }
+
     /** Kills every process still running; waits at most {@code kill-grace} before forcing. */
     @Override
     public void destroy() {
@@ -278,12 +303,17 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
     }
 
     private static @Nullable Path stderrOf(RunHandle handle) {
+        Path dir = outputDirOf(handle);
+        return dir == null ? null : dir.resolve(STDERR);
+    }
+
+    private static @Nullable Path outputDirOf(RunHandle handle) {
         String output = handle.attributes().get("output");
         if (output == null) {
             return null;
         }
         URI uri = URI.create(output);
-        return "file".equals(uri.getScheme()) ? Path.of(uri).resolve(STDERR) : null;
+        return "file".equals(uri.getScheme()) ? Path.of(uri) : null;
     }
 
     /**
@@ -291,11 +321,16 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
      * only the last {@value #TAIL_BYTES} bytes are read. Bytes that are not UTF-8 are replaced.
      */
     static List<String> tail(Path file, int lines) {
+        return tail(file, lines, TAIL_BYTES);
+    }
+
+    /** Like {@link #tail(Path, int)}, reading at most the last {@code maxBytes} bytes. */
+    static List<String> tail(Path file, int lines, int maxBytes) {
         byte[] bytes;
         boolean partial;
         try (SeekableByteChannel channel = Files.newByteChannel(file)) {
             long size = channel.size();
-            long start = Math.max(0, size - TAIL_BYTES);
+            long start = Math.max(0, size - maxBytes);
             partial = start > 0;
             ByteBuffer buffer = ByteBuffer.allocate((int) (size - start));
             channel.position(start);

@@ -5,6 +5,7 @@ import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -65,5 +66,18 @@ public interface JobRunner {
      */
     default boolean writesLocally() {
         return false;
+    }
+
+    /**
+     * The last {@code lines} lines of the job's log, oldest first, for operators reading it while
+     * the job runs or after it ended: what the engine printed, or what the runner knows of the
+     * job (its query and outcome). Empty when the runner keeps no log, or no longer has this
+     * job's. Read-only, cheap and bounded in time and memory whatever the log's size: it may be
+     * called every few seconds.
+     *
+     * @param lines at least 1
+     */
+    default List<String> logTail(RunHandle handle, int lines) {
+        return List.of();
     }
 }

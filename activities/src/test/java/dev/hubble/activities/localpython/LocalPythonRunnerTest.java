@@ -409,6 +409,27 @@ class LocalPythonRunnerTest {
                 stderrTailLines, Duration.ofHours(1), helper, Duration.ofSeconds(5), List.of());
     }
 
+    @Test
+    void logTailShowsTheEndOfStdoutThenOfStderr() throws IOException {
+        job("chatty", """
+                import sys
+                for i in range(5000):
+                    print(f"line {i}")
+                print("something went wrong", file=sys.stderr)
+                sys.exit(3)
+                """);
+        LocalPythonRunner runner = runner();
+        RunHandle handle = runner.submit("job-log", spec("chatty"), output("job-log"));
+        awaitEnd(runner, handle);
+
+        List<String> tail = runner.logTail(handle, 3);
+
+        assertThat(tail).containsExactly("==> stdout <==", "line 4997", "line 4998", "line 4999",
+                "==> stderr <==", "something went wrong");
+        assertThat(runner.logTail(handle, 5000)).hasSize(5000 + 3).startsWith("==> stdout <==", "line 0");
+        assertThat(runner.logTail(new RunHandle(LocalPythonRunner.DRIVER, "gone", Map.of()), 10)).isEmpty();
+    }
+
     private LocalPythonRunner runner() {
         return runner(properties(20));
     }

@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.kafka.KafkaConnectionDetails;
@@ -48,9 +50,10 @@ class CommandsConfiguration {
 
     @Bean
     DeadLetters jobCommandDeadLetters(CommandsProperties properties, KafkaProperties kafka,
-            ObjectProvider<SslBundles> sslBundles, ObjectProvider<KafkaConnectionDetails> connection) {
+            ObjectProvider<SslBundles> sslBundles, ObjectProvider<KafkaConnectionDetails> connection,
+            ObjectProvider<MeterRegistry> meters) {
         return new DeadLetters(deadLetterProducers(kafka, sslBundles, connection), properties.dlqTopic(),
-                properties.dlqTimeout());
+                properties.dlqTimeout(), meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

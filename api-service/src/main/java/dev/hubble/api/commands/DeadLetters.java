@@ -1,6 +1,8 @@
 package dev.hubble.api.commands;
 
 import java.nio.charset.StandardCharsets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,14 @@ final class DeadLetters implements DisposableBean {
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final String topic;
     private final Duration timeout;
+    private final Counter deadLettered;
 
     /** @param producers an idempotent {@code acks=all} producer factory; this object closes it */
-    DeadLetters(DefaultKafkaProducerFactory<byte[], byte[]> producers, String topic, Duration timeout) {
+    DeadLetters(DefaultKafkaProducerFactory<byte[], byte[]> producers, String topic, Duration timeout, MeterRegistry meters) {
+        // No reason label: the reasons' details are unbounded; the topic's headers carry them.
+        this.deadLettered = Counter.builder("hubble.commands.dead.lettered")
+                .description("Commands refused and sent to the dead-letter topic")
+                .register(meters);
         this.producers = producers;
         this.kafka = new KafkaTemplate<>(producers);
         // Failures surface as the listener's failure; the template's own error log would repeat them.
@@ -77,6 +84,7 @@ final class DeadLetters implements DisposableBean {
             Thread.currentThread().interrupt();
             throw new DeadLetterException("interrupted while sending command " + origin + " to " + topic, e);
         }
+        deadLettered.increment();
         log.warn("Command {} went to {}: {}", origin, topic, reasonText);
     }
 

@@ -2,6 +2,7 @@ package dev.hubble.api.config;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import dev.hubble.api.history.HistoryProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code HubbleCoreAutoConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ApiProperties.class, PythonJobsProperties.class})
+@EnableConfigurationProperties({ApiProperties.class, PythonJobsProperties.class, HistoryProperties.class})
 class ApiConfiguration {
 
     @Bean

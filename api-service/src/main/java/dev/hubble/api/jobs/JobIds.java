@@ -8,7 +8,7 @@ import java.util.UUID;
  * the command that asked for the job. Each derivation has its own namespace, so an idempotency
  * key and a command id never yield the same job.
  */
-final class JobIds {
+public final class JobIds {
 
     private JobIds() {
     }
@@ -37,7 +37,7 @@ final class JobIds {
     }
 
     /** Whether {@code id} can be a job id; anything else is unknown without asking anyone. */
-    static boolean isValid(String id) {
+    public static boolean isValid(String id) {
         if (id.length() != 36) {
             return false;
         }

@@ -4,9 +4,9 @@ import dev.hubble.api.problem.ProblemException;
 import dev.hubble.api.problem.ProblemType;
 
 /** Neither the job store nor Temporal knows the job. */
-final class JobNotFoundException extends ProblemException {
+public final class JobNotFoundException extends ProblemException {
 
-    JobNotFoundException(String jobId) {
+    public JobNotFoundException(String jobId) {
         super(ProblemType.JOB_NOT_FOUND, "There is no job " + (JobIds.isValid(jobId) ? jobId : "with this id") + ".", null);
     }
 }

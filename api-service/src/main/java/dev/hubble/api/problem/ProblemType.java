@@ -31,6 +31,8 @@ public enum ProblemType {
     RESULT_NOT_FOUND("result-not-found", HttpStatus.NOT_FOUND, "Result file not found"),
     /** Temporal cannot be reached right now; retrying later may succeed. */
     TEMPORAL_UNAVAILABLE("temporal-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporal unavailable"),
+    /** No worker of the job's driver answered with its log in time; retrying later may succeed. */
+    LOG_UNAVAILABLE("log-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Job log unavailable"),
     /** The job store cannot be reached and there is no other way to answer. */
     STORE_UNAVAILABLE("store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Job store unavailable"),
     /** A bug or an unforeseen failure; the server logged it. */

@@ -20,10 +20,13 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
@@ -41,7 +44,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * (the API checks them, the workers hand them to jobs, so both need
  * {@code hubble.jobs.token-secret}).
  */
-@AutoConfiguration(after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class})
+@AutoConfiguration(after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class},
+        // The registries are defined before the Temporal client, which reports to them.
+        afterName = {"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+                "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration"})
 @EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class,
         JobTokenProperties.class, PublicUrlProperties.class, ResultsProperties.class})
 public class HubbleCoreAutoConfiguration {
@@ -54,10 +60,24 @@ public class HubbleCoreAutoConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean
-    WorkflowServiceStubs workflowServiceStubs(TemporalProperties temporal) {
+    WorkflowServiceStubs workflowServiceStubs(TemporalProperties temporal, ObjectProvider<TemporalMetricsScope> metrics) {
+        WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target());
+        // The client's and the workers' metrics (requests, schedule-to-start latency, workflow task
+        // failures, sticky cache, pollers) all come from the stubs' scope.
+        metrics.ifAvailable(scope -> options.setMetricsScope(scope.scope()));
         // Connects lazily: the application starts even when Temporal is not up yet.
-        return WorkflowServiceStubs.newServiceStubs(
-                WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+        return WorkflowServiceStubs.newServiceStubs(options.build());
+    }
+
+    /**
+     * The Temporal SDK's metrics in the application's Micrometer registry, when it has one
+     * (Prometheus names: {@code temporal_*}).
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(MeterRegistry.class)
+    TemporalMetricsScope temporalMetricsScope(MeterRegistry registry) {
+        return TemporalMetricsScope.reportingTo(registry);
     }
 
     @Bean

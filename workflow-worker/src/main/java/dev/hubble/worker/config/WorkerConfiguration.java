@@ -4,6 +4,7 @@ import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.temporal.JobActivities;
+import dev.hubble.core.temporal.JobLogActivities;
 import dev.hubble.core.temporal.JobStateActivities;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
@@ -19,7 +20,8 @@ class WorkerConfiguration {
     @Bean
     WorkerPools workerPools(WorkflowClient client, DriversProperties drivers, WorkerProperties properties,
             JobActivities jobActivities, JobStateActivities stateActivities, GateActivities gateActivities,
-            List<JobRunner> runners) {
-        return new WorkerPools(client, drivers, properties, jobActivities, stateActivities, gateActivities, runners);
+            JobLogActivities logActivities, List<JobRunner> runners) {
+        return new WorkerPools(client, drivers, properties, jobActivities, stateActivities, gateActivities, logActivities,
+                runners);
     }
 }

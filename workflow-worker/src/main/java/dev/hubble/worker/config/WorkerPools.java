@@ -4,12 +4,14 @@ import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.temporal.JobActivities;
+import dev.hubble.core.temporal.JobLogActivities;
 import dev.hubble.core.temporal.JobStateActivities;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.TaskQueues;
 import dev.hubble.worker.gate.GateWorkflowImpl;
 import dev.hubble.worker.job.JobWorkflowImpl;
 import dev.hubble.worker.job.JobWorkflowSettings;
+import dev.hubble.worker.log.JobLogWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -40,18 +42,20 @@ public final class WorkerPools implements SmartLifecycle {
     private final JobActivities jobActivities;
     private final JobStateActivities stateActivities;
     private final GateActivities gateActivities;
+    private final JobLogActivities logActivities;
     private final Set<String> runnerDrivers;
     private volatile WorkerFactory factory;
 
     public WorkerPools(WorkflowClient client, DriversProperties drivers, WorkerProperties properties,
             JobActivities jobActivities, JobStateActivities stateActivities, GateActivities gateActivities,
-            List<JobRunner> runners) {
+            JobLogActivities logActivities, List<JobRunner> runners) {
         this.client = client;
         this.drivers = drivers;
         this.properties = properties;
         this.jobActivities = jobActivities;
         this.stateActivities = stateActivities;
         this.gateActivities = gateActivities;
+        this.logActivities = logActivities;
         this.runnerDrivers = runners.stream().map(JobRunner::driver).collect(Collectors.toUnmodifiableSet());
         served(); // fail at start-up, not at the first job, when the configuration is inconsistent
     }
@@ -87,8 +91,8 @@ public final class WorkerPools implements SmartLifecycle {
             JobWorkflowSettings settings = JobWorkflowSettings.of(drivers.driver(driver));
             worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
             // The driver's gate runs on the driver's own queue, so it shares the fate of its workers.
-            worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
-            worker.registerActivitiesImplementations(jobActivities, stateActivities, gateActivities);
+            worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class, JobLogWorkflowImpl.class);
+            worker.registerActivitiesImplementations(jobActivities, stateActivities, gateActivities, logActivities);
             log.info("Worker for driver {} polls task queue {} with {} activity slots", driver, taskQueue,
                     properties.activitySlots(driver));
         }

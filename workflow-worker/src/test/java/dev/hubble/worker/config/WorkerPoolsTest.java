@@ -58,7 +58,7 @@ class WorkerPoolsTest {
         WorkerProperties properties = new WorkerProperties(served, 50, 20, Duration.ofSeconds(1), Map.of());
         List<JobRunner> runners = runnerDrivers.stream().map(WorkerPoolsTest::runner).toList();
         return new WorkerPools(mock(WorkflowClient.class), drivers, properties, mock(JobActivities.class),
-                mock(JobStateActivities.class), mock(GateActivities.class), runners);
+                mock(JobStateActivities.class), mock(GateActivities.class), mock(dev.hubble.core.temporal.JobLogActivities.class), runners);
     }
 
     private static JobRunner runner(String driver) {
