@@ -10,6 +10,9 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +65,9 @@ public final class SparkJob {
     static final int MAX_DETAIL_CHARS = 20_000;
 
     private static final Logger log = LoggerFactory.getLogger(SparkJob.class);
+    // Error classes that only say where an error happened; the cause says what it was.
+    private static final Set<String> WRAPPERS = new HashSet<>(Arrays.asList(
+            "TASK_WRITE_FAILED", "_LEGACY_ERROR_TEMP_2030", "FAILED_EXECUTE_UDF"));
 
     private final SparkSession spark;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -193,28 +199,52 @@ public final class SparkJob {
 
     /**
      * The message users see: the first line of Spark's own error (its error class and text, e.g.
-     * {@code [PARSE_SYNTAX_ERROR] ...}) from the first exception in the chain that has an error
-     * class, which for a failed task is the executor's error rather than "Job aborted". The
-     * detail is the whole first message (for a parse error, the SQL with a caret under the
-     * error) and the stack trace, cut to fit what Hubble accepts.
+     * {@code [PARSE_SYNTAX_ERROR] ...}); for a failed task, the SQL's own error rather than "Job
+     * aborted" (see {@link #reportedMessage}). The detail is the whole message (for a parse
+     * error, the SQL with a caret under the error) and the stack trace, cut to fit what Hubble
+     * accepts.
      */
     static Failure failure(Throwable e) {
-        Throwable reported = e;
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SparkThrowable && ((SparkThrowable) t).getErrorClass() != null) {
-                reported = t;
-                break;
-            }
-        }
-        String text = reported.getMessage() == null ? reported.getClass().getName() : reported.getMessage();
+        String text = reportedMessage(e);
         String message = firstLine(text);
         if (message.isEmpty()) {
-            message = reported.getClass().getName();
+            message = e.getClass().getName();
         }
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
         String detail = text.trim() + "\n\n" + trace;
         return new Failure(cut(message, MAX_MESSAGE_CHARS), cut(detail, MAX_DETAIL_CHARS));
+    }
+
+    /**
+     * The deepest Spark error with an error class that is not only a wrapper; else the root
+     * cause, e.g. the message of {@code raise_error('...')}, which Spark 3.5 throws as a plain
+     * {@code RuntimeException} inside {@code [TASK_WRITE_FAILED]} inside "Job aborted".
+     */
+    private static String reportedMessage(Throwable e) {
+        Throwable classed = null;
+        Throwable root = e;
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
+            root = t;
+            if (t instanceof SparkThrowable) {
+                String errorClass = ((SparkThrowable) t).getErrorClass();
+                if (errorClass != null && !WRAPPERS.contains(errorClass)) {
+                    classed = t;
+                }
+            }
+        }
+        if (classed != null) {
+            return messageOf(classed);
+        }
+        if (root != e && root.getMessage() != null && !root.getMessage().trim().isEmpty()) {
+            return root.getClass() == RuntimeException.class ? root.getMessage() : root.toString();
+        }
+        return messageOf(e);
+    }
+
+    private static String messageOf(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getName() : t.getMessage();
     }
 
     private static String firstLine(String text) {

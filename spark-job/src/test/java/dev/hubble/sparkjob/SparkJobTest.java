@@ -142,7 +142,21 @@ class SparkJobTest {
         assertThatThrownBy(() -> run(jobFile)).isInstanceOf(Exception.class);
 
         String message = JSON.readTree(location.resolve(SparkJob.ERROR).toFile()).get("message").asText();
-        assertThat(message).contains("bad row 2").doesNotStartWith("Job aborted");
+        assertThat(message).isEqualTo("bad row 2");
+    }
+
+    @Test
+    void aDivisionByZeroInATaskIsReportedWithItsErrorClass() throws Exception {
+        String jobFile = stage("select 1 / (id - 2) as x from range(5)", "csv", hubble.url());
+        spark.conf().set("spark.sql.ansi.enabled", "true");
+        try {
+            assertThatThrownBy(() -> run(jobFile)).isInstanceOf(Exception.class);
+        } finally {
+            spark.conf().unset("spark.sql.ansi.enabled");
+        }
+
+        assertThat(JSON.readTree(location.resolve(SparkJob.ERROR).toFile()).get("message").asText())
+                .startsWith("[DIVIDE_BY_ZERO] Division by zero.");
     }
 
     @Test
