@@ -50,6 +50,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private EmbeddedKafkaKraftBroker kafka;
     private int temporalPort;
     private int redisPort;
+    private LocalSpark spark;
 
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
@@ -78,11 +79,13 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         int kafkaPort = embeddedKafka ? port(environment, "hubble.dev.kafka-port", 9092) : -1;
         Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data")).toAbsolutePath().normalize();
 
+        Map<String, Object> wiring = new HashMap<>();
+        // Livy first: it starts in the background, in parallel with everything below.
+        spark = LocalSpark.start(environment, dataDir, apiPort, wiring).orElse(null);
         // lockTimeSkipping = true: the server keeps real time, as a real Temporal does.
         temporal = TestServer.createPortBoundServer(temporalPort, true);
         redis = startRedis(redisPort, dataDir);
 
-        Map<String, Object> wiring = new HashMap<>();
         // The API's port is chosen here, not by the web server, so that jobs and links can be told it.
         wiring.put("server.port", apiPort);
         wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://localhost:" + apiPort);
@@ -169,6 +172,10 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     private synchronized void stop() {
+        if (spark != null) {
+            spark.stop();
+            spark = null;
+        }
         if (kafka != null) {
             kafka.destroy();
             kafka = null;
@@ -202,9 +209,13 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   Kafka        {}   (topics {}, {}, {})
                   Results      {}
                   Python jobs  {}
+                  Livy         {}
                 Submit a job:
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "select 42 as answer", "driver": "duckdb", "format": "csv", "source": "me"}'
+                Or a Spark SQL job (through Livy, a few seconds more):
+                  curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
+                       -d '{"query": "select 42 as answer", "driver": "spark", "source": "me"}'
                 Or a Python job (see the jobs directory above):
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "hello", "driver": "local-python", "source": "me"}'
@@ -214,7 +225,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   kcat -b {} -t {} -C -f '%k %h\\n%s\\n\\n'
                 """, api, api, temporalPort, redisPort, brokers, statusTopic, commandTopic, dlqTopic,
                 environment.getProperty("hubble.results.local.dir"),
-                environment.getProperty("hubble.drivers.local-python.jobs-dir"), api, api, api, brokers, statusTopic);
+                environment.getProperty("hubble.drivers.local-python.jobs-dir"),
+                spark == null ? "off (--hubble.dev.spark=false, or not built)" : spark.describe(),
+                api, api, api, api, brokers, statusTopic);
     }
 
     private static int port(ConfigurableEnvironment environment, String property, int fallback) {
