@@ -1,7 +1,10 @@
 package dev.hubble.livydev;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,7 +14,7 @@ import java.util.Optional;
  *
  * <p>Each is taken from a system property when set ({@value #LIVY_HOME}, {@value #SPARK_HOME},
  * {@value #SPARK_JOB_JAR}; the modules' surefire settings set them), else found by walking up from
- * the working directory to the repository root.
+ * the working directory (or from the jar the JVM runs) to the repository root.
  */
 public final class DevHomes {
 
@@ -55,11 +58,20 @@ public final class DevHomes {
                 + " or set the system property " + property));
     }
 
+    /** Above the working directory, else above the jar this JVM runs ({@code java -jar .../hubble-dev.jar}). */
     private static Optional<Path> search(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(relative);
-            if (Files.exists(candidate)) {
-                return Optional.of(candidate.normalize());
+        List<Path> starts = new ArrayList<>();
+        starts.add(Path.of("").toAbsolutePath());
+        String classpath = System.getProperty("java.class.path", "");
+        if (!classpath.isEmpty() && !classpath.contains(File.pathSeparator) && classpath.endsWith(".jar")) {
+            starts.add(Path.of(classpath).toAbsolutePath().getParent());
+        }
+        for (Path start : starts) {
+            for (Path dir = start; dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve(relative);
+                if (Files.exists(candidate)) {
+                    return Optional.of(candidate.normalize());
+                }
             }
         }
         return Optional.empty();
