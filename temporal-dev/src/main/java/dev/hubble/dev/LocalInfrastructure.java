@@ -70,6 +70,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private int redisPort;
     private EmbeddedS3 s3;
     private String resultsWhere = "";
+    private LocalSpark spark;
 
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
@@ -107,10 +108,12 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         if (embeddedKafka) {
             ensureFree("Kafka", "hubble.dev.kafka-port", kafkaPort);
         }
+        Map<String, Object> wiring = new HashMap<>();
+        // Livy first: it starts in the background, in parallel with everything below.
+        spark = LocalSpark.start(environment, dataDir, apiPort, wiring).orElse(null);
         temporal = TemporalTestServer.start(bindAddress, temporalPort);
         redis = startRedis(bindAddress, redisPort, dataDir);
 
-        Map<String, Object> wiring = new HashMap<>();
         // The API's port is chosen here, not by the web server, so that jobs and links can be told it.
         wiring.put("server.port", apiPort);
         wiring.put("server.address", bindAddress.getHostAddress());
@@ -236,6 +239,10 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     private synchronized void stop() {
+        if (spark != null) {
+            spark.stop();
+            spark = null;
+        }
         if (s3 != null) {
             s3.close();
             s3 = null;
@@ -273,9 +280,13 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   Kafka        {}   (topics {}, {}, {})
                   Results      {}
                   Python jobs  {}
+                  Livy         {}
                 Submit a job:
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "select 42 as answer", "driver": "duckdb", "format": "csv", "source": "me"}'
+                Or a Spark SQL job (through Livy, a few seconds more):
+                  curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
+                       -d '{"query": "select 42 as answer", "driver": "spark", "source": "me"}'
                 Or a Python job (see the jobs directory above):
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "hello", "driver": "local-python", "source": "me"}'
@@ -286,7 +297,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   kcat -b {} -t {} -C -f '%k %h\\n%s\\n\\n'
                 """, api, api, connectHost, temporalPort, connectHost, redisPort, brokers, statusTopic, commandTopic, dlqTopic,
                 resultsWhere,
-                environment.getProperty("hubble.drivers.local-python.jobs-dir"), api, api, api, brokers, statusTopic);
+                environment.getProperty("hubble.drivers.local-python.jobs-dir"),
+                spark == null ? "off (--hubble.dev.spark=false, or not built)" : spark.describe(),
+                api, api, api, api, brokers, statusTopic);
     }
 
     /**

@@ -72,6 +72,9 @@ final class LocalStack implements AutoCloseable {
                 "--server.port=0", "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0",
                 "--hubble.dev.kafka-port=0", "--hubble.dev.s3-port=0", "--hubble.dev.data-dir=" + dataDir));
         args.addAll(List.of(extraArgs));
+        if (args.stream().noneMatch(arg -> arg.startsWith("--hubble.dev.spark="))) {
+            args.add("--hubble.dev.spark=false"); // Livy only for the tests that run Spark jobs
+        }
         ConfigurableApplicationContext context = HubbleDev.start(args.toArray(String[]::new));
         URI api = URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
         return new LocalStack(context, api, dataDir);

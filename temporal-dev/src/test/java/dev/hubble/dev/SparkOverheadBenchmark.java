@@ -1,0 +1,92 @@
+package dev.hubble.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hubble's overhead on a Spark job: Hubble's submit to SUCCEEDED minus a bare Livy POST to
+ * {@code success} of the same query on the same Livy, alternating, one at a time. Prints the
+ * figures; asserts only that both ran. Run it with
+ * {@code ./mvnw -pl temporal-dev -am verify -Dtest=SparkOverheadBenchmark -DexcludedGroups=
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@Tag("benchmark")
+class SparkOverheadBenchmark {
+
+    private static final int ROUNDS = 3;
+    private static final String QUERY = "select 42 as answer";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void hubbleOverheadOverABareLivyBatch(@TempDir Path dataDir) throws Exception {
+        try (LocalStack stack = LocalStack.start(dataDir, "--hubble.dev.spark=true")) {
+            URI livy = URI.create(stack.context.getEnvironment().getRequiredProperty("hubble.drivers.spark.livy.url"));
+            String jar = stack.context.getEnvironment().getRequiredProperty("hubble.drivers.spark.livy.jar");
+            // Warm-up: Livy up, the first batch's class loading paid.
+            bare(livy, jar, dataDir, "warm-up");
+            List<Long> bare = new ArrayList<>();
+            List<Long> hubble = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                bare.add(bare(livy, jar, dataDir, "bare-" + round));
+                long started = System.nanoTime();
+                String jobId = stack.submit(Map.of("query", QUERY, "driver", "spark", "source", "benchmark"));
+                stack.awaitState(jobId, "SUCCEEDED", Duration.ofMinutes(5));
+                hubble.add((System.nanoTime() - started) / 1_000_000);
+            }
+            System.out.printf("%nSpark '%s', %d rounds, one job at a time:%n  bare Livy POST -> success: %s ms (median %d)"
+                            + "%n  Hubble submit -> SUCCEEDED: %s ms (median %d)%n  overhead (median difference): %d ms%n%n",
+                    QUERY, ROUNDS, bare, median(bare), hubble, median(hubble), median(hubble) - median(bare));
+            assertThat(hubble).hasSize(ROUNDS);
+        }
+    }
+
+    /** One batch straight on Livy, polled every 100 ms as the test's own client; its duration in ms. */
+    private long bare(URI livy, String jar, Path dataDir, String name) throws Exception {
+        Path location = Files.createDirectories(dataDir.resolve("bare").resolve(name));
+        Files.writeString(location.resolve("_job.json"), json.writeValueAsString(Map.of(
+                "jobId", name, "query", QUERY, "format", "csv", "location", location.toUri().toString())));
+        String body = json.writeValueAsString(Map.of("file", jar, "className", "dev.hubble.sparkjob.SparkJob",
+                "name", "benchmark-" + name, "args", List.of(location.resolve("_job.json").toUri().toString()),
+                "conf", Map.of("spark.ui.enabled", "false")));
+        long started = System.nanoTime();
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(livy.resolve("/batches"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        int id = json.readTree(created.body()).get("id").asInt();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode state = json.readTree(http.send(HttpRequest.newBuilder(livy.resolve("/batches/" + id + "/state")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String value = state.get("state").asText();
+            if (value.equals("success")) {
+                return (System.nanoTime() - started) / 1_000_000;
+            }
+            assertThat(value).isNotIn("dead", "error", "killed");
+            Thread.sleep(100);
+        }
+        throw new AssertionError("bare batch " + name + " did not finish");
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}
