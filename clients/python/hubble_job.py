@@ -29,14 +29,22 @@ drivers):
 ``HUBBLE_PARAM_<name>``
     one per job parameter, the name exactly as submitted (case kept), the value as-is
 
+The job tells Hubble how it is doing: ``current()`` pushes RUNNING the first time it is called,
+and when the process ends it pushes FAILED (an uncaught exception, or an error reported with
+``report_error``) or SUCCEEDED. A push only wakes Hubble to look at the engine at once; the
+engine's own verdict (the exit code here, the container's status on AWS Batch) stays the truth,
+and a push that cannot be delivered changes nothing.
+
 See README.md beside this file.
 """
 
+import atexit
 import http.client
 import itertools
 import json
 import logging
 import os
+import sys
 import threading
 import time
 import urllib.error
@@ -138,6 +146,7 @@ class Job:
         self._clock = clock
         self._children = itertools.count(1)
         self._children_lock = threading.Lock()
+        self._reported: Optional[str] = None
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **options: Any) -> "Job":
@@ -198,7 +207,25 @@ class Job:
         body: Dict[str, Any] = {"message": message}
         if detail is not None:
             body["detail"] = detail
+        if self._reported is None:
+            self._reported = message
         self._call("POST", f"/v1/jobs/{_segment(self.job_id)}/errors", body, retry=True)
+
+    def push_status(self, phase: str, message: Optional[str] = None) -> bool:
+        """Tells Hubble how this job is doing: ``POST /v1/jobs/{id}/status``.
+
+        ``phase`` is RUNNING, SUCCEEDED or FAILED. A hint that wakes Hubble to ask the engine at
+        once; one quick try, and never raises: returns whether Hubble took it.
+        """
+        body: Dict[str, Any] = {"phase": phase}
+        if message is not None:
+            body["message"] = message[:1000]
+        try:
+            self._send("POST", f"/v1/jobs/{_segment(self.job_id)}/status", body, {}, timeout=min(self._http_timeout, 5.0))
+            return True
+        except Exception as e:  # noqa: BLE001 - a push must never fail the job
+            _log.debug("status push %s not delivered: %s", phase, e)
+            return False
 
     def submit_child(
         self,
@@ -318,7 +345,8 @@ class Job:
                 delay *= 2
         raise AssertionError("unreachable")
 
-    def _send(self, method: str, path: str, body: Optional[Dict[str, Any]], headers: Dict[str, str]) -> Tuple[int, Any]:
+    def _send(self, method: str, path: str, body: Optional[Dict[str, Any]], headers: Dict[str, str],
+              timeout: Optional[float] = None) -> Tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(self.api_url + path, data=data, method=method)
         request.add_header("Accept", "application/json, application/problem+json")
@@ -329,7 +357,7 @@ class Job:
         for name, value in headers.items():
             request.add_header(name, value)
         try:
-            with self._opener.open(request, timeout=self._http_timeout) as response:
+            with self._opener.open(request, timeout=timeout or self._http_timeout) as response:
                 return response.status, _json(response.read())
         except urllib.error.HTTPError as e:
             problem = _json(e.read())
@@ -388,12 +416,36 @@ _current_lock = threading.Lock()
 
 
 def current() -> Job:
-    """The job this process runs, read from the environment once."""
+    """The job this process runs, read from the environment once.
+
+    The first call pushes RUNNING, and arranges for the final phase to be pushed when the
+    process ends (see the module's documentation).
+    """
     global _current
     with _current_lock:
         if _current is None:
             _current = Job.from_env()
+            _current.push_status("RUNNING")
+            _push_final_phase(_current)
         return _current
+
+
+def _push_final_phase(job: Job) -> None:
+    failure: List[str] = []
+    previous_hook = sys.excepthook
+
+    def on_uncaught(kind, value, traceback):  # type: ignore[no-untyped-def]
+        failure.append(f"{kind.__name__}: {value}")
+        previous_hook(kind, value, traceback)
+
+    def at_exit() -> None:
+        if failure or job._reported is not None:
+            job.push_status("FAILED", job._reported if job._reported is not None else failure[0])
+        else:
+            job.push_status("SUCCEEDED")
+
+    sys.excepthook = on_uncaught
+    atexit.register(at_exit)
 
 
 def result_path(name: str) -> Path:

@@ -1,5 +1,7 @@
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import unittest
 from datetime import timedelta
@@ -69,7 +71,8 @@ class EnvironmentTest(unittest.TestCase):
             Job.from_env(env)
 
     def test_current_job_comes_from_os_environ(self):
-        with mock.patch.dict(os.environ, self.ENV, clear=True), mock.patch.object(hubble_job, "_current", None):
+        with mock.patch.dict(os.environ, self.ENV, clear=True), mock.patch.object(hubble_job, "_current", None), \
+                mock.patch.object(hubble_job, "_push_final_phase"), mock.patch.object(Job, "push_status"):
             self.assertEqual(hubble_job.current().job_id, "job-1")
             self.assertIs(hubble_job.current(), hubble_job.current())
 
@@ -282,6 +285,65 @@ class WaitTest(HubbleTestCase):
         self.hubble.respond("GET", "/v1/jobs/a%2Fb", (200, {"jobId": "a/b", "state": "CANCELLED"}))
 
         self.assertEqual(self.job.wait("a/b").state, "CANCELLED")
+
+
+class PushStatusTest(HubbleTestCase):
+    def test_pushes_the_phase_with_the_jobs_token(self):
+        self.hubble.respond("POST", "/v1/jobs/job-1/status", (202, None))
+
+        self.assertTrue(self.job.push_status("FAILED", "no input rows"))
+
+        [request] = self.hubble.requests
+        self.assertEqual(request.path, "/v1/jobs/job-1/status")
+        self.assertEqual(request.headers["authorization"], f"Bearer {TOKEN}")
+        self.assertEqual(request.body, {"phase": "FAILED", "message": "no input rows"})
+
+    def test_a_push_that_fails_changes_nothing_and_is_not_retried(self):
+        self.hubble.respond("POST", "/v1/jobs/job-1/status", (503, None))
+
+        self.assertFalse(self.job.push_status("RUNNING"))
+        self.assertEqual(len(self.hubble.requests), 1)
+
+    def test_an_unreachable_api_does_not_raise(self):
+        job = Job("job-1", self.output.as_uri(), "http://127.0.0.1:1", TOKEN)
+
+        self.assertFalse(job.push_status("SUCCEEDED"))
+
+    def _run_job(self, body: str) -> "subprocess.CompletedProcess[str]":
+        self.hubble.respond("POST", "/v1/jobs/job-1/status", (202, None), (202, None))
+        self.hubble.respond("POST", "/v1/jobs/job-1/errors", (202, None))
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin"),
+            "PYTHONPATH": str(Path(hubble_job.__file__).parent),
+            "HUBBLE_JOB_ID": "job-1",
+            "HUBBLE_OUTPUT": self.output.as_uri(),
+            "HUBBLE_API_URL": self.hubble.url,
+            "HUBBLE_JOB_TOKEN": TOKEN,
+        }
+        script = "import hubble_job\njob = hubble_job.current()\n" + body
+        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+
+    def test_a_job_pushes_running_when_it_starts_and_succeeded_when_it_ends(self):
+        done = self._run_job("print('working')\n")
+
+        self.assertEqual(done.returncode, 0, done.stderr)
+        pushes = [r.body for r in self.hubble.requests if r.path.endswith("/status")]
+        self.assertEqual(pushes, [{"phase": "RUNNING"}, {"phase": "SUCCEEDED"}])
+
+    def test_a_job_that_raises_pushes_failed_with_the_exception(self):
+        done = self._run_job("raise ValueError('no input rows for 2026-11-24')\n")
+
+        self.assertNotEqual(done.returncode, 0)
+        pushes = [r.body for r in self.hubble.requests if r.path.endswith("/status")]
+        self.assertEqual(pushes, [{"phase": "RUNNING"},
+                                  {"phase": "FAILED", "message": "ValueError: no input rows for 2026-11-24"}])
+
+    def test_a_job_that_reported_its_error_pushes_failed_with_that_error(self):
+        done = self._run_job("job.report_error('table is empty')\nraise SystemExit(1)\n")
+
+        self.assertEqual(done.returncode, 1)
+        pushes = [r.body for r in self.hubble.requests if r.path.endswith("/status")]
+        self.assertEqual(pushes[-1], {"phase": "FAILED", "message": "table is empty"})
 
 
 class ModuleFunctionsTest(HubbleTestCase):

@@ -1,5 +1,6 @@
 package dev.hubble.api;
 
+import dev.hubble.core.startup.Startup;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -11,7 +12,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class HubbleApiApplication {
 
+    /** Starts the application, or exits with status 1 and says why when it cannot. */
     public static void main(String[] args) {
-        SpringApplication.run(HubbleApiApplication.class, args);
+        Startup.runOrExit(new SpringApplication(HubbleApiApplication.class), args);
     }
 }

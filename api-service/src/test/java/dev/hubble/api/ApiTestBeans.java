@@ -1,5 +1,7 @@
 package dev.hubble.api;
 
+import dev.hubble.api.auth.JobAccess;
+import dev.hubble.api.auth.SecurityConfiguration;
 import dev.hubble.api.config.PythonJobsProperties;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
@@ -19,14 +21,17 @@ import java.util.Map;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * What {@code HubbleCoreAutoConfiguration} provides in the application, for web slice tests: a
  * fixed clock, drivers {@code duckdb}, {@code spark} and {@code local-python} enabled and
- * {@code python} disabled, job tokens, a Python jobs directory and a Temporal Web UI URL.
+ * {@code python} disabled, job tokens, a Python jobs directory and a Temporal Web UI URL; and
+ * the API's security (authentication off unless a test sets {@code hubble.api.auth.jwt.*}).
  */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ApiProperties.class, PublicUrlProperties.class})
+@Import({SecurityConfiguration.class, JobAccess.class})
 public class ApiTestBeans {
 
     public static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");

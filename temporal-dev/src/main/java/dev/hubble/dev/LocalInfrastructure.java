@@ -1,10 +1,14 @@
 package dev.hubble.dev;
 
-import io.temporal.testserver.TestServer;
+import dev.hubble.core.startup.StartupException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,7 +35,14 @@ import redis.embedded.core.ExecutableProvider;
  * Starts the servers the local stack needs before the application context is built, points the
  * application at them, and stops them when the context closes: the Temporal Java test server in
  * real time, Redis (the {@code redis-server} on the PATH when there is one, else the binary
- * bundled with embedded-redis), and a single-node KRaft Kafka broker with Hubble's topics.
+ * bundled with embedded-redis), a single-node KRaft Kafka broker with Hubble's topics, and S3
+ * (S3Proxy over {@code <data-dir>/s3}) with the results bucket. Every driver's result store is S3
+ * unless {@code --hubble.dev.results=local} keeps results in {@code <data-dir>/results}, served
+ * by the API.
+ *
+ * <p>Every listener, the API's included, binds {@code hubble.dev.bind-address} (127.0.0.1 by
+ * default), so nothing of the stack, which has no authentication, is reachable from the network
+ * unless asked for. Servers added later take their address from {@link #bindAddress} too.
  *
  * <p>It also settles the API's port before the web server starts, so that
  * {@code hubble.api.public-url} (the base of the result links in status events) names the port the
@@ -44,13 +55,22 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     /** Partitions of each topic the local broker creates: more than one, as in production. */
     private static final int PARTITIONS = 3;
 
-    private TestServer.PortBoundTestServer temporal;
+    /** The setting that chooses the address every listener binds. */
+    static final String BIND_ADDRESS = "hubble.dev.bind-address";
+
+    private TemporalTestServer temporal;
+    /** The address every listener of the stack binds. */
+    private InetAddress bindAddress;
+    /** The host clients of the stack connect to: the bind address, or loopback when it is a wildcard. */
+    private String connectHost;
     private RedisServer redis;
     private int apiPort;
     private EmbeddedKafkaKraftBroker kafka;
     private int temporalPort;
     private int redisPort;
     private LocalSpark spark;
+    private EmbeddedS3 s3;
+    private String resultsWhere = "";
 
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
@@ -72,6 +92,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         if (temporal != null) {
             return;
         }
+        bindAddress = bindAddress(environment);
+        connectHost = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : uriHost(bindAddress);
         apiPort = port(environment, "server.port", 8080);
         temporalPort = port(environment, "hubble.dev.temporal-port", 7233);
         redisPort = port(environment, "hubble.dev.redis-port", 6379);
@@ -79,24 +101,34 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         int kafkaPort = embeddedKafka ? port(environment, "hubble.dev.kafka-port", 9092) : -1;
         Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data")).toAbsolutePath().normalize();
 
+        // Before anything starts, so that a second stack on the same ports fails at once, naming the setting.
+        ensureFree("the API", "server.port", apiPort);
+        ensureFree("Temporal", "hubble.dev.temporal-port", temporalPort);
+        ensureFree("Redis", "hubble.dev.redis-port", redisPort);
+        if (embeddedKafka) {
+            ensureFree("Kafka", "hubble.dev.kafka-port", kafkaPort);
+        }
         Map<String, Object> wiring = new HashMap<>();
         // Livy first: it starts in the background, in parallel with everything below.
-        spark = LocalSpark.start(environment, dataDir, apiPort, wiring).orElse(null);
-        // lockTimeSkipping = true: the server keeps real time, as a real Temporal does.
-        temporal = TestServer.createPortBoundServer(temporalPort, true);
-        redis = startRedis(redisPort, dataDir);
+        spark = LocalSpark.start(environment, dataDir, "http://" + connectHost + ":" + apiPort, wiring).orElse(null);
+        temporal = TemporalTestServer.start(bindAddress, temporalPort);
+        redis = startRedis(bindAddress, redisPort, dataDir);
 
         // The API's port is chosen here, not by the web server, so that jobs and links can be told it.
         wiring.put("server.port", apiPort);
-        wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://localhost:" + apiPort);
-        wiring.put("hubble.temporal.target", "127.0.0.1:" + temporalPort);
-        wiring.put("spring.data.redis.host", "127.0.0.1");
+        wiring.put("server.address", bindAddress.getHostAddress());
+        if (environment.containsProperty("management.server.port")) {
+            wiring.put("management.server.address", bindAddress.getHostAddress());
+        }
+        wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://" + connectHost + ":" + apiPort);
+        wiring.put("hubble.temporal.target", connectHost + ":" + temporalPort);
+        wiring.put("spring.data.redis.host", connectHost);
         wiring.put("spring.data.redis.port", redisPort);
         if (!environment.containsProperty("hubble.api.public-url")) {
-            wiring.put("hubble.api.public-url", "http://localhost:" + apiPort);
+            wiring.put("hubble.api.public-url", "http://" + connectHost + ":" + apiPort);
         }
         if (embeddedKafka) {
-            kafka = startKafka(kafkaPort, topics(environment));
+            kafka = startKafka(uriHost(bindAddress), connectHost, kafkaPort, topics(environment));
             wiring.put("spring.kafka.bootstrap-servers", kafka.getBrokersAsString());
         }
         wiring.put("hubble.dev.data-dir", dataDir.toString());
@@ -107,14 +139,46 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             // A fresh key per start: links from an earlier run stop working, which is fine locally.
             wiring.put("hubble.results.local.signing-key", randomSecret());
         }
+        wiring.putIfAbsent("hubble.results.work-dir", dataDir.resolve("work").toString());
+        boolean localResults = "local".equalsIgnoreCase(environment.getProperty("hubble.dev.results", "s3"));
+        if (localResults) {
+            wiring.put("hubble.results.store", "local");
+            resultsWhere = dataDir.resolve("results") + " (links served by the API)";
+        } else {
+            startS3(environment, dataDir, wiring);
+        }
         if (!environment.containsProperty("hubble.jobs.token-secret")) {
             wiring.put("hubble.jobs.token-secret", randomSecret());
         }
         PythonJobs.locate(environment, dataDir).forEach(wiring::putIfAbsent);
         environment.getPropertySources().addFirst(new MapPropertySource("hubbleLocalInfrastructure", wiring));
-        log.info("Temporal test server listens on 127.0.0.1:{}, Redis on 127.0.0.1:{}, Kafka on {}", temporalPort, redisPort,
+        log.info("Temporal test server listens on {}:{}, Redis on {}:{}, Kafka on {}", uriHost(bindAddress), temporalPort,
+                uriHost(bindAddress), redisPort,
                 kafka == null ? environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092") + " (not embedded)"
                         : kafka.getBrokersAsString());
+    }
+
+    /**
+     * Starts the embedded S3 and makes it every driver's result store, with a key pair of its
+     * own: the links it hands out are real presigned S3 URLs that plain {@code curl} downloads.
+     */
+    private void startS3(ConfigurableEnvironment environment, Path dataDir, Map<String, Object> wiring) {
+        int s3Port = port(environment, "hubble.dev.s3-port", 9000);
+        String bucket = environment.getProperty("hubble.results.s3.bucket", "hubble-results");
+        String accessKey = "hubble-dev";
+        String secretKey = randomSecret();
+        s3 = EmbeddedS3.start(uriHost(bindAddress), connectHost, s3Port, dataDir.resolve("s3"), bucket, accessKey, secretKey);
+        if (!environment.containsProperty("hubble.results.store")) {
+            wiring.put("hubble.results.store", "s3");
+        }
+        wiring.put("hubble.results.s3.bucket", bucket);
+        wiring.put("hubble.results.s3.endpoint", s3.endpoint().toString());
+        wiring.put("hubble.results.s3.region", "us-east-1");
+        wiring.put("hubble.results.s3.path-style-access", "true");
+        wiring.put("hubble.results.s3.access-key-id", accessKey);
+        wiring.put("hubble.results.s3.secret-access-key", secretKey);
+        wiring.put("hubble.dev.s3-endpoint", s3.endpoint().toString());
+        resultsWhere = "S3 " + s3.endpoint() + ", bucket " + bucket + " (objects under " + dataDir.resolve("s3") + ")";
     }
 
     /** The topics Hubble uses, by the names the application is configured with. */
@@ -126,13 +190,16 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     /**
-     * A single-node KRaft broker (combined broker and controller) listening on 127.0.0.1:{@code port}.
-     * Its log lives in a temporary directory: events and commands are gone after a restart.
+     * A single-node KRaft broker (combined broker and controller) listening on {@code host:port},
+     * telling clients to connect to {@code advertisedHost:port}; its controller listens on a free
+     * loopback port. Its log lives in a temporary directory:
+     * events and commands are gone after a restart.
      */
-    private static EmbeddedKafkaKraftBroker startKafka(int port, String... topics) {
+    private static EmbeddedKafkaKraftBroker startKafka(String host, String advertisedHost, int port, String... topics) {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS, topics);
         // The test kit binds every listener to a free port; the external one gets the port asked for.
-        broker.brokerProperty("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://localhost:0");
+        broker.brokerProperty("listeners", "EXTERNAL://" + host + ":" + port + ",CONTROLLER://127.0.0.1:0");
+        broker.brokerProperty("advertised.listeners", "EXTERNAL://" + advertisedHost + ":" + port);
         // The test kit deletes its directories itself when it stops. The JVM shutdown hooks it would
         // add to do the same run beside Spring's, deleting them under a broker still shutting down.
         Exit.setShutdownHookAdder((name, hook) -> {
@@ -145,14 +212,14 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         return broker;
     }
 
-    private static RedisServer startRedis(int port, Path dataDir) {
+    private static RedisServer startRedis(InetAddress address, int port, Path dataDir) {
         try {
             Path redisDir = Files.createDirectories(dataDir.resolve("redis"));
             ExecutableProvider executable = onPath("redis-server") ? ExecutableProvider.newExecutableInPath("redis-server")
                     : ExecutableProvider.newJarResourceProvider();
             RedisServer server = RedisServer.newRedisServer()
                     .executableProvider(executable)
-                    .bind("127.0.0.1")
+                    .bind(address.getHostAddress())
                     .port(port)
                     .setting("dir " + redisDir)
                     .setting("save \"\"")
@@ -176,6 +243,10 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             spark.stop();
             spark = null;
         }
+        if (s3 != null) {
+            s3.close();
+            s3 = null;
+        }
         if (kafka != null) {
             kafka.destroy();
             kafka = null;
@@ -195,7 +266,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     private void printWelcome(ConfigurableEnvironment environment) {
-        String api = "http://localhost:" + apiPort;
+        String api = "http://" + connectHost + ":" + apiPort;
         String brokers = environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092");
         String statusTopic = environment.getProperty("hubble.events.status-topic", "hubble.job-status");
         String commandTopic = environment.getProperty("hubble.commands.topic", "hubble.job-commands");
@@ -204,8 +275,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
 
                 Hubble is ready.
                   API          {}   (OpenAPI: {}/swagger-ui.html)
-                  Temporal     127.0.0.1:{}   (test server, namespace default)
-                  Redis        127.0.0.1:{}
+                  Temporal     {}:{}   (test server, namespace default)
+                  Redis        {}:{}
                   Kafka        {}   (topics {}, {}, {})
                   Results      {}
                   Python jobs  {}
@@ -219,15 +290,57 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                 Or a Python job (see the jobs directory above):
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "hello", "driver": "local-python", "source": "me"}'
-                Then ask for it by the jobId it returns:
+                Then ask for it by the jobId it returns, and download its result through the link:
                   curl -s {}/v1/jobs/<jobId>
+                  curl -o result.csv '<result.files[0].url>'
                 Or follow every job's status events:
                   kcat -b {} -t {} -C -f '%k %h\\n%s\\n\\n'
-                """, api, api, temporalPort, redisPort, brokers, statusTopic, commandTopic, dlqTopic,
-                environment.getProperty("hubble.results.local.dir"),
+                """, api, api, connectHost, temporalPort, connectHost, redisPort, brokers, statusTopic, commandTopic, dlqTopic,
+                resultsWhere,
                 environment.getProperty("hubble.drivers.local-python.jobs-dir"),
                 spark == null ? "off (--hubble.dev.spark=false, or not built)" : spark.describe(),
                 api, api, api, api, brokers, statusTopic);
+    }
+
+    /**
+     * {@value #BIND_ADDRESS}: an IP address or a host name, 127.0.0.1 when unset. A name is resolved
+     * once, here, so every listener binds the same address.
+     */
+    private static InetAddress bindAddress(ConfigurableEnvironment environment) {
+        String value = environment.getProperty(BIND_ADDRESS, "127.0.0.1").strip();
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new StartupException(BIND_ADDRESS + " names no known host: " + value + ".", BIND_ADDRESS,
+                    "to an address of this machine (127.0.0.1 by default)", e);
+        }
+    }
+
+    /**
+     * Fails with the setting to change when {@code port} cannot be listened on at the bind
+     * address: in use, or the address is not one of this machine's.
+     */
+    private void ensureFree(String what, String setting, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(bindAddress, port));
+        } catch (BindException e) {
+            String where = uriHost(bindAddress) + ":" + port;
+            if (String.valueOf(e.getMessage()).contains("in use")) {
+                throw new StartupException(what + " cannot listen on " + where + ": the port is in use.", setting,
+                        "to a free port (0 picks one), or stop the process that listens on " + port, e);
+            }
+            throw new StartupException(what + " cannot listen on " + where + ": " + e.getMessage() + ".", BIND_ADDRESS,
+                    "to an address of this machine (127.0.0.1 by default)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + setting + " " + port, e);
+        }
+    }
+
+    /** The address as it goes in a URL or a Kafka listener: IPv6 in brackets. */
+    private static String uriHost(InetAddress address) {
+        String host = address.getHostAddress();
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     private static int port(ConfigurableEnvironment environment, String property, int fallback) {

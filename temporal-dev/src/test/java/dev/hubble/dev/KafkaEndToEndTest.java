@@ -60,7 +60,7 @@ class KafkaEndToEndTest {
         JsonNode document = stack.read(stack.get("/v1/jobs/" + jobId).body());
         assertThat(withoutSignatures(succeeded.data())).isEqualTo(withoutSignatures(document));
         String link = succeeded.data().at("/result/files/0/url").asText();
-        assertThat(link).startsWith(stack.api + "/v1/jobs/" + jobId + "/results/result.csv?expires=");
+        assertThat(link).startsWith(stack.s3() + "/hubble-results/jobs/" + jobId + "/result.csv?").contains("X-Amz-Signature=");
         HttpResponse<byte[]> download = stack.download(link);
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(new String(download.body(), StandardCharsets.UTF_8)).isEqualTo("answer\n42\n");

@@ -70,7 +70,7 @@ final class LocalStack implements AutoCloseable {
     static LocalStack start(Path dataDir, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0", "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0",
-                "--hubble.dev.kafka-port=0", "--hubble.dev.data-dir=" + dataDir));
+                "--hubble.dev.kafka-port=0", "--hubble.dev.s3-port=0", "--hubble.dev.data-dir=" + dataDir));
         args.addAll(List.of(extraArgs));
         if (args.stream().noneMatch(arg -> arg.startsWith("--hubble.dev.spark="))) {
             args.add("--hubble.dev.spark=false"); // Livy only for the tests that run Spark jobs
@@ -92,6 +92,11 @@ final class LocalStack implements AutoCloseable {
             producer.close(Duration.ofSeconds(5));
         }
         context.close();
+    }
+
+    /** The embedded S3's endpoint, the host of presigned result links. */
+    String s3() {
+        return context.getEnvironment().getRequiredProperty("hubble.dev.s3-endpoint");
     }
 
     /** Every status event of the stack, from the first, as a subscriber sees them. */

@@ -78,7 +78,8 @@ class PythonJobEndToEndTest {
     void cancelKillsThePythonProcess() {
         String jobId = stack.submit(Map.of("query", "sleeps", "driver", "local-python", "source", "e2e-python"));
         stack.awaitState(jobId, "RUNNING");
-        Path jobDir = stack.dataDir.resolve("results").resolve(jobId);
+        // The job runs in its working directory: its files go to S3 once it succeeded.
+        Path jobDir = stack.dataDir.resolve("work").resolve(jobId);
         await().atMost(Duration.ofSeconds(30)).until(() -> !processesIn(jobDir).isEmpty());
         List<ProcessHandle> processes = processesIn(jobDir);
 

@@ -1,5 +1,6 @@
 package dev.hubble.worker;
 
+import dev.hubble.core.startup.Startup;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -10,7 +11,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class HubbleWorkerApplication {
 
+    /** Starts the application, or exits with status 1 and says why when it cannot. */
     public static void main(String[] args) {
-        SpringApplication.run(HubbleWorkerApplication.class, args);
+        Startup.runOrExit(new SpringApplication(HubbleWorkerApplication.class), args);
     }
 }

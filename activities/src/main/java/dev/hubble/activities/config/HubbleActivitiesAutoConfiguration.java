@@ -10,14 +10,13 @@ import dev.hubble.activities.events.StatusEventsProperties;
 import dev.hubble.activities.job.JobActivitiesImpl;
 import dev.hubble.activities.localpython.LocalPythonProperties;
 import dev.hubble.activities.localpython.LocalPythonRunner;
-import dev.hubble.activities.results.LocalResultStore;
-import dev.hubble.activities.results.ResultStore;
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.activities.state.JobStateActivitiesImpl;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.config.HubbleCoreAutoConfiguration;
 import dev.hubble.core.gate.GateActivities;
-import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.results.ResultStores;
+import dev.hubble.core.results.ResultsProperties;
 import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobActivities;
@@ -46,17 +45,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The activity implementations (job, state, gate), the runners of the enabled drivers, the result
- * store and the status events.
+ * The activity implementations (job, state, gate), the runners of the enabled drivers and the
+ * status events. The result stores come from the core configuration.
  */
 @AutoConfiguration(after = {HubbleCoreAutoConfiguration.class, KafkaAutoConfiguration.class})
+@EnableConfigurationProperties(ResultsProperties.class)
 public class HubbleActivitiesAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(HubbleActivitiesAutoConfiguration.class);
 
     @Bean
-    JobActivities jobActivities(List<JobRunner> runners, ResultStore results) {
-        return new JobActivitiesImpl(runners, results);
+    JobActivities jobActivities(List<JobRunner> runners, ResultStores results, ResultsProperties properties) {
+        return new JobActivitiesImpl(runners, results, properties.workDir());
     }
 
     @Bean
@@ -68,12 +68,6 @@ public class HubbleActivitiesAutoConfiguration {
     @Bean
     GateActivities gateActivities(WorkflowClient client, DriversProperties drivers) {
         return GateActivitiesImpl.of(client, drivers);
-    }
-
-    @Bean
-    @ConditionalOnProperty(name = "hubble.results.store", havingValue = "local", matchIfMissing = true)
-    ResultStore localResultStore(LocalResultsProperties properties) {
-        return new LocalResultStore(properties.dir());
     }
 
     /** Status events on Kafka ({@code hubble.events.*}, connection from {@code spring.kafka.*}). */

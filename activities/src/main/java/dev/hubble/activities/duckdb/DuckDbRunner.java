@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,11 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     }
 
     @Override
+    public boolean writesLocally() {
+        return true;
+    }
+
+    @Override
     public RunHandle submit(String jobId, JobSpec spec, URI output) {
         forgetOldExecutions();
         RunHandle handle = new RunHandle(DRIVER, jobId, Map.of("output", output.toString()));
@@ -105,6 +111,16 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     }
 
     @Override
+    public void awaitChange(RunHandle handle, Duration maxWait) throws InterruptedException {
+        Execution execution = executions.get(handle.remoteId());
+        if (execution == null) {
+            Thread.sleep(Math.max(0, maxWait.toMillis()));
+        } else {
+            execution.awaitChange(maxWait.toMillis());
+        }
+    }
+
+    @Override
     public Optional<String> diagnostics(RunHandle handle) {
         return Optional.ofNullable(executions.get(handle.remoteId())).map(e -> e.detail);
     }
@@ -121,8 +137,14 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
 
     @Override
     public void destroy() {
-        executions.values().forEach(Execution::cancel);
         executor.shutdownNow();
+        for (Execution execution : executions.values()) {
+            try {
+                execution.cancel();
+            } catch (RuntimeException e) {
+                log.warn("Stopping the DuckDB query of job {} failed: {}", execution.jobId, e.getMessage());
+            }
+        }
     }
 
     private Execution prepare(String jobId, JobSpec spec, Path dir, Path file) {
@@ -203,17 +225,27 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         }
     }
 
-    /** One query: prepared at submit, run once on the runner's threads. */
+    /**
+     * One query: prepared at submit, run once on the runner's threads. Its phase moves under the
+     * execution's lock, so a cancel and the start of the query cannot miss each other: a query
+     * cancelled before it starts never runs, one cancelled while it runs is interrupted until it
+     * stops (DuckDB's interrupt only reaches a statement that is already executing), and one that
+     * finished just as it was cancelled still counts as cancelled and leaves no result file.
+     */
     private final class Execution {
+
+        /** How long a cancel keeps interrupting a query that has not stopped yet. */
+        private static final long STOP_WITHIN_MILLIS = 30_000;
 
         private final String jobId;
         private final Connection connection;
         private final PreparedStatement statement;
         private final Path file;
-        private volatile RemotePhase phase = RemotePhase.PENDING;
-        private volatile String message;
+        private RemotePhase phase = RemotePhase.PENDING;
+        private RemotePhase polledPhase = RemotePhase.PENDING;
+        private String message;
         private volatile String detail;
-        private volatile boolean cancelled;
+        private boolean cancelled;
         private volatile Instant finishedAt;
 
         Execution(String jobId, Connection connection, PreparedStatement statement, Path file) {
@@ -224,53 +256,112 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         }
 
         void run() {
-            if (cancelled) {
-                finish(RemotePhase.CANCELLED, "cancelled before it started", null);
-                return;
+            synchronized (this) {
+                if (phase.isTerminal()) {
+                    return; // cancelled while it waited for a thread
+                }
+                moveTo(RemotePhase.RUNNING);
             }
-            phase = RemotePhase.RUNNING;
             peakRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 statement.execute();
-                finish(RemotePhase.SUCCEEDED, null, null);
-            } catch (SQLException e) {
-                if (cancelled) {
-                    finish(RemotePhase.CANCELLED, "cancelled", null);
-                } else {
-                    JobRejectedException failure = rejected(e);
-                    finish(RemotePhase.FAILED, failure.getMessage(), failure.detail());
+                synchronized (this) {
+                    if (cancelled) {
+                        deleteQuietly(file);
+                        finish(RemotePhase.CANCELLED, "cancelled", null);
+                    } else {
+                        finish(RemotePhase.SUCCEEDED, null, null);
+                    }
                 }
+            } catch (SQLException e) {
                 deleteQuietly(file);
+                synchronized (this) {
+                    if (cancelled) {
+                        finish(RemotePhase.CANCELLED, "cancelled", null);
+                    } else {
+                        JobRejectedException failure = rejected(e);
+                        finish(RemotePhase.FAILED, failure.getMessage(), failure.detail());
+                    }
+                }
             } catch (RuntimeException e) {
                 log.warn("DuckDB query of job {} failed unexpectedly", jobId, e);
-                finish(RemotePhase.FAILED, "DuckDB failed: " + e, null);
                 deleteQuietly(file);
+                synchronized (this) {
+                    finish(RemotePhase.FAILED, "DuckDB failed: " + e, null);
+                }
             } finally {
                 running.decrementAndGet();
             }
         }
 
-        RemoteStatus status() {
+        synchronized RemoteStatus status() {
+            polledPhase = phase;
             return new RemoteStatus(phase, message);
         }
 
+        /** Waits until the phase differs from the one last polled, or {@code millis} passed. */
+        synchronized void awaitChange(long millis) throws InterruptedException {
+            long until = System.nanoTime() + millis * 1_000_000;
+            while (phase == polledPhase) {
+                long left = (until - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                wait(left);
+            }
+        }
+
+        /** Cancels the query and returns once it stopped; throws if it would not stop. */
         void cancel() {
-            cancelled = true;
-            if (phase == RemotePhase.RUNNING) {
+            synchronized (this) {
+                cancelled = true;
+                if (phase == RemotePhase.PENDING) {
+                    finish(RemotePhase.CANCELLED, "cancelled before it started", null);
+                    return;
+                }
+            }
+            long giveUpAt = System.currentTimeMillis() + STOP_WITHIN_MILLIS;
+            while (true) {
+                synchronized (this) {
+                    if (phase.isTerminal()) {
+                        return;
+                    }
+                }
                 try {
                     statement.cancel();
                 } catch (SQLException e) {
-                    log.debug("Cancelling DuckDB query of job {} failed", jobId, e);
+                    log.debug("Interrupting DuckDB query of job {} failed", jobId, e);
+                }
+                synchronized (this) {
+                    if (phase.isTerminal()) {
+                        return;
+                    }
+                    if (System.currentTimeMillis() >= giveUpAt) {
+                        throw new IllegalStateException("the DuckDB query of job " + jobId + " did not stop within "
+                                + STOP_WITHIN_MILLIS / 1000 + " s");
+                    }
+                    try {
+                        wait(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while cancelling job " + jobId, e);
+                    }
                 }
             }
         }
 
+        /** Call with the lock held. */
         private void finish(RemotePhase outcome, String message, String detail) {
             this.message = message;
             this.detail = detail;
             this.finishedAt = clock.instant();
-            this.phase = outcome;
+            moveTo(outcome);
             close();
+        }
+
+        private void moveTo(RemotePhase next) {
+            phase = next;
+            notifyAll();
         }
 
         void close() {

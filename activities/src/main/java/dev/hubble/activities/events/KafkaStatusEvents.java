@@ -89,15 +89,29 @@ public final class KafkaStatusEvents implements StatusEvents, DisposableBean {
 
     @Override
     public void publish(JobRecord record) {
+        send(record, properties.sendTimeout().plusSeconds(1));
+    }
+
+    @Override
+    public boolean tryPublish(JobRecord record, Duration within) {
+        try {
+            send(record, within);
+            return true;
+        } catch (StatusEventException e) {
+            log.debug("Status event of job {} not acknowledged within {}: {}", record.jobId(), within, e.getMessage());
+            return false;
+        }
+    }
+
+    private void send(JobRecord record, Duration wait) {
         CloudEvent event = event(record);
         ProducerRecord<String, byte[]> message = KafkaMessageFactory
                 .createWriter(properties.statusTopic(), record.jobId())
                 .writeBinary(event);
         try {
-            // The producer settles every send within its delivery timeout; the extra second only
-            // guards against waiting forever should it not.
-            SendResult<String, byte[]> sent = kafka.send(message)
-                    .get(properties.sendTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            // The producer settles every send within its delivery timeout; a wait longer than that
+            // only guards against waiting forever should it not.
+            SendResult<String, byte[]> sent = kafka.send(message).get(wait.toMillis(), TimeUnit.MILLISECONDS);
             log.debug("Status event {} is at {}-{}@{}", event.getId(), properties.statusTopic(),
                     sent.getRecordMetadata().partition(), sent.getRecordMetadata().offset());
         } catch (RuntimeException e) {
@@ -108,7 +122,7 @@ public final class KafkaStatusEvents implements StatusEvents, DisposableBean {
                     + rootMessage(cause), cause);
         } catch (TimeoutException e) {
             throw new StatusEventException("status event " + event.getId() + " was not acknowledged by Kafka within "
-                    + properties.sendTimeout(), e);
+                    + wait, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StatusEventException("interrupted while sending status event " + event.getId(), e);

@@ -1,5 +1,6 @@
 package dev.hubble.activities.events;
 
+import java.time.Duration;
 import dev.hubble.core.job.JobRecord;
 
 /**
@@ -20,4 +21,19 @@ public interface StatusEvents {
      *     can make a duplicate, never a gap
      */
     void publish(JobRecord record);
+
+    /**
+     * Publishes the event of {@code record} if it is accepted within {@code within}.
+     *
+     * @return whether it was accepted; if not, it may still arrive (before any later event of the
+     *     job), and the caller publishes it again with {@link #publish}
+     */
+    default boolean tryPublish(JobRecord record, Duration within) {
+        try {
+            publish(record);
+            return true;
+        } catch (StatusEventException e) {
+            return false;
+        }
+    }
 }

@@ -1,15 +1,30 @@
 package dev.hubble.activities.job;
 
-import dev.hubble.activities.results.ResultStore;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.core.job.JobResult;
 import dev.hubble.core.job.JobSpec;
+import dev.hubble.core.results.ResultStore;
+import dev.hubble.core.results.ResultStoreRefusedException;
+import dev.hubble.core.results.ResultStores;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
+import dev.hubble.core.temporal.WatchRequest;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -21,25 +36,58 @@ import org.springframework.lang.Nullable;
 
 /**
  * Adapts the drivers' {@link JobRunner}s to Temporal: picks the job's runner, and turns a
- * {@link JobRejectedException} into a final {@link JobActivities#JOB_REJECTED} failure while
- * letting every other exception be retried.
+ * {@link JobRejectedException} or a {@link ResultStoreRefusedException} into a final
+ * {@link JobActivities#JOB_REJECTED} failure while letting every other exception be retried.
+ *
+ * <p>It also puts the job's files where its result location says. Submission prepares the
+ * location (a missing bucket or refused credentials fail the job before it runs) and hands the
+ * runner its output: the location itself, or, for an engine that only writes locally and a
+ * location that is not local, a working directory {@code <work-dir>/<jobId>/}. Collecting the
+ * result uploads that directory (streaming, resumable: a retry skips what is already there),
+ * deletes it, and lists the location into a manifest. Uploading here, once for every local
+ * engine, keeps the runners unaware of where results end up.
  */
 public final class JobActivitiesImpl implements JobActivities {
 
     private static final Logger log = LoggerFactory.getLogger(JobActivitiesImpl.class);
 
     private final Map<String, JobRunner> runners;
-    private final ResultStore results;
+    private final ResultStores results;
+    private final Path workDir;
+    private final Clock clock;
+    /** The newest watch of each job in this process; an older one of the same job ends early. */
+    private final Map<String, Object> watches = new ConcurrentHashMap<>();
 
-    public JobActivitiesImpl(Collection<JobRunner> runners, ResultStore results) {
+    /**
+     * @param workDir where local engines write the files of jobs whose store is not local, until
+     *     they are uploaded
+     */
+    public JobActivitiesImpl(Collection<JobRunner> runners, ResultStores results, Path workDir, Clock clock) {
         this.runners = runners.stream().collect(Collectors.toUnmodifiableMap(JobRunner::driver, Function.identity()));
         this.results = results;
+        this.workDir = workDir.toAbsolutePath().normalize();
+        this.clock = clock;
+    }
+
+    public JobActivitiesImpl(Collection<JobRunner> runners, ResultStores results, Path workDir) {
+        this(runners, results, workDir, Clock.systemUTC());
     }
 
     @Override
     public RunHandle submit(String jobId, JobSpec spec) {
         return withJob(jobId, () -> {
-            RunHandle handle = runner(spec.driver()).submit(jobId, spec, results.output(jobId));
+            JobRunner runner = runner(spec.driver());
+            URI location = results.locationOf(jobId, spec);
+            ResultStore store = results.storeOf(location);
+            store.prepare(location);
+            URI output = location;
+            Optional<Path> directory = store.directory(location);
+            if (directory.isPresent()) {
+                output = directory.get().toUri();
+            } else if (runner.writesLocally()) {
+                output = createDirectories(workingDirectory(jobId)).toUri();
+            }
+            RunHandle handle = runner.submit(jobId, spec, output);
             log.info("Submitted job to {} as {}", spec.driver(), handle.remoteId());
             return handle;
         });
@@ -48,6 +96,28 @@ public final class JobActivitiesImpl implements JobActivities {
     @Override
     public RemoteStatus poll(RunHandle handle) {
         return withJob(null, () -> runner(handle.driver()).poll(handle));
+    }
+
+    @Override
+    public RemoteStatus watch(RunHandle handle, WatchRequest request) {
+        JobRunner runner = runner(handle.driver());
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        String jobId = context.getInfo().getWorkflowId();
+        Object token = new Object();
+        watches.put(jobId, token);
+        MDC.put("jobId", jobId);
+        try {
+            return new Watch(runner, handle, request, clock, () -> context.heartbeat(null),
+                    () -> watches.get(jobId) != token).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while watching " + handle.remoteId(), e);
+        } catch (JobRejectedException e) {
+            throw rejected(e);
+        } finally {
+            watches.remove(jobId, token);
+            MDC.remove("jobId");
+        }
     }
 
     @Override
@@ -66,7 +136,22 @@ public final class JobActivitiesImpl implements JobActivities {
 
     @Override
     public JobResult collectResult(String jobId, JobSpec spec) {
-        return new JobResult(spec.format(), results.list(jobId));
+        return withJob(jobId, () -> {
+            URI location = results.locationOf(jobId, spec);
+            ResultStore store = results.storeOf(location);
+            Path working = workingDirectory(jobId);
+            if (store.directory(location).isEmpty() && Files.isDirectory(working)) {
+                store.upload(working, location);
+                deleteRecursively(working);
+                log.info("Uploaded the job's result files to its location");
+            }
+            return results.manifest(spec.format(), location);
+        });
+    }
+
+    private static ApplicationFailure rejected(JobRejectedException e) {
+        return ApplicationFailure.newNonRetryableFailure(e.getMessage(), JOB_REJECTED,
+                e.detail() == null ? "" : e.detail());
     }
 
     private JobRunner runner(String driver) {
@@ -86,10 +171,39 @@ public final class JobActivitiesImpl implements JobActivities {
         try {
             return action.get();
         } catch (JobRejectedException e) {
-            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), JOB_REJECTED,
-                    e.detail() == null ? "" : e.detail());
+            throw rejected(e);
+        } catch (ResultStoreRefusedException e) {
+            log.warn("The result store refused: {}", e.getMessage());
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), JOB_REJECTED, "");
         } finally {
             MDC.remove("jobId");
+        }
+    }
+
+    private Path workingDirectory(String jobId) {
+        Path dir = workDir.resolve(jobId).normalize();
+        if (!workDir.equals(dir.getParent())) {
+            throw new IllegalArgumentException("not a job id: " + jobId);
+        }
+        return dir;
+    }
+
+    private static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create working directory " + dir, e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // The files are uploaded; a leftover working directory only takes disk space.
+            log.warn("Could not delete the working directory {}: {}", dir, e.toString());
         }
     }
 }

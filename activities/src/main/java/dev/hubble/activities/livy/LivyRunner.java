@@ -227,7 +227,7 @@ public final class LivyRunner implements JobRunner {
                 .put("format", spec.format().name().toLowerCase(Locale.ROOT))
                 .put("location", output.toString())
                 .put("apiUrl", properties.apiUrl().toString().replaceAll("/+$", ""))
-                .put("jobToken", tokens.issue(jobId));
+                .put("jobToken", tokens.issue(jobId, spec.timeout()));
         try {
             return json.writeValueAsBytes(job);
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.lang.Nullable;
@@ -28,6 +29,10 @@ import org.springframework.validation.annotation.Validated;
  *     the {@code hubble_job} helper module; none when unset
  * @param killGrace how long a cancelled job's processes have to stop after SIGTERM before they
  *     are killed outright
+ * @param inheritEnv variables of the worker's environment that jobs see besides PATH, HOME,
+ *     LANG, TZ and PYTHONPATH: names, or prefixes ending in {@code *} ({@code LC_*}); never a
+ *     {@code HUBBLE_*} one. Nothing else of the worker's environment (its credentials) reaches
+ *     a job.
  */
 @Validated
 @ConfigurationProperties("hubble.drivers.local-python")
@@ -38,7 +43,8 @@ public record LocalPythonProperties(
         @DefaultValue("20") @Min(1) int stderrTailLines,
         @DefaultValue("1h") Duration keepFinished,
         @Nullable Path helperPath,
-        @DefaultValue("10s") Duration killGrace) {
+        @DefaultValue("10s") Duration killGrace,
+        @DefaultValue List<String> inheritEnv) {
 
     public LocalPythonProperties {
         if (jobsDir == null) {

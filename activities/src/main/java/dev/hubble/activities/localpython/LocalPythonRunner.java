@@ -1,5 +1,6 @@
 package dev.hubble.activities.localpython;
 
+import dev.hubble.activities.runner.JobEnvironment;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.core.job.JobSpec;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,10 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -43,19 +47,10 @@ import org.springframework.lang.Nullable;
  *
  * <p>The process runs in the job's output directory, with stdin closed, stdout and stderr in
  * {@value #STDOUT} and {@value #STDERR} there (names starting with {@code _} are not results),
- * and the worker's environment plus this contract, the same the AWS Batch driver passes to
- * containers (inherited {@code HUBBLE_*} variables are dropped first):
- * <ul>
- *   <li>{@code HUBBLE_JOB_ID}: the job's id;
- *   <li>{@code HUBBLE_OUTPUT}: the URI of the folder to write result files into, as the result
- *       store gave it ({@code file:///.../}; {@code s3://...} on AWS);
- *   <li>{@code HUBBLE_API_URL}: the base URL of Hubble's REST API, without a trailing slash;
- *   <li>{@code HUBBLE_JOB_TOKEN}: the job's token ({@link JobTokens}), its credential for
- *       {@code POST /v1/jobs/{id}/errors};
- *   <li>{@code HUBBLE_PARAM_<name>}: one per entry of the job's {@code parameters}, the name
- *       exactly as given (case kept, so names never collide), the value as-is;
- *   <li>{@code PYTHONPATH}: {@code helper-path} first when it is set, then the worker's own.
- * </ul>
+ * and the environment of {@link JobEnvironment}: the contract variables, and of the worker's own
+ * environment only PATH, HOME, LANG, TZ, PYTHONPATH and the variables listed in
+ * {@code inherit-env}. {@code PYTHONPATH} has {@code helper-path} first when it is set. The job's
+ * token ({@link JobTokens}) expires {@code hubble.jobs.token-margin} after the job's timeout.
  *
  * <p>Exit code 0 is {@code SUCCEEDED}. Any other is {@code FAILED}: the message is the last
  * non-blank line of stderr (for an uncaught exception, {@code ValueError: ...}), or says the exit
@@ -77,8 +72,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
     /** The file in the output directory that receives the job's stderr. */
     public static final String STDERR = "_stderr.log";
 
-    static final String ENV_PREFIX = "HUBBLE_";
-    static final String PARAM_PREFIX = "HUBBLE_PARAM_";
+    static final String PARAM_PREFIX = JobEnvironment.PARAM_PREFIX;
 
     private static final Logger log = LoggerFactory.getLogger(LocalPythonRunner.class);
     // Enough for any sensible tail; a job that writes megabytes of stderr costs one bounded read.
@@ -119,6 +113,11 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
      * @throws UncheckedIOException if the process cannot be started (e.g. no such interpreter)
      */
     @Override
+    public boolean writesLocally() {
+        return true;
+    }
+
+    @Override
     public RunHandle submit(String jobId, JobSpec spec, URI output) {
         forgetOldExecutions();
         Execution existing = executions.get(jobId);
@@ -131,7 +130,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         checkParameters(spec.parameters());
         Path dir = outputDir(output);
         // computeIfAbsent: two concurrent submits of one job start one process.
-        return executions.computeIfAbsent(jobId, id -> start(id, name, script, dir, output, spec.parameters())).handle;
+        return executions.computeIfAbsent(jobId, id -> start(id, name, script, dir, output, spec)).handle;
     }
 
     @Override
@@ -144,12 +143,43 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         return execution.status();
     }
 
-    /** Kills the job's process tree; does nothing when it has finished or is not known here. */
+    /**
+     * Kills the job's process tree and returns once the process has exited; does nothing when it
+     * has finished or is not known here.
+     */
     @Override
     public void cancel(RunHandle handle) {
         Execution execution = executions.get(handle.remoteId());
-        if (execution != null) {
-            execution.kill();
+        if (execution == null) {
+            return;
+        }
+        execution.kill();
+        Duration within = properties.killGrace().plusSeconds(5);
+        try {
+            execution.process.onExit().get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the Python process of job " + handle.remoteId() + " still runs "
+                    + within.toSeconds() + " s after it was killed");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for the Python process of job " + handle.remoteId() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing job " + handle.remoteId(), e);
+        }
+    }
+
+    /** Returns as soon as the job's process has exited, or after {@code maxWait}. */
+    @Override
+    public void awaitChange(RunHandle handle, Duration maxWait) throws InterruptedException {
+        Execution execution = executions.get(handle.remoteId());
+        if (execution == null) {
+            Thread.sleep(Math.max(0, maxWait.toMillis()));
+            return;
+        }
+        try {
+            execution.process.onExit().get(Math.max(0, maxWait.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // still running: nothing new
         }
     }
 
@@ -187,18 +217,16 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         running.forEach(Execution::forceKill);
     }
 
-    private Execution start(String jobId, String name, Path script, Path dir, URI output, Map<String, String> parameters) {
+    private Execution start(String jobId, String name, Path script, Path dir, URI output, JobSpec spec) {
         ProcessBuilder builder = new ProcessBuilder(properties.python(), "-u", script.toString())
                 .directory(dir.toFile())
                 .redirectOutput(dir.resolve(STDOUT).toFile())
                 .redirectError(dir.resolve(STDERR).toFile());
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(key -> key.startsWith(ENV_PREFIX));
-        env.put("HUBBLE_JOB_ID", jobId);
-        env.put("HUBBLE_OUTPUT", output.toString());
-        env.put("HUBBLE_API_URL", apiUrl);
-        env.put("HUBBLE_JOB_TOKEN", tokens.issue(jobId));
-        parameters.forEach((key, value) -> env.put(PARAM_PREFIX + key, value));
+        Map<String, String> allowed = JobEnvironment.inherited(env, properties.inheritEnv());
+        env.clear();
+        env.putAll(allowed);
+        env.putAll(JobEnvironment.contract(jobId, output, apiUrl, tokens.issue(jobId, spec.timeout()), spec.parameters()));
         if (properties.helperPath() != null) {
             String helper = properties.helperPath().toAbsolutePath().normalize().toString();
             String inherited = env.get("PYTHONPATH");
@@ -238,8 +266,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
 
     private static Path outputDir(URI output) {
         if (!"file".equals(output.getScheme())) {
-            throw new JobRejectedException("the local-python driver needs a local output directory, but the result"
-                    + " store gave a " + output.getScheme() + ": location; use it with hubble.results.store=local");
+            throw new IllegalArgumentException("the local-python driver writes to a local directory, not to " + output);
         }
         Path dir = Path.of(output);
         try {

@@ -4,6 +4,7 @@ import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -35,9 +36,34 @@ public interface JobRunner {
      */
     RemoteStatus poll(RunHandle handle);
 
-    /** Kills the remote job. Does nothing when it has finished or is gone. */
+    /**
+     * Kills the remote job and returns once the engine confirmed it (or the job had already
+     * finished). Does nothing when it has finished or is gone. Throws when the kill could not be
+     * confirmed; it is then tried again.
+     */
     void cancel(RunHandle handle);
+
+    /**
+     * Blocks until this runner may know something new about the job, or {@code maxWait} has
+     * passed. Runners whose jobs run in this process return as soon as the job finished, so a
+     * watch sees it at once; the default just waits.
+     *
+     * @throws InterruptedException if the thread is interrupted while it waits
+     */
+    default void awaitChange(RunHandle handle, Duration maxWait) throws InterruptedException {
+        Thread.sleep(Math.max(0, maxWait.toMillis()));
+    }
 
     /** The engine's last words about the job, e.g. the tail of its log, when it has any. */
     Optional<String> diagnostics(RunHandle handle);
+
+    /**
+     * Whether this engine can only write to a directory on this machine. Such a runner's
+     * {@code output} is always a {@code file:} directory: the job's own location when its store is
+     * local, else a working directory that is uploaded to the location once the job succeeded.
+     * Remote engines (the default) get the location itself and write there directly.
+     */
+    default boolean writesLocally() {
+        return false;
+    }
 }

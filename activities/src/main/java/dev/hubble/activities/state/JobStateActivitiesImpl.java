@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Records a job's transitions: first in the job store, then as a status event. Either one
- * failing fails the activity, which Temporal retries until both succeed, so no transition is
- * lost: a store or a broker that is down only delays it.
+ * Records a job's transitions: first in the job store, then as a status event. {@link #record}
+ * and {@link #publish} fail until they succeed, and Temporal retries them, so no transition is
+ * lost: a store or a broker that is down only delays it. {@link #storeAndTryPublish} is the quick
+ * path the workflow takes first: it stores, gives Kafka a second, and says whether the event went.
  *
  * <p>The store comes first so that a status read never lags behind an event a subscriber has
  * already seen. Both steps are idempotent: the store ignores a record it already has, and a
@@ -28,6 +29,12 @@ import org.slf4j.MDC;
 public final class JobStateActivitiesImpl implements JobStateActivities {
 
     private static final Logger log = LoggerFactory.getLogger(JobStateActivitiesImpl.class);
+
+    /**
+     * How long {@link #storeAndTryPublish} waits for Kafka: a healthy broker answers in
+     * milliseconds; a slower one only sends the event down the retried path.
+     */
+    static final Duration QUICK_PUBLISH = Duration.ofSeconds(1);
 
     private final JobStore store;
     private final StatusEvents events;
@@ -48,19 +55,59 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
     public void record(JobRecord record) {
         MDC.put("jobId", record.jobId());
         try {
-            boolean saved = store.save(record);
-            if (saved && record.state().isTerminal()) {
-                // Counted when first stored, so a retried activity never counts a job twice.
-                countFinished(record);
-            }
+            saveAndCount(record);
             // Sent even when the store already had the record: the attempt that stored it may
             // have failed to send.
             events.publish(record);
-            log.info("Job {} is {} (sequence {}{})", record.jobId(), record.state(), record.sequence(),
-                    saved ? "" : ", already stored");
         } finally {
             MDC.remove("jobId");
         }
+    }
+
+    @Override
+    public boolean storeAndTryPublish(JobRecord record) {
+        MDC.put("jobId", record.jobId());
+        try {
+            saveAndCount(record);
+            boolean published = events.tryPublish(record, QUICK_PUBLISH);
+            if (!published) {
+                log.warn("Status event of job {} (sequence {}) not acknowledged within {}; sending it with retries",
+                        record.jobId(), record.sequence(), QUICK_PUBLISH);
+            }
+            return published;
+        } finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    @Override
+    public void store(JobRecord record) {
+        MDC.put("jobId", record.jobId());
+        try {
+            saveAndCount(record);
+        } finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    @Override
+    public void publish(JobRecord record) {
+        MDC.put("jobId", record.jobId());
+        try {
+            events.publish(record);
+        } finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    private void saveAndCount(JobRecord record) {
+        boolean saved = store.save(record);
+        if (saved && record.state().isTerminal()) {
+            // Counted when first stored, so a retried activity never counts a job twice.
+            countFinished(record);
+        }
+        log.info("Job {} is {} (sequence {}{})", record.jobId(), record.state(), record.sequence(),
+                saved ? "" : ", already stored");
     }
 
     private void countFinished(JobRecord record) {

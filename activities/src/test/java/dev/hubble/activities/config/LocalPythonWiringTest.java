@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 import dev.hubble.activities.localpython.LocalPythonRunner;
-import dev.hubble.activities.results.ResultStore;
+import dev.hubble.core.results.ResultStores;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.store.JobStore;
@@ -29,7 +29,7 @@ class LocalPythonWiringTest {
     private final ApplicationContextRunner contexts = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(HubbleActivitiesAutoConfiguration.class))
             .withUserConfiguration(Infrastructure.class)
-            .withPropertyValues("hubble.results.store=elsewhere", "hubble.events.enabled=false");
+            .withPropertyValues("hubble.events.enabled=false");
 
     @Test
     void enabledDriverGetsARunner() {
@@ -73,8 +73,8 @@ class LocalPythonWiringTest {
         }
 
         @Bean
-        ResultStore resultStore() {
-            return mock(ResultStore.class);
+        ResultStores resultStores() {
+            return mock(ResultStores.class);
         }
 
         @Bean

@@ -15,8 +15,10 @@ import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.job.ResultFile;
-import dev.hubble.core.results.LocalResultLinks;
-import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.results.ResultStores;
+import dev.hubble.core.results.local.LocalResultLinks;
+import dev.hubble.core.results.local.LocalResultStore;
+import dev.hubble.core.results.local.LocalResultsProperties;
 import dev.hubble.core.view.JobDocuments;
 import dev.hubble.core.view.PublicUrlProperties;
 import io.cloudevents.CloudEvent;
@@ -204,10 +206,11 @@ class KafkaStatusEventsTest {
     }
 
     private static JobDocuments documents(String publicUrl) {
-        LocalResultLinks links = new LocalResultLinks(
-                new LocalResultsProperties(Path.of("unused"), "test-signing-key-of-at-least-32-characters", Duration.ofHours(1)),
-                Clock.fixed(NOW, ZoneOffset.UTC));
-        return new JobDocuments(links, new TemporalProperties("localhost:7233", "default", null),
+        LocalResultsProperties properties = new LocalResultsProperties(Path.of("unused"),
+                "test-signing-key-of-at-least-32-characters", Duration.ofHours(1));
+        LocalResultLinks links = new LocalResultLinks(properties, Clock.fixed(NOW, ZoneOffset.UTC));
+        ResultStores stores = new ResultStores(List.of(new LocalResultStore(properties.dir(), links)), ResultStores.LOCAL, Map.of());
+        return new JobDocuments(stores, new TemporalProperties("localhost:7233", "default", null),
                 new PublicUrlProperties(URI.create(publicUrl)));
     }
 

@@ -90,7 +90,8 @@ class LivyRunnerTest {
         assertThat(staged.get("format").asText()).isEqualTo("parquet");
         assertThat(staged.get("location").asText()).isEqualTo(output.toString());
         assertThat(staged.get("apiUrl").asText()).isEqualTo("https://hubble.example");
-        assertThat(staged.get("jobToken").asText()).isEqualTo(TOKENS.issue("job-1"));
+        String token = staged.get("jobToken").asText();
+        assertThat(TOKENS.verify("job-1", token)).isTrue();
 
         List<LoggedRequest> posts = livy.findAll(postRequestedFor(urlEqualTo("/batches")));
         assertThat(posts).hasSize(1);
@@ -98,7 +99,7 @@ class LivyRunnerTest {
         assertThat(post.getHeader("X-Requested-By")).isEqualTo("hubble");
         assertThat(post.getHeader("Authorization")).isEqualTo("Basic "
                 + Base64.getEncoder().encodeToString("hubble-user:pa55word".getBytes(StandardCharsets.UTF_8)));
-        assertThat(post.getBodyAsString()).doesNotContain(TOKENS.issue("job-1"));
+        assertThat(post.getBodyAsString()).doesNotContain(token);
         JsonNode body = JSON.readTree(post.getBodyAsString());
         assertThat(body.get("file").asText()).isEqualTo("s3://jars/hubble-spark-job.jar");
         assertThat(body.get("className").asText()).isEqualTo("dev.hubble.sparkjob.SparkJob");

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.hubble.activities.results.LocalResultStore;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.job.ResultFile;
@@ -54,7 +53,7 @@ class ExamplePythonJobsTest {
     private final Map<String, AtomicInteger> childPolls = new ConcurrentHashMap<>();
     private HttpServer api;
     private LocalPythonRunner runner;
-    private LocalResultStore store;
+    private LocalResults store;
 
     record Call(String method, String path, String authorization, JsonNode body) {
     }
@@ -66,8 +65,8 @@ class ExamplePythonJobsTest {
         api.start();
         URI apiUrl = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
         runner = new LocalPythonRunner(new LocalPythonProperties(EXAMPLES, "python3", apiUrl, 20, Duration.ofHours(1),
-                HELPER, Duration.ofSeconds(5)), tokens, Clock.systemUTC());
-        store = new LocalResultStore(results);
+                HELPER, Duration.ofSeconds(5), List.of()), tokens, Clock.systemUTC());
+        store = new LocalResults(results);
     }
 
     @AfterEach
@@ -87,6 +86,15 @@ class ExamplePythonJobsTest {
     }
 
     @Test
+    void manyFilesWritesAsManyAsItIsAskedFor() {
+        RunHandle handle = runner.submit("job-1", spec("many_files", Map.of("count", "12")), store.output("job-1"));
+
+        assertThat(awaitEnd(handle)).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
+        assertThat(store.list("job-1")).extracting(ResultFile::name).hasSize(12).startsWith("part-00000.csv")
+                .endsWith("part-00011.csv");
+    }
+
+    @Test
     void failsEndsWithItsExceptionAsTheError() {
         RunHandle handle = runner.submit("job-1", spec("fails", Map.of("day", "2024-02-29")), store.output("job-1"));
 
@@ -102,7 +110,7 @@ class ExamplePythonJobsTest {
         assertThat(calls).singleElement().satisfies(call -> {
             assertThat(call.method()).isEqualTo("POST");
             assertThat(call.path()).isEqualTo("/v1/jobs/job-1/errors");
-            assertThat(call.authorization()).isEqualTo("Bearer " + tokens.issue("job-1"));
+            assertThat(tokens.verify("job-1", call.authorization().replaceFirst("^Bearer ", ""))).as(call.authorization()).isTrue();
             assertThat(call.body().get("message").asText()).isEqualTo("upstream export for 2024-01-01 is missing");
             assertThat(call.body().get("detail").asText()).contains("s3://exports/2024-01-01/");
         });
@@ -118,7 +126,7 @@ class ExamplePythonJobsTest {
             assertThat(call.path()).isEqualTo("/v1/jobs");
             assertThat(call.body().get("driver").asText()).isEqualTo("duckdb");
             assertThat(call.body().get("parentJobId").asText()).isEqualTo("job-1");
-            assertThat(call.authorization()).isEqualTo("Bearer " + tokens.issue("job-1"));
+            assertThat(tokens.verify("job-1", call.authorization().replaceFirst("^Bearer ", ""))).as(call.authorization()).isTrue();
         });
         assertThat(childPolls).containsOnlyKeys("child-1", "child-2");
         assertThat(Files.readAllLines(Path.of(store.output("job-1")).resolve("children.csv"))).containsExactly(

@@ -3,10 +3,11 @@ package dev.hubble.activities.localpython;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hubble.activities.results.LocalResultStore;
+import dev.hubble.activities.runner.JobEnvironment;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,7 +56,7 @@ class LocalPythonRunnerTest {
 
     private final JobTokens tokens = new JobTokens(new JobTokenProperties(SECRET));
     private final List<LocalPythonRunner> runners = new ArrayList<>();
-    private LocalResultStore store;
+    private LocalResults store;
 
     @AfterEach
     void stopRunners() {
@@ -178,13 +180,53 @@ class LocalPythonRunnerTest {
         assertThat(env).containsEntry("HUBBLE_JOB_ID", "job-1")
                 .containsEntry("HUBBLE_OUTPUT", output.toString())
                 .containsEntry("HUBBLE_API_URL", "http://hubble.test:8080/api")
-                .containsEntry("HUBBLE_JOB_TOKEN", tokens.issue("job-1"))
                 .containsEntry("HUBBLE_PARAM_day", "2024-01-31")
                 .containsEntry("HUBBLE_PARAM_Mixed_Case", "as-is")
                 .containsEntry("cwd", outputDir("job-1").toRealPath().toString());
         assertThat(env.get("HUBBLE_OUTPUT")).startsWith("file:///");
         assertThat(env.get("PYTHONPATH")).startsWith(helper.toAbsolutePath().toString());
-        assertThat(logs.getAll()).contains("Started Python job env for job job-1").doesNotContain(tokens.issue("job-1"));
+        assertThat(tokens.check("job-1", env.get("HUBBLE_JOB_TOKEN"))).isEqualTo(JobTokens.Verdict.VALID);
+        assertThat(logs.getAll()).contains("Started Python job env for job job-1").doesNotContain(env.get("HUBBLE_JOB_TOKEN"));
+    }
+
+    @Test
+    void processSeesNothingOfTheWorkersEnvironmentButTheAllowList() throws IOException {
+        String workerOnly = System.getenv().keySet().stream()
+                .filter(name -> !allowed(name) && !setByTheInterpreterLauncher(name))
+                .sorted().findFirst().orElse(null);
+        assumeTrue(workerOnly != null, "the test JVM has no environment variable to leave out");
+        job("environ", """
+                import json, os
+                with open("_environ.json", "w") as f:
+                    json.dump(dict(os.environ), f)
+                """);
+
+        LocalPythonRunner strict = runner();
+        assertThat(awaitEnd(strict, strict.submit("job-1", spec("environ"), output("job-1"))).phase()).isEqualTo(RemotePhase.SUCCEEDED);
+        Map<String, String> env = readJson(outputDir("job-1").resolve("_environ.json"));
+        LocalPythonRunner lenient = runner(new LocalPythonProperties(jobs, "python3", URI.create("http://localhost:8080"),
+                20, Duration.ofHours(1), helper, Duration.ofSeconds(5), List.of(workerOnly)));
+        assertThat(awaitEnd(lenient, lenient.submit("job-2", spec("environ"), output("job-2"))).phase()).isEqualTo(RemotePhase.SUCCEEDED);
+        Map<String, String> listed = readJson(outputDir("job-2").resolve("_environ.json"));
+
+        assertThat(env.keySet()).doesNotContain(workerOnly)
+                .filteredOn(name -> System.getenv().containsKey(name) && !setByTheInterpreterLauncher(name))
+                .allSatisfy(name -> assertThat(allowed(name)).as("%s reached the job", name).isTrue());
+        // A shim may put its own directories first.
+        assertThat(env.get("PATH")).endsWith(System.getenv("PATH"));
+        assertThat(listed).containsEntry(workerOnly, System.getenv(workerOnly));
+    }
+
+    private static boolean allowed(String name) {
+        return JobEnvironment.ALWAYS_INHERITED.contains(name) || name.startsWith(JobEnvironment.PREFIX);
+    }
+
+    /**
+     * Variables the way to the interpreter sets itself: a shell or a version manager's shim
+     * (pyenv) running {@code python3}, and Python when the locale is C (PEP 538).
+     */
+    private static boolean setByTheInterpreterLauncher(String name) {
+        return Set.of("PWD", "OLDPWD", "SHLVL", "_", "LC_CTYPE").contains(name) || name.startsWith("PYENV") || name.startsWith("_PYENV");
     }
 
     @Test
@@ -279,7 +321,7 @@ class LocalPythonRunnerTest {
                     time.sleep(1)
                 """);
         LocalPythonRunner runner = runner(new LocalPythonProperties(jobs, "python3", URI.create("http://localhost:8080"),
-                20, Duration.ofHours(1), null, Duration.ofMillis(300)));
+                20, Duration.ofHours(1), null, Duration.ofMillis(300), List.of()));
         RunHandle handle = runner.submit("job-1", spec("stubborn"), output("job-1"));
         long[] pids = awaitPids(outputDir("job-1").resolve("pids.txt"));
 
@@ -364,7 +406,7 @@ class LocalPythonRunnerTest {
 
     private LocalPythonProperties properties(int stderrTailLines) {
         return new LocalPythonProperties(jobs, "python3", URI.create("http://hubble.test:8080/api/"),
-                stderrTailLines, Duration.ofHours(1), helper, Duration.ofSeconds(5));
+                stderrTailLines, Duration.ofHours(1), helper, Duration.ofSeconds(5), List.of());
     }
 
     private LocalPythonRunner runner() {
@@ -383,7 +425,7 @@ class LocalPythonRunnerTest {
 
     private URI output(String jobId) {
         if (store == null) {
-            store = new LocalResultStore(results);
+            store = new LocalResults(results);
         }
         return store.output(jobId);
     }

@@ -7,6 +7,8 @@ import dev.hubble.api.problem.FieldProblem;
 import dev.hubble.api.problem.InvalidRequestException;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.job.JobError;
+import dev.hubble.core.temporal.ProgressReport;
+import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
@@ -131,6 +133,32 @@ final class JobRequestValidator {
             throw new InvalidRequestException(errors);
         }
         return new JobError(report.message(), report.detail());
+    }
+
+    /** A job's report of its own progress, checked. */
+    ProgressReport toProgress(StatusReportRequest report) {
+        List<FieldProblem> errors = new ArrayList<>();
+        RemotePhase phase = null;
+        if (report.phase() == null || report.phase().isBlank()) {
+            errors.add(new FieldProblem("phase", "must be one of RUNNING, SUCCEEDED, FAILED"));
+        } else {
+            phase = switch (report.phase().strip().toUpperCase(java.util.Locale.ROOT)) {
+                case "RUNNING" -> RemotePhase.RUNNING;
+                case "SUCCEEDED" -> RemotePhase.SUCCEEDED;
+                case "FAILED" -> RemotePhase.FAILED;
+                default -> null;
+            };
+            if (phase == null) {
+                errors.add(new FieldProblem("phase", "must be one of RUNNING, SUCCEEDED, FAILED"));
+            }
+        }
+        if (report.message() != null && utf8Length(report.message()) > MAX_ERROR_MESSAGE_BYTES) {
+            errors.add(new FieldProblem("message", "must be at most " + MAX_ERROR_MESSAGE_BYTES + " bytes (UTF-8)"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return new ProgressReport(phase, report.message());
     }
 
     /** The filter of {@code GET /v1/jobs}, from its query parameters. */

@@ -3,12 +3,11 @@ package dev.hubble.api.jobs;
 import dev.hubble.api.config.ApiProperties;
 import dev.hubble.api.config.PythonJobsProperties;
 import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.results.ResultStores;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import dev.hubble.core.gate.GateSnapshot;
-import dev.hubble.core.gate.GateWorkflow;
-import dev.hubble.core.gate.Gates;
+import dev.hubble.api.gates.GateSnapshots;
 import dev.hubble.core.view.JobDocument;
 import java.util.OptionalInt;
 import dev.hubble.core.job.JobError;
@@ -17,8 +16,10 @@ import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.store.JobQuery;
 import dev.hubble.core.store.JobStore;
+import dev.hubble.core.temporal.JobCancellation;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.JobWorkflowInput;
+import dev.hubble.core.temporal.ProgressReport;
 import dev.hubble.core.temporal.TaskQueues;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -68,10 +69,15 @@ public final class JobService {
     private final Clock clock;
     private final JobRequestValidator validator;
     private final MeterRegistry meters;
+    private final GateSnapshots gates;
+    private final ResultStores results;
 
     JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers,
-            PythonJobsProperties pythonJobs, ObjectProvider<MeterRegistry> meters) {
+            PythonJobsProperties pythonJobs, ResultStores results, ObjectProvider<MeterRegistry> meters,
+            GateSnapshots gates) {
+        this.results = results;
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
+        this.gates = gates;
         this.client = client;
         this.store = store;
         this.clock = clock;
@@ -118,7 +124,10 @@ public final class JobService {
                     return existing.get();
                 }
             }
-            JobRecord accepted = JobRecord.accepted(jobId, spec, clock.instant());
+            // Where the files go is decided now, once, and recorded: the job's links keep working
+            // whatever the configuration says later.
+            JobRecord accepted = JobRecord.accepted(jobId,
+                    spec.withResultLocation(results.locationFor(spec.driver(), jobId)), clock.instant());
             try {
                 start(accepted);
             } catch (WorkflowExecutionAlreadyStarted e) {
@@ -154,20 +163,15 @@ public final class JobService {
 
     /**
      * What only a read of one job looks up: its place in its driver's queue while it waits for a
-     * permit (asked of the gate), and its children (from the store). Either is left out when it
+     * permit (from the gates' snapshots, refreshed in the background, so a read never asks the
+     * gate and costs the same however long the queue), and its children (from the store). Either is left out when it
      * cannot be had cheaply right now; the rest of the answer does not depend on them.
      */
     JobDocument withLiveDetails(JobDocument document) {
         Integer position = null;
         if (document.state() == JobState.QUEUED) {
-            try {
-                GateSnapshot gate = client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(document.driver())).snapshot();
-                OptionalInt place = gate.position(document.jobId());
-                position = place.isPresent() ? place.getAsInt() : null;
-            } catch (RuntimeException e) {
-                // No gate yet (the driver's first job), or Temporal busy: the position is optional.
-                log.debug("No queue position for job {}: {}", document.jobId(), e.toString());
-            }
+            OptionalInt place = gates.position(document.driver(), document.jobId());
+            position = place.isPresent() ? place.getAsInt() : null;
         }
         List<String> children;
         try {
@@ -208,7 +212,7 @@ public final class JobService {
         JobRecord record = running(jobId);
         try {
             temporal(() -> {
-                client.newUntypedWorkflowStub(jobId).cancel();
+                JobCancellation.request(client, jobId);
                 return null;
             });
         } catch (WorkflowException e) {
@@ -238,6 +242,27 @@ public final class JobService {
             throw notFoundOr(e, new JobFinishedException(jobId, null));
         }
         log.info("Job {} reported an error", jobId);
+    }
+
+    /**
+     * Hands a job's report of its own progress to its workflow, which polls the engine at once.
+     *
+     * <p>The caller is the job itself: {@link JobErrorsController} checked its token.
+     *
+     * @throws JobFinishedException if the job has already finished
+     */
+    void reportProgress(String jobId, StatusReportRequest report) {
+        ProgressReport progress = validator.toProgress(report);
+        running(jobId);
+        try {
+            temporal(() -> {
+                client.newWorkflowStub(JobWorkflow.class, jobId).reportProgress(progress);
+                return null;
+            });
+        } catch (WorkflowException e) {
+            throw notFoundOr(e, new JobFinishedException(jobId, null));
+        }
+        log.info("Job {} reported it is {}", jobId, progress.phase());
     }
 
     private JobRecord running(String jobId) {

@@ -1,5 +1,6 @@
 package dev.hubble.api.jobs;
 
+import dev.hubble.api.auth.JobAccess;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.view.JobDocument;
 import dev.hubble.core.view.JobDocuments;
@@ -19,7 +20,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-/** Submit, read, list and cancel jobs. */
+/**
+ * Submit, read, list and cancel jobs. With authentication on, {@link JobAccess} decides the
+ * source of a new job and who may see and cancel which job.
+ */
 @RestController
 @RequestMapping("/v1/jobs")
 final class JobsController {
@@ -29,11 +33,13 @@ final class JobsController {
     private final JobService jobs;
     private final JobDocuments documents;
     private final PublicUrlProperties publicUrl;
+    private final JobAccess access;
 
-    JobsController(JobService jobs, JobDocuments documents, PublicUrlProperties publicUrl) {
+    JobsController(JobService jobs, JobDocuments documents, PublicUrlProperties publicUrl, JobAccess access) {
         this.jobs = jobs;
         this.documents = documents;
         this.publicUrl = publicUrl;
+        this.access = access;
     }
 
     /**
@@ -44,7 +50,8 @@ final class JobsController {
     ResponseEntity<JobDocument> submit(@RequestBody SubmitJobRequest request,
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
             HttpServletRequest http) {
-        JobRecord record = jobs.submit(request, idempotencyKey);
+        SubmitJobRequest allowed = access.submittable(request, parent -> jobs.current(parent).spec().source());
+        JobRecord record = jobs.submit(allowed, idempotencyKey);
         return ResponseEntity.accepted()
                 .location(URI.create(http.getContextPath() + "/v1/jobs/" + record.jobId()))
                 .body(documents.of(record, apiBaseUrl()));
@@ -56,7 +63,9 @@ final class JobsController {
      */
     @GetMapping("/{jobId}")
     JobDocument get(@PathVariable String jobId) {
-        return jobs.withLiveDetails(documents.of(jobs.current(jobId), apiBaseUrl()));
+        JobRecord record = jobs.current(jobId);
+        access.checkAccess(record);
+        return jobs.withLiveDetails(documents.of(record, apiBaseUrl()));
     }
 
     /** Jobs matching the filters, newest first; {@code limit} 1 to 500, default 50. */
@@ -66,7 +75,7 @@ final class JobsController {
             @RequestParam(required = false) @Nullable String driver,
             @RequestParam(required = false) @Nullable String limit) {
         URI base = apiBaseUrl();
-        return new JobList(jobs.list(jobs.query(source, state, driver, limit)).stream()
+        return new JobList(jobs.list(jobs.query(access.listableSource(source), state, driver, limit)).stream()
                 .map(record -> documents.of(record, base))
                 .toList());
     }
@@ -77,6 +86,7 @@ final class JobsController {
      */
     @DeleteMapping("/{jobId}")
     ResponseEntity<JobDocument> cancel(@PathVariable String jobId) {
+        access.checkAccess(jobId, jobs::current);
         return ResponseEntity.accepted().body(documents.of(jobs.cancel(jobId), apiBaseUrl()));
     }
 

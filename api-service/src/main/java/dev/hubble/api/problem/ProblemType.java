@@ -17,8 +17,14 @@ public enum ProblemType {
     JOB_FINISHED("job-finished", HttpStatus.CONFLICT, "Job already finished"),
     /** A call only a job may make came without the job's token ({@code Authorization: Bearer}). */
     JOB_TOKEN_MISSING("job-token-missing", HttpStatus.UNAUTHORIZED, "Job token required"),
+    /** The job's own token, but it has expired (the job's timeout has long passed). */
+    JOB_TOKEN_EXPIRED("job-token-expired", HttpStatus.UNAUTHORIZED, "Job token expired"),
     /** The token presented is not the job's own. */
     JOB_TOKEN_INVALID("job-token-invalid", HttpStatus.FORBIDDEN, "Job token does not match"),
+    /** A {@code /v1} call came without a valid bearer token while authentication is on. */
+    UNAUTHENTICATED("unauthenticated", HttpStatus.UNAUTHORIZED, "Authentication required"),
+    /** The caller may not do this, e.g. read or cancel a job of another source. */
+    FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Forbidden"),
     /** A download link's signature does not match, or it has expired. */
     LINK_INVALID("link-invalid", HttpStatus.FORBIDDEN, "Download link invalid or expired"),
     /** The link is valid but the file is not (or no longer) there. */

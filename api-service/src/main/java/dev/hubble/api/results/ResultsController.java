@@ -1,14 +1,15 @@
 package dev.hubble.api.results;
 
 import dev.hubble.core.job.OutputFormat;
-import dev.hubble.core.results.LocalResultLinks;
-import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.config.ResultStoreConditions;
+import dev.hubble.core.results.local.LocalResultLinks;
+import dev.hubble.core.results.local.LocalResultsProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
@@ -27,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  * opened, whatever the path says.
  */
 @RestController
-@ConditionalOnProperty(name = "hubble.results.store", havingValue = "local", matchIfMissing = true)
+@Conditional(ResultStoreConditions.LocalInUse.class)
 final class ResultsController {
 
     private static final Logger log = LoggerFactory.getLogger(ResultsController.class);

@@ -11,10 +11,18 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.hubble.core.job.JobError;
+import dev.hubble.core.temporal.ProgressReport;
+import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.temporal.JobWorkflow;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
+import dev.hubble.api.ApiTestBeans;
+import dev.hubble.core.security.JobTokenProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,14 +39,16 @@ class CancelAndReportErrorTest extends JobsWebTest {
     JobTokens tokens;
 
     @Test
-    void cancellingARunningJobCancelsItsWorkflow() throws Exception {
+    void cancellingARunningJobSignalsAndCancelsItsWorkflow() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        JobWorkflow job = runningWorkflow(JOB_ID);
         WorkflowStub workflow = untypedWorkflow(JOB_ID);
 
         mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.jobId").value(JOB_ID))
                 .andExpect(jsonPath("$.state").value("RUNNING"));
+        verify(job).requestCancel();
         verify(workflow).cancel();
     }
 
@@ -57,8 +67,8 @@ class CancelAndReportErrorTest extends JobsWebTest {
     @Test
     void cancellingAJobWhoseWorkflowJustClosedIs409() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
-        WorkflowStub workflow = untypedWorkflow(JOB_ID);
-        doThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null)).when(workflow).cancel();
+        JobWorkflow job = runningWorkflow(JOB_ID);
+        doThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null)).when(job).requestCancel();
 
         mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isConflict())
@@ -138,7 +148,7 @@ class CancelAndReportErrorTest extends JobsWebTest {
     void errorReportWithAnotherJobsTokenIs403AndChangesNothing() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
         JobWorkflow workflow = runningWorkflow(JOB_ID);
-        String otherJobsToken = tokens.issue("9d3b1c55-0000-4000-8000-000000000000");
+        String otherJobsToken = tokens.issue("9d3b1c55-0000-4000-8000-000000000000", Duration.ofHours(1));
 
         reportError("{\"message\": \"boom\"}", otherJobsToken)
                 .andExpect(status().isForbidden())
@@ -146,8 +156,74 @@ class CancelAndReportErrorTest extends JobsWebTest {
         verify(workflow, never()).reportError(any());
     }
 
+    @Test
+    void progressPushedByARunningJobIsSignalledToItsWorkflow() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.SUBMITTED)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        pushStatus("{\"phase\": \"running\"}", tokens.issue(JOB_ID, Duration.ofHours(1))).andExpect(status().isAccepted());
+        pushStatus("{\"phase\": \"FAILED\", \"message\": \"no rows\"}", tokens.issue(JOB_ID, Duration.ofHours(1))).andExpect(status().isAccepted());
+
+        verify(workflow).reportProgress(new ProgressReport(RemotePhase.RUNNING, null));
+        verify(workflow).reportProgress(new ProgressReport(RemotePhase.FAILED, "no rows"));
+    }
+
+    @Test
+    void progressPushedForAFinishedJobIs409AndChangesNothing() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.SUCCEEDED)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        pushStatus("{\"phase\": \"SUCCEEDED\"}", tokens.issue(JOB_ID, Duration.ofHours(1)))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-finished"));
+        verify(workflow, never()).reportProgress(any());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"{}", "{\"phase\": \"QUEUED\"}", "{\"phase\": \"done\"}"})
+    void progressWithoutAKnownPhaseIs400(String body) throws Exception {
+        pushStatus(body, tokens.issue(JOB_ID, Duration.ofHours(1)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("phase"));
+    }
+
+    @Test
+    void progressWithoutTheJobsTokenIs401AndWithAnotherJobsTokenIs403() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+
+        mvc.perform(post("/v1/jobs/{id}/status", JOB_ID).contentType(MediaType.APPLICATION_JSON).content("{\"phase\": \"RUNNING\"}"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-missing"));
+        pushStatus("{\"phase\": \"RUNNING\"}", tokens.issue("9d3b1c55-0000-4000-8000-000000000000", Duration.ofHours(1)))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-invalid"));
+        verify(workflow, never()).reportProgress(any());
+    }
+
+    private org.springframework.test.web.servlet.ResultActions pushStatus(String body, String token) throws Exception {
+        return mvc.perform(post("/v1/jobs/{id}/status", JOB_ID).contentType(MediaType.APPLICATION_JSON)
+                .header("Authorization", "Bearer " + token).content(body));
+    }
+
+    @Test
+    void errorReportWithTheJobsExpiredTokenIs401AndChangesNothing() throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        JobWorkflow workflow = runningWorkflow(JOB_ID);
+        // Issued two days ago for a job with a one-day timeout: expired a day minus the margin ago.
+        JobTokens issuedEarlier = new JobTokens(new JobTokenProperties(ApiTestBeans.TOKEN_SECRET),
+                Clock.fixed(Instant.now().minus(Duration.ofDays(2)), ZoneOffset.UTC));
+
+        reportError("{\"message\": \"boom\"}", issuedEarlier.issue(JOB_ID, Duration.ofDays(1)))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
+                .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-expired"));
+        verify(workflow, never()).reportError(any());
+    }
+
     private org.springframework.test.web.servlet.ResultActions reportError(String body) throws Exception {
-        return reportError(body, tokens.issue(JOB_ID));
+        return reportError(body, tokens.issue(JOB_ID, Duration.ofHours(1)));
     }
 
     private org.springframework.test.web.servlet.ResultActions reportError(String body, String token) throws Exception {

@@ -63,24 +63,21 @@ class JobStatusTest extends JobsWebTest {
     }
 
     @Test
-    void queuedJobShowsItsPlaceInItsDriversQueue() throws Exception {
+    void queuedJobShowsItsPlaceInItsDriversQueueWithoutAskingTheGate() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.QUEUED)));
-        GateWorkflow gate = mock(GateWorkflow.class);
-        when(client.newWorkflowStub(GateWorkflow.class, "gate-duckdb")).thenReturn(gate);
-        when(gate.snapshot()).thenReturn(GateSnapshot.of("duckdb", 1, List.of("a"), List.of("b", JOB_ID)));
+        when(gates.position("duckdb", JOB_ID)).thenReturn(java.util.OptionalInt.of(2));
 
         mvc.perform(get("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.state").value("QUEUED"))
                 .andExpect(jsonPath("$.queuePosition").value(2));
+        verifyNoInteractions(client);
     }
 
     @Test
     void queuedJobWithoutAGateYetSimplyHasNoPosition() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.QUEUED)));
-        GateWorkflow gate = mock(GateWorkflow.class);
-        when(client.newWorkflowStub(GateWorkflow.class, "gate-duckdb")).thenReturn(gate);
-        when(gate.snapshot()).thenThrow(new WorkflowNotFoundException(execution("gate-duckdb"), null, null));
+        when(gates.position("duckdb", JOB_ID)).thenReturn(java.util.OptionalInt.empty());
 
         mvc.perform(get("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isOk())

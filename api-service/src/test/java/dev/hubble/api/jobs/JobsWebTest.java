@@ -10,8 +10,11 @@ import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
-import dev.hubble.core.results.LocalResultLinks;
-import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.api.gates.GateSnapshots;
+import dev.hubble.core.results.ResultStores;
+import dev.hubble.core.results.local.LocalResultLinks;
+import dev.hubble.core.results.local.LocalResultStore;
+import dev.hubble.core.results.local.LocalResultsProperties;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.view.JobDocuments;
@@ -19,9 +22,13 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
@@ -35,7 +42,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * The jobs endpoints over Spring MVC with Temporal and the job store mocked. Subclasses share
  * one application context.
  */
-@WebMvcTest({JobsController.class, JobErrorsController.class})
+@WebMvcTest({JobsController.class, JobErrorsController.class, JobResultsController.class})
 @Import({ApiTestBeans.class, JobService.class, JobDocuments.class, JobsWebTest.Links.class})
 abstract class JobsWebTest {
 
@@ -50,14 +57,30 @@ abstract class JobsWebTest {
     @MockitoBean
     JobStore store;
 
+    @MockitoBean
+    GateSnapshots gates;
+
     @TestConfiguration(proxyBeanMethods = false)
     static class Links {
 
+        /** The local store's directory, shared by the subclasses. */
+        static final Path RESULTS = temporaryDirectory();
+
+        private static Path temporaryDirectory() {
+            try {
+                Path dir = Files.createTempDirectory("hubble-results");
+                dir.toFile().deleteOnExit();
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         @Bean
-        LocalResultLinks resultLinks(Clock clock) {
-            return new LocalResultLinks(
-                    new LocalResultsProperties(Path.of("results-not-read-here"), ApiTestBeans.SIGNING_KEY, Duration.ofHours(1)),
-                    clock);
+        ResultStores resultStores(Clock clock) {
+            LocalResultLinks links = new LocalResultLinks(
+                    new LocalResultsProperties(RESULTS, ApiTestBeans.SIGNING_KEY, Duration.ofHours(1)), clock);
+            return new ResultStores(List.of(new LocalResultStore(RESULTS, links)), ResultStores.LOCAL, Map.of());
         }
     }
 

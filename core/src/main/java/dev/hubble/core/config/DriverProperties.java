@@ -3,7 +3,9 @@ package dev.hubble.core.config;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.lang.Nullable;
 
 /**
  * What every driver has, under {@code hubble.drivers.<driver>.*}; a driver's engine settings sit
@@ -13,8 +15,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInitial the wait before the first status poll of a submitted job
  * @param pollFactor how much the wait grows after each poll
  * @param pollMax the longest wait between polls
- * @param maxPollsPerRun polls before the job workflow continues as new, keeping its history short
+ * @param maxPollsPerRun watches (see watchWindow) before the job workflow continues as new, keeping its
+ *     history short
  * @param concurrency jobs of this driver that may be submitted or running at once
+ * @param watchWindow how long one watch of a running job lasts before the workflow looks at its
+ *     own history (and continues as new when Temporal suggests it); polls within it leave no trace
+ * @param killTimeout how long a cancelled or timed-out job waits for its engine to confirm the
+ *     kill; after that it ends all the same, with an error that says the kill was not confirmed
+ * @param results the result store of this driver's jobs, {@code s3} or {@code local}; when unset,
+ *     {@code hubble.results.store}
  */
 public record DriverProperties(
         @DefaultValue("true") boolean enabled,
@@ -22,12 +31,33 @@ public record DriverProperties(
         @DefaultValue("2.0") @DecimalMin("1.0") double pollFactor,
         @DefaultValue("60s") Duration pollMax,
         @DefaultValue("500") @Min(10) int maxPollsPerRun,
-        @DefaultValue("4") @Min(1) int concurrency) {
+        @DefaultValue("4") @Min(1) int concurrency,
+        @DefaultValue("1h") Duration watchWindow,
+        @DefaultValue("1m") Duration killTimeout,
+        @Nullable String results) {
 
+    @ConstructorBinding
     public DriverProperties {
         if (pollInitial.isNegative() || pollInitial.isZero() || pollMax.compareTo(pollInitial) < 0) {
             throw new IllegalArgumentException(
                     "poll-initial must be positive and poll-max at least poll-initial, got " + pollInitial + " and " + pollMax);
         }
+        if (watchWindow.isNegative() || watchWindow.isZero() || killTimeout.isNegative() || killTimeout.isZero()) {
+            throw new IllegalArgumentException("watch-window and kill-timeout must be positive, got " + watchWindow
+                    + " and " + killTimeout);
+        }
+    }
+
+    /** A driver with the default watch window, kill timeout and result store. */
+    public DriverProperties(boolean enabled, Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
+            int concurrency) {
+        this(enabled, pollInitial, pollFactor, pollMax, maxPollsPerRun, concurrency, null);
+    }
+
+    /** A driver with the default watch window and kill timeout. */
+    public DriverProperties(boolean enabled, Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
+            int concurrency, @Nullable String results) {
+        this(enabled, pollInitial, pollFactor, pollMax, maxPollsPerRun, concurrency, Duration.ofHours(1),
+                Duration.ofMinutes(1), results);
     }
 }

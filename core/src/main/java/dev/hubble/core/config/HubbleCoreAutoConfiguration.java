@@ -1,11 +1,16 @@
 package dev.hubble.core.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hubble.core.results.LocalResultLinks;
-import dev.hubble.core.results.LocalResultsProperties;
+import dev.hubble.core.results.ResultStore;
+import dev.hubble.core.results.ResultStores;
+import dev.hubble.core.results.ResultsProperties;
+import dev.hubble.core.results.local.LocalResultLinks;
+import dev.hubble.core.results.local.LocalResultStore;
+import dev.hubble.core.results.local.LocalResultsProperties;
+import dev.hubble.core.results.s3.S3ResultStore;
+import dev.hubble.core.results.s3.S3ResultsProperties;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
-import dev.hubble.core.results.ResultLinks;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.store.RedisJobStore;
 import dev.hubble.core.store.StoreProperties;
@@ -16,25 +21,29 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * What both Hubble applications share: the Temporal client, the job store, result links, the job
- * document (the API answers with it, the workers publish it in status events) and job tokens
+ * document (the API answers with it, the workers publish it in status events), the result stores
+ * (the API places new jobs and signs links, the workers upload and list) and job tokens
  * (the API checks them, the workers hand them to jobs, so both need
  * {@code hubble.jobs.token-secret}).
  */
 @AutoConfiguration(after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class})
 @EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class,
-        JobTokenProperties.class, PublicUrlProperties.class})
+        JobTokenProperties.class, PublicUrlProperties.class, ResultsProperties.class})
 public class HubbleCoreAutoConfiguration {
 
     @Bean
@@ -66,25 +75,55 @@ public class HubbleCoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    JobTokens jobTokens(JobTokenProperties properties) {
-        return new JobTokens(properties);
+    JobTokens jobTokens(JobTokenProperties properties, Clock clock) {
+        return new JobTokens(properties, clock);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    JobDocuments jobDocuments(ResultLinks links, TemporalProperties temporal, PublicUrlProperties publicUrl) {
-        return new JobDocuments(links, temporal, publicUrl);
+    JobDocuments jobDocuments(ResultStores stores, TemporalProperties temporal, PublicUrlProperties publicUrl) {
+        return new JobDocuments(stores, temporal, publicUrl);
     }
 
-    /** The local result store's links, unless another store is chosen with {@code hubble.results.store}. */
+    /** The stores in use, and which one each driver's new jobs go to. */
+    @Bean
+    @ConditionalOnMissingBean
+    ResultStores resultStores(List<ResultStore> stores, ResultsProperties results, DriversProperties drivers) {
+        Map<String, String> byDriver = drivers.drivers().entrySet().stream()
+                .filter(e -> e.getValue().enabled() && e.getValue().results() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().results()));
+        return new ResultStores(stores, results.store(), byDriver);
+    }
+
+    /**
+     * The local result store, when some driver uses it or {@code hubble.results.local.dir} is set
+     * (so that the links of jobs that wrote there keep working).
+     */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "hubble.results.store", havingValue = "local", matchIfMissing = true)
+    @Conditional(ResultStoreConditions.LocalInUse.class)
     @EnableConfigurationProperties(LocalResultsProperties.class)
     static class LocalResults {
 
         @Bean
         LocalResultLinks localResultLinks(LocalResultsProperties properties, Clock clock) {
             return new LocalResultLinks(properties, clock);
+        }
+
+        @Bean
+        LocalResultStore localResultStore(LocalResultsProperties properties, LocalResultLinks links) {
+            return new LocalResultStore(properties.dir(), links);
+        }
+    }
+
+    /** The S3 result store, when some driver uses it; {@code hubble.results.s3.bucket} is then required. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(ResultStoreConditions.S3InUse.class)
+    @EnableConfigurationProperties(S3ResultsProperties.class)
+    static class S3Results {
+
+        @Bean(destroyMethod = "close")
+        S3ResultStore s3ResultStore(S3ResultsProperties properties) {
+            return new S3ResultStore(properties);
         }
     }
 }

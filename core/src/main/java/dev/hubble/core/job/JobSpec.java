@@ -1,5 +1,6 @@
 package dev.hubble.core.job;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,10 @@ import org.springframework.lang.Nullable;
  * @param timeout how long the job may take, from submission, before it is killed
  * @param parameters named string parameters handed to the job
  * @param parentJobId the job that submitted this one, when a job submits children
+ * @param resultLocation where the job writes its result files, a URI prefix ending in {@code /}
+ *     ({@code s3://bucket/prefix/jobs/<id>/} or {@code file:///dir/<id>/}); chosen by Hubble when
+ *     the job is accepted, never by the caller. Null in records written before locations
+ *     existed: those jobs wrote to the local store ({@code ResultStores#locationOf}).
  */
 public record JobSpec(
         String query,
@@ -33,7 +38,8 @@ public record JobSpec(
         int priority,
         Duration timeout,
         Map<String, String> parameters,
-        @Nullable String parentJobId) {
+        @Nullable String parentJobId,
+        @Nullable URI resultLocation) {
 
     /** The lowest priority a job may have. */
     public static final int MIN_PRIORITY = 0;
@@ -57,5 +63,22 @@ public record JobSpec(
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        if (resultLocation != null && (resultLocation.getScheme() == null || !resultLocation.getPath().endsWith("/"))) {
+            throw new IllegalArgumentException("a result location is an absolute URI ending in /: " + resultLocation);
+        }
+    }
+
+    /** A spec without a result location yet: what a request asks for, before Hubble places it. */
+    public JobSpec(String query, String driver, OutputFormat format, String source, @Nullable String sourceId,
+            @Nullable String sourceKind, @Nullable String sourceVersion, int priority, Duration timeout,
+            Map<String, String> parameters, @Nullable String parentJobId) {
+        this(query, driver, format, source, sourceId, sourceKind, sourceVersion, priority, timeout, parameters,
+                parentJobId, null);
+    }
+
+    /** This spec with its result location. */
+    public JobSpec withResultLocation(URI location) {
+        return new JobSpec(query, driver, format, source, sourceId, sourceKind, sourceVersion, priority, timeout,
+                parameters, parentJobId, Objects.requireNonNull(location, "location"));
     }
 }

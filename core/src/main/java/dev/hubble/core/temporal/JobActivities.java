@@ -24,13 +24,27 @@ public interface JobActivities {
     /** The remote job's state now. */
     RemoteStatus poll(RunHandle handle);
 
-    /** Kills the remote job; does nothing if it has finished or is gone. */
+    /**
+     * Watches the remote job until its phase differs from {@code request.knownPhase()} (a job the
+     * engine no longer finds counts once {@code request.maxNotFound()} polls in a row missed it),
+     * or until the watch's window has passed; returns what it saw last. Polls at once, then at a
+     * growing interval; a local engine ends the wait as soon as the job finishes. Heartbeats
+     * while it waits, so a watch on a worker that died is started again elsewhere; nothing lands
+     * in the workflow's history per poll.
+     */
+    RemoteStatus watch(RunHandle handle, WatchRequest request);
+
+    /** Kills the remote job and returns once the engine confirmed it; does nothing if it has finished or is gone. */
     void cancel(RunHandle handle);
 
     /** The engine's last words about a failed job (a log tail), if it has any. */
     @Nullable
     String diagnostics(RunHandle handle);
 
-    /** Lists the files the job wrote to its output location. */
+    /**
+     * The manifest of what the job wrote to its result location, after uploading there what a
+     * local engine wrote to its working directory. Names at most
+     * {@value dev.hubble.core.job.JobResult#MAX_LISTED_FILES} files, so the result stays small.
+     */
     JobResult collectResult(String jobId, JobSpec spec);
 }

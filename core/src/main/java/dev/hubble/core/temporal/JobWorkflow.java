@@ -28,6 +28,21 @@ public interface JobWorkflow extends PermitHolder {
     @SignalMethod
     void reportError(JobError error);
 
+    /**
+     * The job says how it is doing (RUNNING, or finished). A hint, not the truth: it wakes the
+     * workflow for an immediate poll of the engine, and the poll interval starts again from its
+     * initial value.
+     */
+    @SignalMethod
+    void reportProgress(ProgressReport report);
+
+    /**
+     * Cancels the job, as Temporal's cancel request does: the remote job is killed and the job
+     * ends CANCELLED. Sent with the cancel request by {@link JobCancellation}; see there why.
+     */
+    @SignalMethod
+    void requestCancel();
+
     /** The job's current record. */
     @QueryMethod
     JobRecord status();

@@ -56,11 +56,26 @@ public record JobDocument(
     public record ErrorInfo(String message, @Nullable String detail) {
     }
 
-    /** What a successful job wrote. */
-    public record ResultInfo(OutputFormat format, List<ResultLink> files) {
+    /**
+     * What a successful job wrote.
+     *
+     * @param location where its files are, a URI prefix ({@code s3://…/} or {@code file:///…/})
+     * @param files the first files by name, with fresh links: up to
+     *     {@value dev.hubble.core.job.JobResult#MAX_LISTED_FILES} in a read of the job, up to
+     *     {@value dev.hubble.core.view.JobDocuments#EVENT_LISTED_FILES} in a status event;
+     *     {@code GET /v1/jobs/{id}/results} pages through all of them
+     * @param fileCount how many files the job wrote
+     * @param totalBytes their total size
+     */
+    public record ResultInfo(OutputFormat format, @Nullable String location, List<ResultLink> files, long fileCount,
+            long totalBytes) {
     }
 
-    /** One result file and a link that downloads it until {@code expiresAt}. */
-    public record ResultLink(String name, URI url, Instant expiresAt, long sizeBytes) {
+    /**
+     * One result file and a link that downloads it until {@code expiresAt}; no link when this
+     * installation has no store for the file's location.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ResultLink(String name, @Nullable URI url, @Nullable Instant expiresAt, long sizeBytes) {
     }
 }

@@ -3,6 +3,7 @@ package dev.hubble.core.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hubble.core.config.HubbleCoreAutoConfiguration;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
@@ -26,8 +27,8 @@ class JobTokenPropertiesTest {
     void applicationsGetJobTokensDerivedFromTheConfiguredSecret() {
         contexts.withPropertyValues("hubble.jobs.token-secret=" + SECRET).run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(context.getBean(JobTokens.class).issue("job-1"))
-                    .isEqualTo(new JobTokens(new JobTokenProperties(SECRET)).issue("job-1"));
+            String token = context.getBean(JobTokens.class).issue("job-1", Duration.ofHours(1));
+            assertThat(new JobTokens(new JobTokenProperties(SECRET)).verify("job-1", token)).isTrue();
         });
     }
 

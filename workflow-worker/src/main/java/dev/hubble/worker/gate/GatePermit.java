@@ -6,14 +6,17 @@ import dev.hubble.core.gate.Gates;
 import dev.hubble.core.gate.PermitHolder;
 import dev.hubble.core.gate.PermitRequest;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.springframework.lang.Nullable;
 
@@ -59,6 +62,8 @@ public final class GatePermit {
     static final Duration RELEASE_RETRY = Duration.ofSeconds(2);
 
     private final GateActivities gates;
+    private final GateActivities localGates;
+    private boolean local;
     private @Nullable String driver;
     private @Nullable PermitRequest request;
     private @Nullable String jobId;
@@ -78,6 +83,58 @@ public final class GatePermit {
                         .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
                         .build())
                 .build());
+        // The same, as a local activity: one marker in the history instead of a scheduled task.
+        this.localGates = Workflow.newLocalActivityStub(GateActivities.class, LocalActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(10))
+                .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setBackoffCoefficient(2.0)
+                        .setMaximumInterval(Duration.ofSeconds(30))
+                        .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
+                        .build())
+                .build());
+    }
+
+    /**
+     * Asks {@code driver}'s gate for a permit and waits until it is granted or {@code stop} holds.
+     * Unlike the other {@code acquire} methods it never cancels a timer (the timers it starts to
+     * ask again are left to fire), so a stop that lands just as a timer fires cannot hit the
+     * Temporal test server's CancelTimer race; and it asks through a local activity.
+     *
+     * @param stop checked whenever the workflow wakes, e.g. "cancel requested or deadline passed"
+     * @return whether the permit is held; false when {@code stop} held first, and the place in the
+     *     queue has been given back
+     * @throws ActivityFailure when the gate could not be reached; nothing is held
+     */
+    public boolean acquireUnless(String driver, PermitRequest request, Supplier<Boolean> stop) {
+        local = true;
+        ask(driver, request);
+        while (!held) {
+            Promise<Void> askAgain = detachedTimer(ASK_AGAIN_AFTER);
+            boolean cancelled = false;
+            try {
+                Workflow.await(() -> held || stop.get() || askAgain.isCompleted());
+            } catch (CanceledFailure e) {
+                cancelled = true; // the caller's stop condition sees the cancel request too
+            }
+            if (held) {
+                return true;
+            }
+            if (cancelled || stop.get()) {
+                release();
+                return false;
+            }
+            askAgain();
+        }
+        return true;
+    }
+
+    private static Promise<Void> detachedTimer(Duration delay) {
+        @SuppressWarnings("unchecked")
+        Promise<Void>[] timer = new Promise[1];
+        Workflow.newDetachedCancellationScope(() -> timer[0] = Workflow.newTimer(delay)).run();
+        return timer[0];
     }
 
     /**
@@ -215,7 +272,8 @@ public final class GatePermit {
     }
 
     private void send(String driver, PermitRequest request) {
+        GateActivities stub = local ? localGates : gates;
         // Detached: a cancel must not leave it unknown whether the gate has the request.
-        Workflow.newDetachedCancellationScope(() -> gates.requestPermit(driver, request)).run();
+        Workflow.newDetachedCancellationScope(() -> stub.requestPermit(driver, request)).run();
     }
 }

@@ -7,60 +7,67 @@ import dev.hubble.core.job.JobResult;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.JobProgress;
-import dev.hubble.core.temporal.JobStateActivities;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.JobWorkflowInput;
+import dev.hubble.core.temporal.ProgressReport;
+import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
+import dev.hubble.worker.gate.GatePermit;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
-import dev.hubble.worker.gate.GatePermit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.springframework.lang.Nullable;
 
 /**
- * One job from acceptance to its final state.
+ * One job from acceptance to its final state: QUEUED, a permit from its driver's gate, SUBMITTED,
+ * RUNNING, then SUCCEEDED, FAILED, CANCELLED or TIMED_OUT.
  *
- * <p>The workflow records QUEUED, waits for a permit from its driver's gate (so the engine never
- * runs more of the driver's jobs than its concurrency), submits the job through its driver, then
- * polls it with durable
- * timers whose interval grows from the driver's initial wait by its factor up to its cap. An
- * error report (signal) wakes the loop at once. Every transition goes through the state activity,
- * which stores it idempotently and publishes its status event; the record's sequence orders them.
- * A recorder thread records transitions one after another, in order, while the job carries on:
- * if Redis or Kafka is down, the job still runs, times out or is cancelled, and the workflow
- * ends only once every transition has been recorded.
+ * <p><b>Waiting.</b> A submitted job is watched by one long activity ({@link JobActivities#watch})
+ * that polls the engine at a growing interval and returns only when the job's phase changed, so
+ * a job polled a thousand times has a handful of events in its history. Executors push their
+ * progress ({@link #reportProgress}, and {@link #reportError}): a push starts a new watch, whose
+ * first poll is immediate and whose interval starts again from its initial value; the engine's
+ * answer stays the truth. After {@code maxPollsPerRun} watches, or when Temporal suggests it, the
+ * run continues as new.
  *
- * <p>Activities run in detached scopes, so a cancel never interrupts a submission half way (and
- * leaves no remote job unknown to the workflow) and never stops a transition from being
- * recorded; a cancel takes effect at the next wait. Cancel and timeout then kill the remote job
- * and end CANCELLED or TIMED_OUT.
+ * <p><b>Cancel and timeout always land.</b> The workflow never cancels a timer or an activity
+ * (the Temporal test server wedges a run whose task cancels a timer that fired meanwhile, and
+ * refuses to cancel an activity that completed meanwhile). The deadline is one timer per run that
+ * is left to fire; watches are abandoned, never cancelled; every wait is a condition that also
+ * looks at the cancel request and the deadline. A cancel that arrives as the run would continue
+ * as new is taken before it. A cancel comes as Temporal's cancel request, as the {@link
+ * #requestCancel} signal, or both ({@link dev.hubble.core.temporal.JobCancellation}); the first
+ * one seen counts. On a cancel or a timeout the remote job is killed, bounded by the
+ * driver's kill timeout: the permit goes back only once the engine confirmed the kill or that
+ * time has passed (so an engine that does not answer never has more jobs than its concurrency
+ * for longer than that), and the job then ends with an error that says the kill was not
+ * confirmed.
  *
- * <p>The permit goes back on every way out (success, failure, cancel, also while waiting, and
- * timeout) before the final state is recorded; a run that continues as new hands it to the next.
+ * <p><b>Recording.</b> Every transition goes to the {@link TransitionRecorder}, which stores it at
+ * once and sends its status event in order, while the job carries on; the workflow ends once all
+ * are recorded.
  *
- * <p>After {@code maxPollsPerRun} polls, or when Temporal suggests it, the workflow continues as
- * new with its record and progress, so no run's history grows large.
+ * <p>Runs begun before watches replay with {@link LegacyJobRun}.
  */
 public final class JobWorkflowImpl implements JobWorkflow {
 
     private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
 
-    /** The change that moved recording transitions off the job's path, onto a recorder thread. */
-    static final String BACKGROUND_RECORDING = "background-recording";
-
-    /** The change that put admission through the driver's gate before submission. */
-    static final String ADMISSION_GATE = "admission-gate";
+    /** The change to watches, local activities and never-cancelled waits. */
+    static final String WATCHED_WAITS = "watched-waits";
 
     private static final RetryOptions TRANSIENT_RETRIES = RetryOptions.newBuilder()
             .setInitialInterval(Duration.ofSeconds(1))
@@ -70,207 +77,145 @@ public final class JobWorkflowImpl implements JobWorkflow {
             .build();
 
     private final JobWorkflowSettings configured;
-    private final JobActivities submissions;
-    private final JobActivities engine;
-    private final JobStateActivities states;
     private final GatePermit permit = new GatePermit();
+    private final LegacyJobRun legacy;
+    /** Submission, result listing and diagnostics: quick calls, one marker each. */
+    private final JobActivities quick = Workflow.newLocalActivityStub(JobActivities.class,
+            LocalActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofMinutes(2))
+                    .setScheduleToCloseTimeout(Duration.ofMinutes(15))
+                    .setRetryOptions(TRANSIENT_RETRIES)
+                    .build());
 
+    private @Nullable JobWorkflowSettings settings;
     private @Nullable JobRecord record;
     private @Nullable RunHandle handle;
     private Instant deadline = Instant.EPOCH;
-    private Duration interval = Duration.ZERO;
-    private long polls;
-    private int notFoundStreak;
+    private long watches;
     private @Nullable JobError reportedError;
-    private boolean wake;
-    private boolean recordInBackground;
-    /** Transitions not recorded yet, oldest first; the head is being recorded. */
-    private final List<JobRecord> unrecorded = new ArrayList<>();
+    private boolean pushed;
+    private boolean cancelRequested;
+    private @Nullable TransitionRecorder recorder;
+    private @Nullable Promise<Void> deadlineTimer;
+    private boolean current;
 
     public JobWorkflowImpl(JobWorkflowSettings settings) {
         this.configured = settings;
-        // Submission is bounded: a job whose engine stays unreachable fails with the reason.
-        this.submissions = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(2))
-                .setScheduleToCloseTimeout(Duration.ofMinutes(15))
-                .setRetryOptions(TRANSIENT_RETRIES)
-                .build());
-        // Polls, cancels and listings give up after a while; the loop then looks again later.
-        this.engine = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(1))
-                .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                .setRetryOptions(TRANSIENT_RETRIES)
-                .build());
-        // Recording never gives up: a transition must reach its readers, however long the store is down.
-        this.states = Workflow.newActivityStub(JobStateActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .setRetryOptions(RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofSeconds(1))
-                        .setBackoffCoefficient(2.0)
-                        .setMaximumInterval(Duration.ofSeconds(30))
-                        .build())
-                .build());
+        this.legacy = new LegacyJobRun(settings, permit);
     }
 
     @Override
     public JobRecord run(JobWorkflowInput input) {
-        JobWorkflowSettings settings = Workflow.sideEffect(JobWorkflowSettings.class, () -> configured);
-        recordInBackground = Workflow.getVersion(BACKGROUND_RECORDING, Workflow.DEFAULT_VERSION, 1) >= 1;
+        if (Workflow.getVersion(WATCHED_WAITS, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return legacy.run(input);
+        }
+        current = true;
+        settings = Workflow.sideEffect(JobWorkflowSettings.class, () -> configured);
         record = input.record();
-        restore(input.progress(), settings);
-        if (recordInBackground) {
-            startRecorder();
-        }
-        if (record.state().isTerminal()) {
-            return allRecorded(record);
-        }
-        try {
-            return allRecorded(runJob(input, settings));
-        } catch (CanceledFailure cancelled) {
-            detached(() -> {
-                killRemote();
-                finish(JobState.CANCELLED, JobError.of("cancelled on request"), null);
-                return allRecorded(record);
-            });
-            throw cancelled;
-        }
-    }
-
-    private JobRecord runJob(JobWorkflowInput input, JobWorkflowSettings settings) {
-        if (handle == null) {
-            record(record.recordedAgain(now()));
-            if (Workflow.getVersion(ADMISSION_GATE, Workflow.DEFAULT_VERSION, 1) >= 1 && !admit(settings)) {
-                return record;
-            }
-            if (!submit()) {
-                return record;
-            }
-        } else if (input.progress() != null && input.progress().permitHeld()) {
-            permit.resumeHolding(settings.gateFor(record.spec().driver()), record.jobId());
-        }
-        return pollUntilFinished(settings);
-    }
-
-    @Override
-    public void reportError(JobError error) {
-        if (record != null && record.state().isTerminal()) {
-            return;
-        }
-        if (reportedError == null) {
-            reportedError = error;
-        }
-        wake = true;
-    }
-
-    @Override
-    public void permitGranted() {
-        permit.granted();
-    }
-
-    @Override
-    public JobRecord status() {
-        return record;
-    }
-
-    private void restore(@Nullable JobProgress progress, JobWorkflowSettings settings) {
+        JobProgress progress = input.progress();
         if (progress == null) {
             deadline = record.createdAt().plus(record.spec().timeout());
-            interval = settings.pollInitial();
-            return;
-        }
-        handle = progress.handle();
-        unrecorded.addAll(progress.unrecorded());
-        deadline = progress.deadline();
-        interval = progress.pollInterval();
-        polls = progress.polls();
-        notFoundStreak = progress.notFoundStreak();
-        if (reportedError == null) {
-            reportedError = progress.reportedError();
-        }
-    }
-
-    /**
-     * Waits for a permit of the driver's gate; false when the job finished instead: its timeout
-     * ran out while it waited, or the gate could not be reached.
-     */
-    private boolean admit(JobWorkflowSettings settings) {
-        PermitRequest request = new PermitRequest(record.jobId(), record.spec().priority(), now());
-        boolean granted;
-        try {
-            granted = permit.acquire(settings.gateFor(record.spec().driver()), request, Duration.between(now(), deadline));
-        } catch (ActivityFailure failure) {
-            finish(JobState.FAILED, new JobError("the admission gate of driver " + record.spec().driver()
-                    + " could not be reached", messageOf(failure)), null);
-            return false;
-        }
-        if (!granted) {
-            finish(JobState.TIMED_OUT, JobError.of("the job waited for its turn longer than its timeout of "
-                    + record.spec().timeout()), null);
-            return false;
-        }
-        return true;
-    }
-
-    /** Submits the job; false when it failed to submit and the workflow is finished. */
-    private boolean submit() {
-        try {
-            handle = detached(() -> submissions.submit(record.jobId(), record.spec()));
-        } catch (ActivityFailure failure) {
-            finish(JobState.FAILED, errorOf(failure, "the job could not be submitted"), null);
-            return false;
-        }
-        record(record.moveTo(JobState.SUBMITTED, now(), null, null));
-        return true;
-    }
-
-    private JobRecord pollUntilFinished(JobWorkflowSettings settings) {
-        int pollsThisRun = 0;
-        while (true) {
-            if (!now().isBefore(deadline)) {
-                return timeOut();
+        } else {
+            handle = progress.handle();
+            deadline = progress.deadline();
+            watches = progress.polls();
+            if (reportedError == null) {
+                reportedError = progress.reportedError();
             }
-            RemoteStatus status = poll();
-            polls++;
-            pollsThisRun++;
-            if (status != null) {
-                JobRecord finished = onStatus(status, settings);
+        }
+        recorder = new TransitionRecorder(progress == null ? List.of() : progress.unrecorded());
+        recorder.start();
+        if (record.state().isTerminal()) {
+            recorder.awaitDone();
+            return record;
+        }
+        startDeadlineTimer();
+        if (progress != null && progress.permitHeld()) {
+            permit.resumeHolding(settings.gateFor(record.spec().driver()), record.jobId());
+        }
+        JobRecord last = lifecycle();
+        recorder.awaitDone();
+        return last;
+    }
+
+    private JobRecord lifecycle() {
+        if (handle == null) {
+            record(record.recordedAgain(now()));
+            if (!admitted() || !submitted()) {
+                return record;
+            }
+        }
+        RemotePhase known = record.state() == JobState.RUNNING ? RemotePhase.RUNNING : RemotePhase.PENDING;
+        long watchesThisRun = 0;
+        while (true) {
+            Promise<RemoteStatus> watch = startWatch(known);
+            pushed = false;
+            awaitUnlessStopping(() -> watch.isCompleted() || pushed);
+            if (stopping() != null) {
+                return stop();
+            }
+            if (!watch.isCompleted()) {
+                continue; // a push: watch again, polling at once
+            }
+            RemoteStatus status = watchResult(watch);
+            watches++;
+            if (status != null && status.phase() != known) {
+                JobRecord finished = onChange(status);
                 if (finished != null) {
                     return finished;
                 }
+                known = status.phase() == RemotePhase.NOT_FOUND ? known : status.phase();
             }
-            if (pollsThisRun >= settings.maxPollsPerRun() || Workflow.getInfo().isContinueAsNewSuggested()) {
-                log.info("Job {} continues as new after {} polls", record.jobId(), polls);
+            if (++watchesThisRun >= settings.maxPollsPerRun() || Workflow.getInfo().isContinueAsNewSuggested()) {
+                // Events of this task (a cancel among them) have been applied: take a cancel now,
+                // or the SDK would close the run as cancelled with no kill and no final record.
+                if (stopping() != null) {
+                    return stop();
+                }
+                log.info("Job {} continues as new after {} watches", record.jobId(), watches);
                 Workflow.continueAsNew(new JobWorkflowInput(record, progress()));
             }
-            Duration untilDeadline = Duration.between(now(), deadline);
-            Duration wait = interval.compareTo(untilDeadline) < 0 ? interval : untilDeadline;
-            if (!wait.isNegative() && !wait.isZero()) {
-                Workflow.await(wait, () -> wake);
-            }
-            wake = false;
-            interval = settings.nextInterval(interval);
         }
     }
 
-    /** The job's remote status, or null when the engine could not be asked this time. */
-    private @Nullable RemoteStatus poll() {
+    /** Waits for a permit of the driver's gate; false when the job ended instead. */
+    private boolean admitted() {
+        PermitRequest request = new PermitRequest(record.jobId(), record.spec().priority(), now());
+        boolean granted;
         try {
-            return detached(() -> engine.poll(handle));
+            granted = permit.acquireUnless(settings.gateFor(record.spec().driver()), request, () -> stopping() != null);
         } catch (ActivityFailure failure) {
-            if (isRejection(failure)) {
-                return new RemoteStatus(dev.hubble.core.temporal.RemotePhase.FAILED, messageOf(failure));
-            }
-            log.warn("Polling job {} failed, looking again later: {}", record.jobId(), messageOf(failure));
-            return null;
+            finish(JobState.FAILED, new JobError("the admission gate of driver " + record.spec().driver()
+                    + " could not be reached", JobFailures.messageOf(failure)), null);
+            return false;
         }
+        if (!granted) {
+            stop();
+            return false;
+        }
+        return true;
     }
 
-    /** Acts on one poll; returns the final record when the job finished, else null. */
-    private @Nullable JobRecord onStatus(RemoteStatus status, JobWorkflowSettings settings) {
+    /** Submits the job; false when it could not be submitted, or the job ended meanwhile. */
+    private boolean submitted() {
+        try {
+            handle = detached(() -> quick.submit(record.jobId(), record.spec()));
+        } catch (ActivityFailure failure) {
+            finish(JobState.FAILED, JobFailures.errorOf(failure, "the job could not be submitted"), null);
+            return false;
+        }
+        record(record.moveTo(JobState.SUBMITTED, now(), null, null));
+        if (stopping() != null) {
+            stop();
+            return false;
+        }
+        return true;
+    }
+
+    /** Acts on a phase the engine reported; returns the final record when the job finished, else null. */
+    private @Nullable JobRecord onChange(RemoteStatus status) {
         switch (status.phase()) {
-            case PENDING -> notFoundStreak = 0;
             case RUNNING -> {
-                notFoundStreak = 0;
                 if (record.state() == JobState.SUBMITTED) {
                     record(record.moveTo(JobState.RUNNING, now(), null, null));
                 }
@@ -278,9 +223,9 @@ public final class JobWorkflowImpl implements JobWorkflow {
             case SUCCEEDED -> {
                 JobResult result;
                 try {
-                    result = detached(() -> engine.collectResult(record.jobId(), record.spec()));
+                    result = detached(() -> quick.collectResult(record.jobId(), record.spec()));
                 } catch (ActivityFailure failure) {
-                    return finish(JobState.FAILED, errorOf(failure, "the job's result could not be listed"), null);
+                    return finish(JobState.FAILED, JobFailures.errorOf(failure, "the job's result could not be listed"), null);
                 }
                 return finish(JobState.SUCCEEDED, null, result);
             }
@@ -288,25 +233,75 @@ public final class JobWorkflowImpl implements JobWorkflow {
                 return finish(JobState.FAILED, failureError(status), null);
             }
             case CANCELLED -> {
-                return finish(JobState.CANCELLED,
-                        JobError.of(status.message() == null ? "cancelled at the engine" : status.message()), null);
+                return finish(JobState.CANCELLED, JobError.of(status.message() == null ? "cancelled at the engine" : status.message()), null);
             }
             case NOT_FOUND -> {
-                if (++notFoundStreak >= settings.maxNotFoundPolls()) {
-                    return finish(JobState.FAILED, JobError.of("the engine no longer knows job " + handle.remoteId()
-                            + " after " + notFoundStreak + " polls"), null);
-                }
+                return finish(JobState.FAILED, JobError.of("the engine no longer knows job " + handle.remoteId() + " after "
+                        + settings.maxNotFoundPolls() + " polls"), null);
+            }
+            case PENDING -> {
+                // Back to waiting at the engine (a requeue): nothing to record.
             }
         }
         return null;
     }
 
-    private JobRecord timeOut() {
-        return detached(() -> {
-            killRemote();
-            return finish(JobState.TIMED_OUT,
-                    JobError.of("the job ran longer than its timeout of " + record.spec().timeout()), null);
-        });
+    /**
+     * Waits until {@code condition} holds or the job must stop. A cancel request ends the wait
+     * like any other condition (Workflow.await throws it; it is taken here, not thrown on).
+     */
+    private void awaitUnlessStopping(Supplier<Boolean> condition) {
+        try {
+            Workflow.await(() -> condition.get() || stopping() != null);
+        } catch (CanceledFailure cancelled) {
+            // stopping() now says CANCELLED
+        }
+    }
+
+    /** Why the job must stop now: CANCELLED, TIMED_OUT, or null to carry on. */
+    private @Nullable JobState stopping() {
+        if (cancelRequested || CancellationScope.current().isCancelRequested()) {
+            return JobState.CANCELLED;
+        }
+        if ((deadlineTimer != null && deadlineTimer.isCompleted()) || !now().isBefore(deadline)) {
+            return JobState.TIMED_OUT;
+        }
+        return null;
+    }
+
+    /** Ends a job that was cancelled or timed out: kills its remote job (bounded), then finishes. */
+    private JobRecord stop() {
+        JobState state = stopping() == JobState.CANCELLED ? JobState.CANCELLED : JobState.TIMED_OUT;
+        String why = state == JobState.CANCELLED ? "cancelled on request"
+                : record.state() == JobState.QUEUED && handle == null
+                        ? "the job waited for its turn longer than its timeout of " + record.spec().timeout()
+                        : "the job ran longer than its timeout of " + record.spec().timeout();
+        String unconfirmed = kill();
+        return finish(state, unconfirmed == null ? JobError.of(why)
+                : new JobError(why + "; the engine did not confirm the kill within " + settings.killTimeout(), unconfirmed), null);
+    }
+
+    /** Kills the remote job; null once the engine confirmed it, else why it could not. */
+    private @Nullable String kill() {
+        if (handle == null) {
+            return null;
+        }
+        // Local: a cancel lands without a round trip through the server's task queue.
+        JobActivities killer = Workflow.newLocalActivityStub(JobActivities.class, LocalActivityOptions.newBuilder()
+                .setStartToCloseTimeout(min(settings.killTimeout(), Duration.ofSeconds(30)))
+                .setScheduleToCloseTimeout(settings.killTimeout())
+                .setRetryOptions(TRANSIENT_RETRIES)
+                .build());
+        try {
+            detached(() -> {
+                killer.cancel(handle);
+                return null;
+            });
+            return null;
+        } catch (ActivityFailure failure) {
+            log.warn("The kill of job {} was not confirmed: {}", record.jobId(), JobFailures.messageOf(failure));
+            return JobFailures.messageOf(failure);
+        }
     }
 
     /** The error of a failed job: what the job reported about itself wins over the engine's words. */
@@ -316,94 +311,108 @@ public final class JobWorkflowImpl implements JobWorkflow {
         }
         String detail;
         try {
-            detail = detached(() -> engine.diagnostics(handle));
+            detail = detached(() -> quick.diagnostics(handle));
         } catch (ActivityFailure failure) {
             detail = null;
         }
         return new JobError(status.message() == null ? "the job failed" : status.message(), detail);
     }
 
-    private JobError errorOf(ActivityFailure failure, String fallback) {
-        if (reportedError != null) {
-            return reportedError;
-        }
-        if (failure.getCause() instanceof ApplicationFailure application) {
-            String detail = application.getDetails().getSize() == 0 ? null : application.getDetails().get(String.class);
-            return new JobError(application.getOriginalMessage(), detail == null || detail.isEmpty() ? null : detail);
-        }
-        return new JobError(fallback, messageOf(failure));
-    }
-
-    private void killRemote() {
-        if (handle == null) {
-            return;
-        }
-        try {
-            engine.cancel(handle);
-        } catch (ActivityFailure failure) {
-            log.warn("Could not kill the remote job of {}: {}", record.jobId(), messageOf(failure));
-        }
-    }
-
     private JobRecord finish(JobState state, @Nullable JobError error, @Nullable JobResult result) {
-        // The remote job has ended or been killed: its permit goes back before the record is stored,
-        // so a slow store never holds up the next job of the driver.
+        // The remote job has ended or been killed: its permit goes back before the record is stored.
         permit.release();
         record(record.moveTo(state, now(), error, result));
         return record;
     }
 
-    /**
-     * Makes {@code next} the job's record and has it recorded. Jobs started since background
-     * recording hand it to the recorder and carry on, so a store or broker that is down never
-     * holds the job up; older jobs record it here and wait. Either way a cancel cannot interrupt
-     * the recording.
-     */
     private void record(JobRecord next) {
         record = next;
-        if (recordInBackground) {
-            unrecorded.add(next);
-            return;
-        }
-        detached(() -> {
-            states.record(next);
-            return null;
-        });
+        recorder.add(next);
     }
 
     /**
-     * Starts the recorder: one workflow thread, outside every cancellation scope, that records
-     * the transitions in the order they happened, each after the one before has been recorded.
+     * Starts a watch of the remote job, abandoned rather than cancelled when the workflow stops
+     * waiting for it.
      */
-    private void startRecorder() {
-        Workflow.newDetachedCancellationScope(() -> Async.procedure(() -> {
-            while (true) {
-                Workflow.await(() -> !unrecorded.isEmpty());
-                try {
-                    states.record(unrecorded.get(0));
-                    unrecorded.remove(0);
-                } catch (ActivityFailure failure) {
-                    // Retries are unlimited, so this is not expected; the head is recorded again.
-                    log.warn("Recording a transition of job {} failed, trying again: {}", record.jobId(), messageOf(failure));
-                }
-            }
-        })).run();
+    private Promise<RemoteStatus> startWatch(RemotePhase known) {
+        JobActivities watcher = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(settings.watchWindow().plusMinutes(5))
+                .setHeartbeatTimeout(Duration.ofSeconds(30))
+                .setCancellationType(ActivityCancellationType.ABANDON)
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setBackoffCoefficient(2.0)
+                        .setMaximumInterval(Duration.ofSeconds(30))
+                        .setDoNotRetry(JobActivities.JOB_REJECTED)
+                        .build())
+                .build());
+        @SuppressWarnings("unchecked")
+        Promise<RemoteStatus>[] watch = new Promise[1];
+        Workflow.newDetachedCancellationScope(
+                () -> watch[0] = Async.function(watcher::watch, handle, settings.watch(known))).run();
+        return watch[0];
     }
 
-    /** Waits until every transition has been recorded, then returns {@code result}. */
-    private JobRecord allRecorded(JobRecord result) {
-        if (recordInBackground) {
-            detached(() -> {
-                Workflow.await(unrecorded::isEmpty);
-                return null;
-            });
+    /** What a completed watch saw; null when it failed (the next watch looks again). */
+    private @Nullable RemoteStatus watchResult(Promise<RemoteStatus> watch) {
+        try {
+            return watch.get();
+        } catch (ActivityFailure failure) {
+            if (JobFailures.isRejection(failure)) {
+                return new RemoteStatus(RemotePhase.FAILED, JobFailures.messageOf(failure));
+            }
+            log.warn("Watching job {} failed, watching again: {}", record.jobId(), JobFailures.messageOf(failure));
+            return null;
         }
-        return result;
+    }
+
+    /** One timer per run, at the job's deadline; never cancelled, so it is safe on every server. */
+    private void startDeadlineTimer() {
+        Duration left = Duration.between(now(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            return;
+        }
+        Workflow.newDetachedCancellationScope(() -> deadlineTimer = Workflow.newTimer(left)).run();
+    }
+
+    @Override
+    public void reportError(JobError error) {
+        legacy.reportError(error);
+        if (record != null && record.state().isTerminal()) {
+            return;
+        }
+        if (reportedError == null) {
+            reportedError = error;
+        }
+        pushed = true;
+    }
+
+    @Override
+    public void reportProgress(ProgressReport report) {
+        if (record != null && record.state().isTerminal()) {
+            return;
+        }
+        pushed = true;
+    }
+
+    @Override
+    public void requestCancel() {
+        cancelRequested = true;
+    }
+
+    @Override
+    public void permitGranted() {
+        permit.granted();
+    }
+
+    @Override
+    public JobRecord status() {
+        return current ? record : legacy.status();
     }
 
     private JobProgress progress() {
-        return new JobProgress(handle, deadline, interval, polls, notFoundStreak, reportedError, permit.isHeld(),
-                List.copyOf(unrecorded));
+        return new JobProgress(handle, deadline, settings.pollInitial(), watches, 0, reportedError, permit.isHeld(),
+                recorder.pending());
     }
 
     private static <T> T detached(Supplier<T> action) {
@@ -413,14 +422,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
         return result[0];
     }
 
-    private static boolean isRejection(ActivityFailure failure) {
-        return failure.getCause() instanceof ApplicationFailure application
-                && JobActivities.JOB_REJECTED.equals(application.getType());
-    }
-
-    private static String messageOf(ActivityFailure failure) {
-        Throwable cause = failure.getCause() == null ? failure : failure.getCause();
-        return cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Instant now() {

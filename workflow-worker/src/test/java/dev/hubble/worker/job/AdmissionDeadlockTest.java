@@ -17,12 +17,14 @@ import dev.hubble.core.temporal.JobWorkflowInput;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
+import dev.hubble.core.temporal.WatchRequest;
 import dev.hubble.core.temporal.TaskQueues;
 import dev.hubble.worker.gate.GateWorkflowImpl;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -76,7 +78,9 @@ class AdmissionDeadlockTest {
         start(SHARED);
 
         List<String> parents = submitParents();
-        env.sleep(Duration.ofHours(6)); // the bounded wait: hours of (skipped) workflow time
+        // The bounded wait, in real time (the parents' watches run, so workflow time is not
+        // skipped): every parent polls its engine hundreds of times meanwhile.
+        env.sleep(Duration.ofSeconds(10));
 
         GateSnapshot shared = gate(SHARED);
         List<String> holders = shared.holders();
@@ -102,7 +106,9 @@ class AdmissionDeadlockTest {
     }
 
     private void start(String sharedGate) {
-        env = TestWorkflowEnvironment.newInstance();
+        // Real time: a job's watch is an activity that polls in real time, and on a time-skipping
+        // server its heartbeat timeout would run out in skipped time.
+        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
         client = env.getWorkflowClient();
         ParentsAndChildren engine = new ParentsAndChildren(client, env);
         GateActivitiesImpl gates = new GateActivitiesImpl(client,
@@ -191,6 +197,11 @@ class AdmissionDeadlockTest {
             boolean childrenDone = IntStream.range(0, 2).allMatch(i ->
                     client.newWorkflowStub(JobWorkflow.class, handle.remoteId() + "-child-" + i).status().state() == JobState.SUCCEEDED);
             return RemoteStatus.of(childrenDone ? RemotePhase.SUCCEEDED : RemotePhase.RUNNING);
+        }
+
+        @Override
+        public RemoteStatus watch(RunHandle handle, WatchRequest request) {
+            return FakeWatch.watch(() -> poll(handle), request, 20);
         }
 
         @Override

@@ -7,6 +7,7 @@ import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
+import dev.hubble.core.temporal.WatchRequest;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -30,11 +31,18 @@ final class FakeEngine implements JobActivities {
     volatile IntFunction<RemoteStatus> script = n -> RemoteStatus.of(RemotePhase.SUCCEEDED);
     volatile int failingSubmitAttempts;
     volatile String rejectSubmitWith;
+    volatile boolean killFails;
+    volatile java.util.function.LongSupplier submitDelayMillis = () -> 0;
+    volatile boolean failSubmitWithoutMessage;
+    final AtomicInteger cancelAttempts = new AtomicInteger();
+    /** Real milliseconds between the polls of one watch. */
+    volatile long pollEveryMillis = 2;
     final Map<String, Integer> remoteJobsCreated = new ConcurrentHashMap<>();
     final AtomicInteger submitAttempts = new AtomicInteger();
     final List<Long> pollTimes = new CopyOnWriteArrayList<>();
     final List<String> pollRunIds = new CopyOnWriteArrayList<>();
     final List<String> cancelled = new CopyOnWriteArrayList<>();
+    final AtomicInteger watches = new AtomicInteger();
     private final AtomicInteger polls = new AtomicInteger();
 
     FakeEngine(TestWorkflowEnvironment env) {
@@ -44,6 +52,17 @@ final class FakeEngine implements JobActivities {
     @Override
     public RunHandle submit(String jobId, JobSpec spec) {
         int attempt = submitAttempts.incrementAndGet();
+        long delay = submitDelayMillis.getAsLong();
+        if (delay > 0) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failSubmitWithoutMessage) {
+            throw ApplicationFailure.newNonRetryableFailure(null, JOB_REJECTED);
+        }
         if (rejectSubmitWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(rejectSubmitWith, JOB_REJECTED, "LINE 1: " + spec.query());
         }
@@ -63,7 +82,17 @@ final class FakeEngine implements JobActivities {
     }
 
     @Override
+    public RemoteStatus watch(RunHandle handle, WatchRequest request) {
+        watches.incrementAndGet();
+        return FakeWatch.watch(() -> poll(handle), request, pollEveryMillis);
+    }
+
+    @Override
     public void cancel(RunHandle handle) {
+        cancelAttempts.incrementAndGet();
+        if (killFails) {
+            throw new IllegalStateException("the engine does not answer");
+        }
         cancelled.add(handle.remoteId());
     }
 

@@ -31,6 +31,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -57,7 +58,9 @@ class JobWorkflowTest {
     }
 
     private void start(JobWorkflowSettings settings, int concurrency) {
-        env = TestWorkflowEnvironment.newInstance();
+        // Real time: a job's watch is an activity that polls in real time, and on a time-skipping
+        // server its heartbeat timeout would run out in skipped time.
+        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
         engine = new FakeEngine(env);
         states = new RecordingStates();
         client = env.getWorkflowClient();
@@ -94,21 +97,29 @@ class JobWorkflowTest {
     }
 
     @Test
-    void pollIntervalGrowsByTheFactorUpToTheCap() {
-        start(new JobWorkflowSettings(Duration.ofSeconds(2), 2.0, Duration.ofSeconds(20), 500, 5));
-        engine.script = n -> n < 8 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+    void pollsLeaveNoTraceInTheHistory() {
+        start();
+        int hundred = eventsOfAJobPolled(100);
+        int thousand = eventsOfAJobPolled(1_000);
 
-        run(job(Duration.ofHours(1)));
+        assertThat(hundred).as("events of a job polled 100 times").isLessThanOrEqualTo(40);
+        assertThat(thousand).as("events of a job polled 1,000 times").isEqualTo(hundred);
+    }
 
-        assertThat(engine.pollGapsMillis()).hasSize(7).allSatisfy(gap -> assertThat(gap).isPositive());
-        assertThat(engine.pollGapsMillis()).map(gap -> Math.round(gap / 1000.0))
-                .containsExactly(2L, 4L, 8L, 16L, 20L, 20L, 20L);
+    private int eventsOfAJobPolled(int polls) {
+        int before = engine.pollTimes.size();
+        engine.script = n -> n - before < polls ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+        JobRecord job = job(Duration.ofHours(1));
+        assertThat(run(job).state()).isEqualTo(SUCCEEDED);
+        assertThat(engine.pollTimes.size() - before).isEqualTo(polls);
+        return client.fetchHistory(job.jobId()).getHistory().getEventsCount();
     }
 
     @Test
     void errorReportWakesThePollLoopAndBecomesTheJobsError() {
         start(new JobWorkflowSettings(Duration.ofHours(1), 2.0, Duration.ofHours(1), 500, 5));
-        engine.script = n -> n == 1 ? RemoteStatus.of(RemotePhase.RUNNING)
+        engine.pollEveryMillis = Duration.ofMinutes(30).toMillis(); // only a push makes another poll
+        engine.script = n -> n <= 2 ? RemoteStatus.of(RemotePhase.RUNNING)
                 : new RemoteStatus(RemotePhase.FAILED, "Livy session died");
         JobRecord job = job(Duration.ofDays(1));
         WorkflowStub stub = startJob(job);
@@ -121,8 +132,8 @@ class JobWorkflowTest {
 
         assertThat(last.state()).isEqualTo(FAILED);
         assertThat(last.error()).isEqualTo(new JobError("Table or view not found: events", "AnalysisException ..."));
-        assertThat(engine.pollTimes.get(1) - reportedAt).as("second poll follows the signal, not the 1h timer")
-                .isLessThan(Duration.ofMinutes(1).toMillis());
+        assertThat(engine.pollTimes).as("the report woke a poll at once").hasSize(3);
+        assertThat(engine.pollTimes.get(2) - reportedAt).isLessThan(Duration.ofMinutes(1).toMillis());
     }
 
     @Test
@@ -173,6 +184,7 @@ class JobWorkflowTest {
 
         assertThatThrownBy(() -> stub.getResult(JobRecord.class))
                 .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+        client.fetchHistory(job.jobId()).getHistory().getEventsList().forEach(e -> System.out.println("HIST " + e.getEventType() + " " + (e.hasActivityTaskScheduledEventAttributes() ? e.getActivityTaskScheduledEventAttributes().getActivityType().getName() : "") + (e.hasMarkerRecordedEventAttributes() ? e.getMarkerRecordedEventAttributes().getDetailsMap().keySet() : "")));
         assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, RUNNING, CANCELLED);
         assertThat(engine.cancelled).containsExactly("remote-" + job.jobId());
         assertThat(client.newWorkflowStub(JobWorkflow.class, job.jobId()).status().state()).isEqualTo(CANCELLED);
@@ -182,14 +194,35 @@ class JobWorkflowTest {
     void timeoutKillsTheRemoteJobAndEndsTimedOut() {
         start();
         engine.script = n -> RemoteStatus.of(RemotePhase.RUNNING);
-        JobRecord job = job(Duration.ofMinutes(10));
+        JobRecord job = job(Duration.ofSeconds(3)); // real time: a running watch stops time skipping
 
         JobRecord last = run(job);
 
         assertThat(last.state()).isEqualTo(TIMED_OUT);
-        assertThat(last.error().message()).contains("PT10M");
+        assertThat(last.error().message()).contains("PT3S");
         assertThat(engine.cancelled).containsExactly("remote-" + job.jobId());
-        assertThat(last.updatedAt()).isAfterOrEqualTo(job.createdAt().plus(Duration.ofMinutes(10)));
+        assertThat(last.updatedAt()).isAfterOrEqualTo(job.createdAt().plus(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void killTheEngineDoesNotConfirmEndsTheJobAllTheSameOnceTheKillTimeoutPassed() {
+        start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5)
+                .withWindowAndKillTimeout(Duration.ofHours(1), Duration.ofSeconds(3)));
+        engine.script = n -> RemoteStatus.of(RemotePhase.RUNNING);
+        engine.killFails = true;
+        JobRecord job = job(Duration.ofHours(1));
+        WorkflowStub stub = startJob(job);
+        awaitState(RUNNING);
+
+        stub.cancel();
+
+        assertThatThrownBy(() -> stub.getResult(JobRecord.class)).isInstanceOf(WorkflowFailedException.class);
+        JobRecord last = client.newWorkflowStub(JobWorkflow.class, job.jobId()).status();
+        assertThat(last.state()).isEqualTo(CANCELLED);
+        assertThat(last.error().message()).isEqualTo("cancelled on request; the engine did not confirm the kill within PT3S");
+        assertThat(last.error().detail()).contains("engine does not answer");
+        assertThat(engine.cancelAttempts).hasValueGreaterThanOrEqualTo(2);
+        assertThat(gate().running()).as("the permit is back once the kill timeout passed").isZero();
     }
 
     @Test
@@ -207,48 +240,72 @@ class JobWorkflowTest {
     }
 
     @Test
-    void jobPolledThreeThousandTimesFinishesWithEveryRunsHistoryShort() {
-        start(new JobWorkflowSettings(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 500, 5));
-        engine.script = n -> n < 3_000 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+    void longJobContinuesAsNewAcrossManyRunsAndReleasesItsPermitInItsLastRun() {
+        start(new JobWorkflowSettings(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 3, 5)
+                .withWindowAndKillTimeout(Duration.ofMillis(100), Duration.ofMinutes(1)), 1);
+        engine.pollEveryMillis = 5;
+        engine.script = n -> n < 300 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
         JobRecord job = job(Duration.ofDays(1));
 
         JobRecord last = run(job);
 
         assertThat(last.state()).isEqualTo(SUCCEEDED);
-        assertThat(engine.pollTimes).hasSize(3_000);
         assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
+        assertThat(states.eventStates()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
         var runIds = new LinkedHashSet<>(engine.pollRunIds);
-        assertThat(runIds).as("at most 500 polls per run").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(runIds).as("runs").hasSizeGreaterThanOrEqualTo(3);
         for (String runId : runIds) {
             int events = client.fetchHistory(job.jobId(), runId).getHistory().getEventsCount();
-            assertThat(events).as("events in run %s", runId).isLessThan(10_240);
+            assertThat(events).as("events in run %s", runId).isLessThan(100);
         }
+        assertThat(gate().running()).isZero();
     }
 
     @Test
-    void jobCarriesOnWhileItsTransitionsCannotBeRecordedAndRecordsThemAllInOrderLater() {
+    void whileKafkaIsDownEveryTransitionIsStoredAtOnceAndItsEventsFollowInOrderLater() {
+        start();
+        engine.pollEveryMillis = 20;
+        engine.script = n -> n < 30 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+        states.publishDown = true;
+        JobRecord job = job(Duration.ofHours(1));
+        WorkflowStub stub = startJob(job);
+
+        awaitStored(SUCCEEDED);
+        assertThat(states.states()).as("stored while no event could be sent").containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
+        assertThat(states.events).isEmpty();
+        assertThat(gate().running()).as("its permit is back").isZero();
+
+        states.publishDown = false;
+        JobRecord last = stub.getResult(JobRecord.class);
+
+        assertThat(last.state()).isEqualTo(SUCCEEDED);
+        assertThat(states.eventStates()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
+        assertThat(states.events).extracting(JobRecord::sequence).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void jobCarriesOnWhileItsTransitionsCannotBeStoredAndRecordsThemAllInOrderLater() {
         start();
         engine.script = n -> n < 3 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
-        states.down = true;
+        states.storeDown = true;
         JobRecord job = job(Duration.ofHours(1));
         WorkflowStub stub = startJob(job);
         JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, job.jobId());
 
-        for (int i = 0; i < 60 && workflow.status().state() != SUCCEEDED; i++) {
-            env.sleep(Duration.ofSeconds(10));
+        for (int i = 0; i < 120 && workflow.status().state() != SUCCEEDED; i++) {
+            env.sleep(Duration.ofSeconds(1));
         }
 
-        assertThat(workflow.status().state()).as("the job ran to its end without its states being recorded").isEqualTo(SUCCEEDED);
-        assertThat(engine.pollTimes).hasSize(3);
+        assertThat(workflow.status().state()).as("the job ran to its end without its states being stored").isEqualTo(SUCCEEDED);
         assertThat(states.records).isEmpty();
-        assertThat(gate().running()).as("its permit is back").isZero();
 
-        states.down = false;
+        states.storeDown = false;
         JobRecord last = stub.getResult(JobRecord.class);
 
         assertThat(last.state()).isEqualTo(SUCCEEDED);
         assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
         assertThat(states.sequences()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(states.eventStates()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
     }
 
     @Test
@@ -268,7 +325,7 @@ class JobWorkflowTest {
     @Test
     void jobWaitsQueuedForAPermitWhileTheDriverIsFull() {
         start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5), 1);
-        engine.script = n -> n < 20 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+        engine.script = n -> finishAll ? RemoteStatus.of(RemotePhase.SUCCEEDED) : RemoteStatus.of(RemotePhase.RUNNING);
         JobRecord first = job(Duration.ofHours(1));
         JobRecord second = job(Duration.ofHours(1));
         WorkflowStub firstRun = startJob(first);
@@ -280,6 +337,7 @@ class JobWorkflowTest {
         assertThat(gate().position(second.jobId())).hasValue(1);
         assertThat(engine.remoteJobsCreated).containsOnlyKeys(first.jobId());
 
+        finishAll = true;
         assertThat(firstRun.getResult(JobRecord.class).state()).isEqualTo(SUCCEEDED);
         assertThat(secondRun.getResult(JobRecord.class).state()).isEqualTo(SUCCEEDED);
         assertThat(gate().running()).isZero();
@@ -311,7 +369,7 @@ class JobWorkflowTest {
         WorkflowStub holder = startJob(job(Duration.ofHours(1)));
         awaitState(RUNNING);
 
-        JobRecord last = run(job(Duration.ofMinutes(5)));
+        JobRecord last = run(job(Duration.ofSeconds(3)));
 
         assertThat(last.state()).isEqualTo(TIMED_OUT);
         assertThat(last.error().message()).contains("waited for its turn");
@@ -320,15 +378,14 @@ class JobWorkflowTest {
     }
 
     @Test
-    void permitOfAJobThatContinuedAsNewIsReleasedByItsLastRun() {
-        start(new JobWorkflowSettings(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 10, 5), 1);
-        engine.script = n -> n < 35 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+    void failureWithoutAMessageStillFailsTheJobWithWords() {
+        start();
+        engine.failSubmitWithoutMessage = true;
 
         JobRecord last = run(job(Duration.ofHours(1)));
 
-        assertThat(last.state()).isEqualTo(SUCCEEDED);
-        assertThat(new LinkedHashSet<>(engine.pollRunIds)).hasSizeGreaterThanOrEqualTo(4);
-        assertThat(gate().running()).isZero();
+        assertThat(last.state()).isEqualTo(FAILED);
+        assertThat(last.error().message()).isNotBlank();
     }
 
     private GateSnapshot gate() {
@@ -344,6 +401,15 @@ class JobWorkflowTest {
                 WorkflowOptions.newBuilder().setWorkflowId(job.jobId()).setTaskQueue(QUEUE).build());
         WorkflowExecution execution = WorkflowClient.start(workflow::run, JobWorkflowInput.start(job));
         return client.newUntypedWorkflowStub(execution.getWorkflowId());
+    }
+
+    private volatile boolean finishAll;
+
+    private void awaitStored(dev.hubble.core.job.JobState state) {
+        for (int i = 0; i < 600 && !states.states().contains(state); i++) {
+            env.sleep(Duration.ofMillis(100));
+        }
+        assertThat(states.states()).contains(state);
     }
 
     private void awaitState(dev.hubble.core.job.JobState state) {

@@ -1,6 +1,7 @@
-package dev.hubble.core.results;
+package dev.hubble.core.results.local;
 
 import dev.hubble.core.job.ResultFile;
+import dev.hubble.core.results.SignedLink;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  * signature covers the job id, the file name and the expiry, so a link cannot be pointed at
  * another file or kept alive longer.
  */
-public final class LocalResultLinks implements ResultLinks {
+public final class LocalResultLinks {
 
     private static final String ALGORITHM = "HmacSHA256";
 
@@ -32,7 +33,7 @@ public final class LocalResultLinks implements ResultLinks {
         this.clock = clock;
     }
 
-    @Override
+    /** A fresh link to {@code file} of job {@code jobId}, served by the API at {@code apiBaseUrl}. */
     public SignedLink sign(String jobId, ResultFile file, URI apiBaseUrl) {
         Instant expiresAt = clock.instant().plus(properties.linkTtl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         long expires = expiresAt.getEpochSecond();

@@ -1,4 +1,4 @@
-package dev.hubble.core.results;
+package dev.hubble.core.results.local;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;

@@ -1,0 +1,230 @@
+package dev.hubble.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What Hubble adds to a job, measured, not asserted, on one local stack in this JVM:
+ *
+ * <ul>
+ *   <li>{@code select 42} on duckdb, acceptance to SUCCEEDED as the server recorded it, over
+ *       sequential jobs, against a bare workflow that runs the same number of activities and
+ *       local activities (counted from a job's own history) on the same Temporal test server,
+ *       taken as the server recorded its start and close. Jobs and bare workflows alternate, so
+ *       both see the same machine.
+ *   <li>{@code GET /v1/jobs/{id}} of a finished job against {@code /actuator/info}, a trivial
+ *       JSON endpoint of the same application, both warmed up, with wrk as the load generator.
+ * </ul>
+ *
+ * <p>Not part of the normal build (tag {@code benchmark}). Run it with
+ * {@code ./mvnw -pl temporal-dev -am verify -Dtest=JobLatencyBenchmark -DexcludedGroups= -Dsurefire.failIfNoSpecifiedTests=false};
+ * {@code -Dhubble.benchmark.jobs=N} for another number of jobs (default 200). The GET part needs
+ * {@code wrk} on the PATH and is left out without it.
+ */
+@Tag("benchmark")
+class JobLatencyBenchmark {
+
+    private static final int JOBS = Integer.getInteger("hubble.benchmark.jobs", 200);
+    private static final int WARM_UP = 50;
+    private static final String BARE_QUEUE = "benchmark-bare";
+
+    @Test
+    void selectFortyTwoAndStatusReads() throws Exception {
+        try (LocalStack stack = LocalStack.start(Files.createTempDirectory("hubble-benchmark"),
+                "--logging.level.dev.hubble=WARN")) {
+            WorkflowClient client = stack.context.getBean(WorkflowClient.class);
+            WorkerFactory factory = WorkerFactory.newInstance(client);
+            Worker worker = factory.newWorker(BARE_QUEUE);
+            worker.registerWorkflowImplementationTypes(BareWorkflowImpl.class);
+            worker.registerActivitiesImplementations(new NoOpActivities());
+            factory.start();
+            try {
+                String first = runJob(stack);
+                int[] shape = activityShape(client, first);
+                for (int i = 0; i < WARM_UP; i++) {
+                    runJob(stack);
+                    runBare(client, shape);
+                }
+                List<Long> jobs = new ArrayList<>();
+                List<Long> bare = new ArrayList<>();
+                for (int i = 0; i < JOBS; i++) {
+                    jobs.add(serverLatency(stack, runJob(stack)));
+                    bare.add(runBare(client, shape));
+                }
+                System.out.printf("%n=== select 42 on duckdb, %d sequential jobs, acceptance to SUCCEEDED (server-recorded) ===%n", JOBS);
+                System.out.printf("bare workflow: %d activities + %d local activities, same test server, same JVM%n",
+                        shape[0], shape[1]);
+                System.out.printf("%-14s %8s %8s %8s%n", "", "p50 ms", "p99 ms", "mean ms");
+                print("hubble job", jobs);
+                print("bare workflow", bare);
+                System.out.printf("p50 ratio job/bare: x%.2f (goal <= 1.5); p99 ratio: x%.2f%n",
+                        ratio(percentile(jobs, 50), percentile(bare, 50)), ratio(percentile(jobs, 99), percentile(bare, 99)));
+                statusReads(stack, first);
+            } finally {
+                factory.shutdownNow();
+            }
+        }
+    }
+
+    private static void statusReads(LocalStack stack, String jobId) throws Exception {
+        if (!wrkInstalled()) {
+            System.out.println("wrk is not installed: status reads not measured");
+            return;
+        }
+        String job = stack.api.resolve("/v1/jobs/" + jobId).toString();
+        String trivial = stack.api.resolve("/actuator/info").toString();
+        wrk(job, 5);
+        wrk(trivial, 5);
+        double jobRate = wrk(job, 15);
+        double trivialRate = wrk(trivial, 15);
+        System.out.printf("%n=== status reads, wrk 2 threads 16 connections 15 s, after 5 s warm-up ===%n");
+        System.out.printf("GET /v1/jobs/{id} (SUCCEEDED, links signed): %.0f req/s%n", jobRate);
+        System.out.printf("GET /actuator/info ({}):                     %.0f req/s%n", trivialRate);
+        System.out.printf("ratio: x%.2f (goal >= 0.9)%n%n", jobRate / trivialRate);
+    }
+
+    private static boolean wrkInstalled() {
+        try {
+            return new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor() >= 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static double wrk(String url, int seconds) throws IOException, InterruptedException {
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c16", "-d" + seconds + "s", url).redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes());
+        wrk.waitFor();
+        Matcher rate = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+        assertThat(rate.find()).as(out).isTrue();
+        assertThat(out).as("wrk saw errors").doesNotContain("Non-2xx");
+        return Double.parseDouble(rate.group(1));
+    }
+
+    private static String runJob(LocalStack stack) {
+        String jobId = stack.submit(Map.of("query", "select 42 as answer", "driver", "duckdb", "source", "benchmark"));
+        long giveUpAt = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < giveUpAt) {
+            JsonNode job = stack.read(stack.get("/v1/jobs/" + jobId).body());
+            if ("SUCCEEDED".equals(job.get("state").asText())) {
+                return jobId;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("job " + jobId + " did not succeed within a minute");
+    }
+
+    /** Acceptance to SUCCEEDED as the job's record has it. */
+    private static long serverLatency(LocalStack stack, String jobId) {
+        JsonNode job = stack.read(stack.get("/v1/jobs/" + jobId).body());
+        return Duration.between(Instant.parse(job.get("createdAt").asText()), Instant.parse(job.get("updatedAt").asText()))
+                .toMillis();
+    }
+
+    /** Activities and local activities in a job's history. */
+    private static int[] activityShape(WorkflowClient client, String jobId) {
+        int activities = 0;
+        int local = 0;
+        for (HistoryEvent event : client.fetchHistory(jobId).getEvents()) {
+            if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+                activities++;
+            } else if (event.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+                    && event.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")) {
+                local++;
+            }
+        }
+        return new int[] {activities, local};
+    }
+
+    /** Runs one bare workflow and returns its start-to-close time as the server recorded it. */
+    private static long runBare(WorkflowClient client, int[] shape) {
+        String id = "bare-" + UUID.randomUUID();
+        BareWorkflow workflow = client.newWorkflowStub(BareWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(BARE_QUEUE).build());
+        workflow.run(shape[0], shape[1]);
+        WorkflowExecutionInfo info = WorkflowStub.fromTyped(workflow).describe().getRawDescription().getWorkflowExecutionInfo();
+        return Duration.between(instant(info.getStartTime()), instant(info.getCloseTime())).toMillis();
+    }
+
+    private static Instant instant(com.google.protobuf.Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    private static void print(String name, List<Long> millis) {
+        System.out.printf("%-14s %8d %8d %8.1f%n", name, percentile(millis, 50), percentile(millis, 99),
+                millis.stream().mapToLong(Long::longValue).average().orElse(0));
+    }
+
+    private static long percentile(List<Long> values, int p) {
+        List<Long> sorted = values.stream().sorted().toList();
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static double ratio(long a, long b) {
+        return b == 0 ? Double.NaN : (double) a / b;
+    }
+
+    /** A workflow that only runs no-op activities, one after the other. */
+    @WorkflowInterface
+    public interface BareWorkflow {
+        @WorkflowMethod(name = "BenchmarkBare")
+        void run(int activities, int localActivities);
+    }
+
+    public static final class BareWorkflowImpl implements BareWorkflow {
+
+        private final NoOp remote = Workflow.newActivityStub(NoOp.class,
+                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+        private final NoOp local = Workflow.newLocalActivityStub(NoOp.class,
+                LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+
+        @Override
+        public void run(int activities, int localActivities) {
+            for (int i = 0; i < localActivities; i++) {
+                local.noOp();
+            }
+            for (int i = 0; i < activities; i++) {
+                remote.noOp();
+            }
+        }
+    }
+
+    @ActivityInterface(namePrefix = "Benchmark")
+    public interface NoOp {
+        void noOp();
+    }
+
+    static final class NoOpActivities implements NoOp {
+        @Override
+        public void noOp() {
+        }
+    }
+}
