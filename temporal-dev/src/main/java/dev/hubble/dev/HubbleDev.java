@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Import;
 /**
  * The whole of Hubble in one JVM, for a laptop and for tests: an embedded Temporal test server
  * (real time), Redis, a KRaft Kafka broker, S3 (S3Proxy), the API (with the Kafka command
- * consumer) and a worker pool for every enabled driver, and, as child processes, a Livy with local
- * Spark for the {@code spark} driver ({@code --hubble.dev.spark=false} leaves it out).
+ * consumer) and a worker pool for every enabled driver, and, as child processes, a Livy with
+ * local Spark for the {@code spark} driver ({@code --hubble.dev.spark=false} leaves it out).
  *
  * <p>Ports: {@code --server.port} (API, 8080), {@code --hubble.dev.temporal-port} (7233),
  * {@code --hubble.dev.redis-port} (6379), {@code --hubble.dev.kafka-port} (9092),

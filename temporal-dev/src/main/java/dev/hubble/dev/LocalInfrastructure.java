@@ -68,9 +68,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private EmbeddedKafkaKraftBroker kafka;
     private int temporalPort;
     private int redisPort;
+    private LocalSpark spark;
     private EmbeddedS3 s3;
     private String resultsWhere = "";
-    private LocalSpark spark;
 
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
@@ -110,7 +110,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         }
         Map<String, Object> wiring = new HashMap<>();
         // Livy first: it starts in the background, in parallel with everything below.
-        spark = LocalSpark.start(environment, dataDir, apiPort, wiring).orElse(null);
+        spark = LocalSpark.start(environment, dataDir, "http://" + connectHost + ":" + apiPort, wiring).orElse(null);
         temporal = TemporalTestServer.start(bindAddress, temporalPort);
         redis = startRedis(bindAddress, redisPort, dataDir);
 

@@ -19,7 +19,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * The local stack's Spark: a real Livy with local Spark as child processes (see
  * {@code livy-dev/README.md}), started in the background while the rest of the stack starts, and
- * the {@code spark} driver pointed at it. A Spark job submitted before Livy answers waits in its
+ * the {@code spark} driver pointed at it, with local result locations (Spark here shares the
+ * worker's file system). A Spark job submitted before Livy answers waits in its
  * submit's retries.
  *
  * <p>{@code --hubble.dev.spark=false} leaves it out, and so does a build without the Livy and
@@ -43,7 +44,7 @@ final class LocalSpark {
      * Starts Livy in the background and adds the spark driver's settings to {@code wiring};
      * empty when Spark is off.
      */
-    static Optional<LocalSpark> start(ConfigurableEnvironment environment, Path dataDir, int apiPort,
+    static Optional<LocalSpark> start(ConfigurableEnvironment environment, Path dataDir, String apiUrl,
             Map<String, Object> wiring) {
         if (!environment.getProperty("hubble.dev.spark", Boolean.class, true)) {
             return Optional.empty();
@@ -96,9 +97,9 @@ final class LocalSpark {
                 "hubble.drivers.spark.poll-max", "5s",
                 // Each Spark driver takes ~330 MB and a core: two at a time on a laptop.
                 "hubble.drivers.spark.concurrency", "2",
-                // spark-job writes to file: locations here: the driver stages jobs into them only.
+                "hubble.drivers.spark.livy.api-url", apiUrl,
+                // The driver stages jobs into file: locations only, until S3 has its LocationFiles.
                 "hubble.drivers.spark.results", "local",
-                "hubble.drivers.spark.livy.api-url", "http://localhost:" + apiPort,
                 "hubble.drivers.spark.livy.conf.spark.ui.enabled", "false")
                 .forEach((key, value) -> {
                     if (!environment.containsProperty(key)) {

@@ -91,7 +91,7 @@ class LivyRunnerTest {
         assertThat(staged.get("location").asText()).isEqualTo(output.toString());
         assertThat(staged.get("apiUrl").asText()).isEqualTo("https://hubble.example");
         String token = staged.get("jobToken").asText();
-        assertThat(TOKENS.verify("job-1", token)).as("the staged token is job-1's").isTrue();
+        assertThat(TOKENS.verify("job-1", token)).isTrue();
 
         List<LoggedRequest> posts = livy.findAll(postRequestedFor(urlEqualTo("/batches")));
         assertThat(posts).hasSize(1);
