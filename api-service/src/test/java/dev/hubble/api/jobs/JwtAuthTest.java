@@ -129,12 +129,15 @@ class JwtAuthTest extends JobsWebTest {
     @Test
     void onlyTheJobsSourceMayCancelIt() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(job("bob")));
+        JobWorkflow job = runningWorkflow(JOB_ID);
         WorkflowStub workflow = untypedWorkflow(JOB_ID);
 
         as("alice", delete("/v1/jobs/{id}", JOB_ID)).andExpect(status().isForbidden());
+        verify(job, never()).requestCancel();
         verify(workflow, never()).cancel();
 
         as("bob", delete("/v1/jobs/{id}", JOB_ID)).andExpect(status().isAccepted());
+        verify(job).requestCancel();
         verify(workflow).cancel();
     }
 
