@@ -9,6 +9,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replays histories recorded by earlier versions of the job workflow. A change to the
@@ -46,5 +48,16 @@ class JobWorkflowReplayTest {
     @Test
     void replaysASucceededJobThatRecordedInTheBackground() throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v3-background-recording.json", worker);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "job-succeeded-v4-watched-run1.json", // continued as new
+            "job-succeeded-v4-watched-run2.json", // a push and an error report, then success
+            "job-cancelled-v4-watched-run1.json",
+            "job-timed-out-v4-watched-run1.json", // continued as new
+            "job-timed-out-v4-watched-run2.json"})
+    void replaysJobsThatWaitOnWatches(String history) throws Exception {
+        WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history, worker);
     }
 }
