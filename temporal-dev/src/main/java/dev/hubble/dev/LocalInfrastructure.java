@@ -63,6 +63,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private InetAddress bindAddress;
     /** The host clients of the stack connect to: the bind address, or loopback when it is a wildcard. */
     private String connectHost;
+    /** The host of the API's URLs (result links, the jobs' API URL): localhost when it listens there. */
+    private String urlHost;
     private RedisServer redis;
     private int apiPort;
     private EmbeddedKafkaKraftBroker kafka;
@@ -94,6 +96,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         }
         bindAddress = bindAddress(environment);
         connectHost = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : uriHost(bindAddress);
+        urlHost = bindAddress.isAnyLocalAddress() || bindAddress.isLoopbackAddress() ? "localhost" : connectHost;
         apiPort = port(environment, "server.port", 8080);
         temporalPort = port(environment, "hubble.dev.temporal-port", 7233);
         redisPort = port(environment, "hubble.dev.redis-port", 6379);
@@ -120,12 +123,12 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         if (environment.containsProperty("management.server.port")) {
             wiring.put("management.server.address", bindAddress.getHostAddress());
         }
-        wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://" + connectHost + ":" + apiPort);
+        wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://" + urlHost + ":" + apiPort);
         wiring.put("hubble.temporal.target", connectHost + ":" + temporalPort);
         wiring.put("spring.data.redis.host", connectHost);
         wiring.put("spring.data.redis.port", redisPort);
         if (!environment.containsProperty("hubble.api.public-url")) {
-            wiring.put("hubble.api.public-url", "http://" + connectHost + ":" + apiPort);
+            wiring.put("hubble.api.public-url", "http://" + urlHost + ":" + apiPort);
         }
         if (embeddedKafka) {
             kafka = startKafka(uriHost(bindAddress), connectHost, kafkaPort, topics(environment));
@@ -266,7 +269,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     }
 
     private void printWelcome(ConfigurableEnvironment environment) {
-        String api = "http://" + connectHost + ":" + apiPort;
+        String api = "http://" + urlHost + ":" + apiPort;
         String brokers = environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092");
         String statusTopic = environment.getProperty("hubble.events.status-topic", "hubble.job-status");
         String commandTopic = environment.getProperty("hubble.commands.topic", "hubble.job-commands");

@@ -9,6 +9,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.ServletRequestBindingException;
@@ -39,6 +40,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             log.debug("Answering {}: {}", e.type().uri(), e.getBody().getDetail());
         }
         return ResponseEntity.status(e.getStatusCode()).headers(e.getHeaders()).body(e.getBody());
+    }
+
+    /**
+     * Spring Security's firewall refused a header or parameter when it was read. Its message
+     * quotes the value, which may be a credential: neither the log nor the answer gets it.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> handleRejected(RequestRejectedException e) {
+        log.debug("Refused a request the firewall rejected");
+        ProblemDetail problem = ProblemType.INVALID_REQUEST.problem(
+                "a header or parameter holds characters that are not allowed");
+        return ResponseEntity.status(problem.getStatus()).body(problem);
     }
 
     @ExceptionHandler(Exception.class)

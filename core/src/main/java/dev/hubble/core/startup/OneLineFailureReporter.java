@@ -1,36 +1,31 @@
 package dev.hubble.core.startup;
 
-import java.io.PrintStream;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalysisReporter;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 
 /**
- * Ends a failed start with one line on standard error that says what is wrong and what to
- * change, after Spring Boot's multi-line report: the last word of a failed start is never a
- * stack trace.
+ * Keeps the analysis of a failed start as one line that says what is wrong and what to change.
+ * {@link Startup#runOrExit} prints it as the very last word of a failed start, after Spring
+ * Boot's multi-line report (reporters run in no fixed order, so this one does not print).
  */
-@Order(Ordered.LOWEST_PRECEDENCE)
 public final class OneLineFailureReporter implements FailureAnalysisReporter {
 
     /** What the line starts with. */
     public static final String PREFIX = "Hubble did not start: ";
 
-    private final PrintStream out;
-
-    public OneLineFailureReporter() {
-        this(System.err);
-    }
-
-    OneLineFailureReporter(PrintStream out) {
-        this.out = out;
-    }
+    // One per JVM, like the start it describes; a later failed start replaces it.
+    private static final AtomicReference<String> LAST = new AtomicReference<>();
 
     @Override
     public void report(FailureAnalysis analysis) {
         String action = analysis.getAction() == null ? "" : " " + analysis.getAction();
-        out.println(PREFIX + (analysis.getDescription() + action).replaceAll("\\s+", " ").strip());
-        out.flush();
+        LAST.set(PREFIX + (analysis.getDescription() + action).replaceAll("\\s+", " ").strip());
+    }
+
+    /** The line for the last failed start of this JVM that an analyzer explained. */
+    public static Optional<String> lastFailure() {
+        return Optional.ofNullable(LAST.get());
     }
 }
