@@ -15,12 +15,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -70,12 +73,16 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
     private static final int PARALLEL_UPLOADS = 32;
     /** Keys per ListObjectsV2 call: S3's maximum. */
     private static final int LIST_PAGE = 1000;
+    /** How long a bucket found writable is taken to stay so. */
+    private static final Duration BUCKET_CHECK_INTERVAL = Duration.ofMinutes(1);
 
     private final S3ResultsProperties properties;
     private final S3Client client;
     private final S3AsyncClient asyncClient;
     private final S3TransferManager transfers;
     private final S3Presigner presigner;
+    /** When each bucket was last found writable. */
+    private final Map<String, Instant> checkedBuckets = new ConcurrentHashMap<>();
 
     public S3ResultStore(S3ResultsProperties properties) {
         this.properties = properties;
@@ -147,14 +154,25 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Checks that the bucket exists and takes our credentials, at most once a minute per bucket
+     * while it does: a burst of jobs costs one request, not one each. A bucket that goes away
+     * after a check still fails its jobs, at upload, with S3's reason.
+     */
     @Override
     public void prepare(URI location) {
         Target target = Target.of(location);
+        Instant checked = checkedBuckets.get(target.bucket());
+        if (checked != null && checked.plus(BUCKET_CHECK_INTERVAL).isAfter(Instant.now())) {
+            return;
+        }
         try {
             client.listObjectsV2(b -> b.bucket(target.bucket()).prefix(target.prefix()).maxKeys(1));
         } catch (SdkException e) {
+            checkedBuckets.remove(target.bucket());
             throw translate(e, location, "list");
         }
+        checkedBuckets.put(target.bucket(), Instant.now());
     }
 
     @Override
