@@ -79,11 +79,23 @@ public final class JobWorkflowImpl implements JobWorkflow {
     private final JobWorkflowSettings configured;
     private final GatePermit permit = new GatePermit();
     private final LegacyJobRun legacy;
-    /** Submission, result listing and diagnostics: quick calls, one marker each. */
+    /** Submission and diagnostics: quick calls, one marker each. */
     private final JobActivities quick = Workflow.newLocalActivityStub(JobActivities.class,
             LocalActivityOptions.newBuilder()
                     .setStartToCloseTimeout(Duration.ofMinutes(2))
                     .setScheduleToCloseTimeout(Duration.ofMinutes(15))
+                    .setRetryOptions(TRANSIENT_RETRIES)
+                    .build());
+
+    /**
+     * Listing the result, and uploading what a local engine wrote to S3: long for a large result,
+     * and resumed where it stopped when retried. Local too (one marker); the worker keeps the
+     * workflow task alive meanwhile.
+     */
+    private final JobActivities results = Workflow.newLocalActivityStub(JobActivities.class,
+            LocalActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofMinutes(30))
+                    .setScheduleToCloseTimeout(Duration.ofHours(2))
                     .setRetryOptions(TRANSIENT_RETRIES)
                     .build());
 
@@ -223,7 +235,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
             case SUCCEEDED -> {
                 JobResult result;
                 try {
-                    result = detached(() -> quick.collectResult(record.jobId(), record.spec()));
+                    result = detached(() -> results.collectResult(record.jobId(), record.spec()));
                 } catch (ActivityFailure failure) {
                     return finish(JobState.FAILED, JobFailures.errorOf(failure, "the job's result could not be listed"), null);
                 }
