@@ -142,7 +142,7 @@ public final class JobActivitiesImpl implements JobActivities {
             Path working = workingDirectory(jobId);
             if (store.directory(location).isEmpty() && Files.isDirectory(working)) {
                 store.upload(working, location);
-                deleteRecursively(working);
+                deleteResults(working);
                 log.info("Uploaded the job's result files to its location");
             }
             return results.manifest(spec.format(), location);
@@ -196,9 +196,26 @@ public final class JobActivitiesImpl implements JobActivities {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /**
+     * Deletes the uploaded result files of a working directory, deepest first, and the directory
+     * once it is empty. Files whose names start with {@code _} or {@code .} are not results and
+     * stay: a local job's logs ({@code _stdout.log}, {@code _stderr.log}) are read from there for
+     * its log tail.
+     */
+    private static void deleteResults(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                String name = path.getFileName().toString();
+                if (!path.equals(dir) && (name.startsWith("_") || name.startsWith("."))) {
+                    continue;
+                }
+                if (Files.isDirectory(path)) {
+                    try (Stream<Path> left = Files.list(path)) {
+                        if (left.findAny().isPresent()) {
+                            continue;
+                        }
+                    }
+                }
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {

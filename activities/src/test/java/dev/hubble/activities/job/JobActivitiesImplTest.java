@@ -56,7 +56,9 @@ class JobActivitiesImplTest {
         assertThat(remote.objects).containsOnlyKeys("s3://bucket/jobs/j1/result.csv", "s3://bucket/jobs/j1/_stdout.log");
         assertThat(result.files()).containsExactly(new ResultFile("result.csv", 3));
         assertThat(result.location()).isEqualTo(URI.create("s3://bucket/jobs/j1/"));
-        assertThat(work.resolve("j1")).doesNotExist();
+        assertThat(work.resolve("j1")).as("only the job's log stays, for its log tail")
+                .isDirectoryContaining(f -> f.getFileName().toString().equals("_stdout.log"))
+                .isDirectoryNotContaining(f -> f.getFileName().toString().equals("result.csv"));
         assertThat(activities.collectResult("j1", spec).files()).as("a retried collection").containsExactly(new ResultFile("result.csv", 3));
     }
 
