@@ -20,5 +20,3 @@ for i in range(count):
 
 for i in range(lines):
     print(f"progress line {i + 1} of {lines}")
-
-print(f"wrote {count} files")
