@@ -53,21 +53,17 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
 
     @Override
     public void record(JobRecord record) {
-        MDC.put("jobId", record.jobId());
-        try {
+        try (MDC.MDCCloseable job = MDC.putCloseable("jobId", record.jobId())) {
             saveAndCount(record);
             // Sent even when the store already had the record: the attempt that stored it may
             // have failed to send.
             events.publish(record);
-        } finally {
-            MDC.remove("jobId");
         }
     }
 
     @Override
     public boolean storeAndTryPublish(JobRecord record) {
-        MDC.put("jobId", record.jobId());
-        try {
+        try (MDC.MDCCloseable job = MDC.putCloseable("jobId", record.jobId())) {
             saveAndCount(record);
             boolean published = events.tryPublish(record, QUICK_PUBLISH);
             if (!published) {
@@ -75,28 +71,20 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
                         record.jobId(), record.sequence(), QUICK_PUBLISH);
             }
             return published;
-        } finally {
-            MDC.remove("jobId");
         }
     }
 
     @Override
     public void store(JobRecord record) {
-        MDC.put("jobId", record.jobId());
-        try {
+        try (MDC.MDCCloseable job = MDC.putCloseable("jobId", record.jobId())) {
             saveAndCount(record);
-        } finally {
-            MDC.remove("jobId");
         }
     }
 
     @Override
     public void publish(JobRecord record) {
-        MDC.put("jobId", record.jobId());
-        try {
+        try (MDC.MDCCloseable job = MDC.putCloseable("jobId", record.jobId())) {
             events.publish(record);
-        } finally {
-            MDC.remove("jobId");
         }
     }
 

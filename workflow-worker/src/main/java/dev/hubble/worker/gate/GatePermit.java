@@ -61,6 +61,14 @@ public final class GatePermit {
     static final int RELEASE_ATTEMPTS = 5;
     static final Duration RELEASE_RETRY = Duration.ofSeconds(2);
 
+    /** Transient failures are retried; a driver the gate does not know is final. */
+    private static final RetryOptions RETRIES = RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofSeconds(30))
+            .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
+            .build();
+
     private final GateActivities gates;
     private final GateActivities localGates;
     private boolean local;
@@ -76,23 +84,13 @@ public final class GatePermit {
                 .setStartToCloseTimeout(Duration.ofSeconds(10))
                 // A gate that stays unreachable fails the request rather than hanging the job forever.
                 .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                .setRetryOptions(RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofSeconds(1))
-                        .setBackoffCoefficient(2.0)
-                        .setMaximumInterval(Duration.ofSeconds(30))
-                        .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
-                        .build())
+                .setRetryOptions(RETRIES)
                 .build());
         // The same, as a local activity: one marker in the history instead of a scheduled task.
         this.localGates = Workflow.newLocalActivityStub(GateActivities.class, LocalActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofSeconds(10))
                 .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                .setRetryOptions(RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofSeconds(1))
-                        .setBackoffCoefficient(2.0)
-                        .setMaximumInterval(Duration.ofSeconds(30))
-                        .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
-                        .build())
+                .setRetryOptions(RETRIES)
                 .build());
     }
 
