@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -62,6 +63,21 @@ class JobStatusTest extends JobsWebTest {
                 .andExpect(jsonPath("$.result").doesNotExist())
                 .andExpect(jsonPath("$.remote").doesNotExist());
         verifyNoInteractions(client);
+    }
+
+    @Test
+    void aFinishedJobReadAgainAtOnceIsServedFromMemoryAndARunningOneNever() throws Exception {
+        String finishedJob = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+        when(store.find(finishedJob)).thenReturn(Optional.of(record(finishedJob, JobState.FAILED)));
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+
+        for (int i = 0; i < 3; i++) {
+            mvc.perform(get("/v1/jobs/{id}", finishedJob)).andExpect(jsonPath("$.state").value("FAILED"));
+            mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(jsonPath("$.state").value("RUNNING"));
+        }
+
+        verify(store, times(1)).find(finishedJob);
+        verify(store, times(3)).find(JOB_ID);
     }
 
     @Test
