@@ -171,6 +171,9 @@ public final class JobWorkflowImpl implements JobWorkflow {
             }
             RemoteStatus status = watchResult(watch);
             watches++;
+            if (status != null) {
+                record = record.withRemote(status.details()); // recorded with the next transition
+            }
             if (status != null && status.phase() != known) {
                 JobRecord finished = onChange(status);
                 if (finished != null) {
