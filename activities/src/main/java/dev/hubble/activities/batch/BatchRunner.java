@@ -6,6 +6,7 @@ import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.PythonJobNames;
 import dev.hubble.core.security.JobTokens;
+import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
@@ -26,7 +27,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.lang.Nullable;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.ClientException;
 import software.amazon.awssdk.services.batch.model.ContainerDetail;
@@ -63,8 +63,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  * is the container's reason, Batch's status reason and the exit code, whichever are known. A job
  * that has not started {@code max-runnable} after its submission (a queue whose compute
  * environment cannot run it leaves it RUNNABLE for ever) is terminated and fails saying so. A job
- * Batch no longer knows is {@code NOT_FOUND}. {@link #observe} also gives the Batch job id, its log
- * stream and console links.
+ * Batch no longer knows is {@code NOT_FOUND}. Each status carries the Batch job id, its log stream
+ * and console links ({@link RemoteDetails}).
  *
  * <p><b>Cancel</b> is {@code TerminateJob} ({@code CancelJob} does nothing once a job is STARTING
  * or RUNNING), then waits up to {@code cancel-timeout} for Batch to report the job ended.
@@ -167,22 +167,22 @@ public final class BatchRunner implements JobRunner {
         return handle(submitted.jobId(), name, queue, spec.query(), output);
     }
 
+    /**
+     * The job's status, with its Batch job id ({@code engineId}), the console page of the job
+     * ({@code uiUrl}), and once its container started, its CloudWatch log stream
+     * ({@code logStream}) and that stream's console page ({@code logUrl}).
+     */
     @Override
     public RemoteStatus poll(RunHandle handle) {
-        return observe(handle).status();
-    }
-
-    /** What a poll sees: the job's status, and where Batch and CloudWatch show it. */
-    public Observation observe(RunHandle handle) {
         Optional<JobDetail> found = describe(handle.remoteId());
         if (found.isEmpty()) {
-            return new Observation(RemoteStatus.of(RemotePhase.NOT_FOUND), handle.remoteId(), null, consoleUrl(handle.remoteId()),
-                    null);
+            return RemoteStatus.of(RemotePhase.NOT_FOUND);
         }
         JobDetail job = found.get();
         String stream = job.container() == null ? null : job.container().logStreamName();
-        return new Observation(status(handle, job), job.jobId(), stream, consoleUrl(job.jobId()),
-                stream == null ? null : logUrl(stream));
+        RemoteDetails details = new RemoteDetails(job.jobId(), null, consoleUrl(job.jobId()),
+                stream == null ? null : logUrl(stream), stream);
+        return status(handle, job).withDetails(details);
     }
 
     private RemoteStatus status(RunHandle handle, JobDetail job) {
@@ -382,20 +382,4 @@ public final class BatchRunner implements JobRunner {
         return minutes > 0 && duration.equals(Duration.ofMinutes(minutes)) ? minutes + " min" : duration.toSeconds() + " s";
     }
 
-    /**
-     * One poll's outcome: the status and where the job can be looked at.
-     *
-     * @param status the phase and message
-     * @param batchJobId the Batch job id
-     * @param logStream the container's CloudWatch log stream, once it started
-     * @param consoleUrl the job's page in the AWS Batch console
-     * @param logUrl the log stream's page in the CloudWatch console
-     */
-    public record Observation(RemoteStatus status, @Nullable String batchJobId, @Nullable String logStream,
-            @Nullable String consoleUrl, @Nullable String logUrl) {
-
-        public Observation {
-            Objects.requireNonNull(status, "status");
-        }
-    }
 }

@@ -10,6 +10,7 @@ import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
+import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
@@ -81,7 +82,7 @@ class BatchRunnerTest {
         String jobId = UUID.randomUUID().toString();
         RunHandle handle = runner.submit(jobId, spec("echo_env", Map.of("day", "2030-01-02")), OUTPUT);
 
-        assertThat(awaitFinal(handle)).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
+        assertThat(awaitFinal(handle).phase()).isEqualTo(RemotePhase.SUCCEEDED);
         FakeBatch.JobView job = fake.job(handle.remoteId()).orElseThrow();
         assertThat(job.jobName()).isEqualTo("hubble-" + jobId);
         assertThat(job.environment()).containsEntry("HUBBLE_JOB_ID", jobId)
@@ -101,13 +102,14 @@ class BatchRunnerTest {
         RunHandle handle = runner.submit(UUID.randomUUID().toString(), spec("echo_env", Map.of()), OUTPUT);
         awaitFinal(handle);
 
-        BatchRunner.Observation seen = runner.observe(handle);
+        RemoteDetails seen = runner.poll(handle).details();
 
         String stream = fake.job(handle.remoteId()).orElseThrow().logStream();
         assertThat(stream).startsWith("echo-env/default/");
-        assertThat(seen.batchJobId()).isEqualTo(handle.remoteId());
+        assertThat(seen.engineId()).isEqualTo(handle.remoteId());
+        assertThat(seen.appId()).isNull();
         assertThat(seen.logStream()).isEqualTo(stream);
-        assertThat(seen.consoleUrl()).isEqualTo("https://eu-west-1.console.aws.amazon.com/batch/home?region=eu-west-1#jobs/detail/"
+        assertThat(seen.uiUrl()).isEqualTo("https://eu-west-1.console.aws.amazon.com/batch/home?region=eu-west-1#jobs/detail/"
                 + handle.remoteId());
         assertThat(seen.logUrl()).isEqualTo("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1"
                 + "#logsV2:log-groups/log-group/$252Faws$252Fbatch$252Fjob/log-events/" + stream.replace("/", "$252F"));
@@ -128,7 +130,9 @@ class BatchRunnerTest {
     void aFailedJobSaysItsExitCodeAndItsLogTailIsItsDiagnostics() {
         RunHandle handle = runner.submit(UUID.randomUUID().toString(), spec("fails", Map.of()), OUTPUT);
 
-        assertThat(awaitFinal(handle)).isEqualTo(new RemoteStatus(RemotePhase.FAILED, "the Batch job failed: exit code 3"));
+        RemoteStatus status = awaitFinal(handle);
+        assertThat(status.phase()).isEqualTo(RemotePhase.FAILED);
+        assertThat(status.message()).isEqualTo("the Batch job failed: exit code 3");
         assertThat(runner.diagnostics(handle)).contains("starting\nValueError: no data for day");
     }
 
