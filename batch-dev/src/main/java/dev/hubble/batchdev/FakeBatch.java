@@ -81,13 +81,14 @@ public final class FakeBatch implements AutoCloseable {
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
-    private volatile Predicate<String> held = name -> false;
+    private final List<String> lostAnswers = new CopyOnWriteArrayList<>();
+    private volatile Predicate<JobView> held = job -> false;
 
     private FakeBatch(Builder builder) throws IOException {
         this.region = builder.region;
         this.stepDelay = builder.stepDelay;
         this.workDir = builder.workDir != null ? builder.workDir : Files.createTempDirectory("fake-batch");
-        this.definitions = Map.copyOf(builder.definitions);
+        this.definitions = new ConcurrentHashMap<>(builder.definitions);
         this.queues = List.copyOf(builder.queues);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         this.handlers = Executors.newFixedThreadPool(4, daemon("fake-batch-http"));
@@ -114,9 +115,26 @@ public final class FakeBatch implements AutoCloseable {
         return region;
     }
 
-    /** Jobs whose name matches stay RUNNABLE until this is changed. */
-    public void holdRunnable(Predicate<String> jobNames) {
-        this.held = Objects.requireNonNull(jobNames);
+    /** Jobs that match stay RUNNABLE until this is changed (e.g. by queue or job definition). */
+    public void holdRunnable(Predicate<JobView> jobs) {
+        this.held = Objects.requireNonNull(jobs);
+    }
+
+    /**
+     * Registers (or replaces) a job definition: the container's command and environment, what
+     * the image and the definition would give it.
+     */
+    public void registerJobDefinition(String name, List<String> command, Map<String, String> environment) {
+        definitions.put(name, new Definition(List.copyOf(command), Map.copyOf(environment), 0));
+    }
+
+    /**
+     * The next call of {@code operation} does its work, then answers 500 {@code ServerException}
+     * as if the answer were lost on the way: a caller that tries again without looking first
+     * would do it twice.
+     */
+    public void loseNextAnswer(String operation) {
+        lostAnswers.add(operation);
     }
 
     /**
@@ -139,6 +157,11 @@ public final class FakeBatch implements AutoCloseable {
     public List<JobView> jobsNamed(String jobName) {
         return jobs.values().stream().filter(j -> j.name.equals(jobName))
                 .sorted(Comparator.comparingLong(j -> j.createdAt)).map(Job::view).toList();
+    }
+
+    /** Every job, oldest first. */
+    public List<JobView> jobs() {
+        return jobs.values().stream().sorted(Comparator.comparingLong(j -> j.createdAt)).map(Job::view).toList();
     }
 
     /** A job, as it is now. */
@@ -195,6 +218,10 @@ public final class FakeBatch implements AutoCloseable {
                     log.warn("Fake Batch failed on {}", operation, e);
                     answer = Answer.error(500, logs ? "ServiceUnavailableException" : "ServerException", e.toString());
                 }
+            }
+            if (answer.status == 200 && lostAnswers.remove(operation)) {
+                log.info("Fake Batch did {} and now answers as if its answer were lost", operation);
+                answer = Answer.error(500, "ServerException", "the answer was lost");
             }
             byte[] body = json.writeValueAsBytes(answer.body);
             exchange.getResponseHeaders().set("Content-Type", logs ? "application/x-amz-json-1.1" : "application/json");
@@ -473,7 +500,7 @@ public final class FakeBatch implements AutoCloseable {
 
         synchronized JobView view() {
             Long pid = process == null ? null : process.pid();
-            return new JobView(id, name, queue, status, statusReason, exitCode, containerReason, logStream, pid,
+            return new JobView(id, name, queue, definition, status, statusReason, exitCode, containerReason, logStream, pid,
                     environment, command, tags, startedAt, stoppedAt);
         }
 
@@ -485,7 +512,7 @@ public final class FakeBatch implements AutoCloseable {
                 case "SUBMITTED" -> move("PENDING", now);
                 case "PENDING" -> move("RUNNABLE", now);
                 case "RUNNABLE" -> {
-                    if (!held.test(name)) {
+                    if (!held.test(view())) {
                         logStream = definition + "/default/" + id.replace("-", "");
                         move("STARTING", now);
                     }
@@ -634,7 +661,7 @@ public final class FakeBatch implements AutoCloseable {
      *
      * @param pid the process's id once it was started
      */
-    public record JobView(String jobId, String jobName, String queue, String status, String statusReason,
+    public record JobView(String jobId, String jobName, String queue, String definition, String status, String statusReason,
             Integer exitCode, String containerReason, String logStream, Long pid, Map<String, String> environment,
             List<String> command, Map<String, String> tags, Long startedAt, Long stoppedAt) {
 

@@ -27,6 +27,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.ClientException;
 import software.amazon.awssdk.services.batch.model.ContainerDetail;
@@ -37,6 +41,7 @@ import software.amazon.awssdk.services.batch.model.KeyValuePair;
 import software.amazon.awssdk.services.batch.model.KeyValuesPair;
 import software.amazon.awssdk.services.batch.model.ResourceRequirement;
 import software.amazon.awssdk.services.batch.model.ResourceType;
+import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 import software.amazon.awssdk.services.batch.model.SubmitJobResponse;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
@@ -55,8 +60,10 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  * location, where the container writes directly), {@code HUBBLE_API_URL}, {@code HUBBLE_JOB_TOKEN}
  * and {@code HUBBLE_PARAM_<name>}. Batch has no client token, so submit is made idempotent by the
  * name: {@code ListJobs} with a {@code JOB_NAME} filter (which answers jobs of every status) finds
- * a job submitted by an earlier try, and that one is returned. Two tries racing within Batch's
- * listing delay could still both submit; activities of one job never run at once.
+ * a job submitted by an earlier try, and that one is returned. The SDK repeats a SubmitJob only
+ * when Batch throttled it; after a server error or a lost answer the job may exist, so the runner
+ * looks with ListJobs before it tries again. Two tries racing within Batch's listing delay could
+ * still both submit; activities of one job never run at once.
  *
  * <p><b>Poll</b> is {@code DescribeJobs}: SUBMITTED, PENDING, RUNNABLE and STARTING are
  * {@code PENDING}, RUNNING is {@code RUNNING}, SUCCEEDED and FAILED are final; a failure's message
@@ -103,6 +110,7 @@ public final class BatchRunner implements JobRunner {
     private final JobTokens tokens;
     private final String apiUrl;
     private final Clock clock;
+    private final RetryStrategy submitRetries;
 
     /**
      * @param apiUrl Hubble's REST API as the containers reach it
@@ -115,6 +123,11 @@ public final class BatchRunner implements JobRunner {
         this.tokens = tokens;
         this.apiUrl = apiUrl.toString().replaceAll("/+$", "");
         this.clock = clock;
+        this.submitRetries = DefaultRetryStrategy.standardStrategyBuilder()
+                .maxAttempts(properties.batch().maxAttempts())
+                .retryOnException(e -> e instanceof SdkServiceException service && service.isThrottlingException())
+                .treatAsThrottling(e -> e instanceof SdkServiceException service && service.isThrottlingException())
+                .build();
     }
 
     @Override
@@ -142,10 +155,7 @@ public final class BatchRunner implements JobRunner {
         JobEnvironment.checkParameters(spec.parameters());
         String queue = job.jobQueue() != null ? job.jobQueue() : properties.batch().jobQueue();
         String name = jobName(jobId);
-        Optional<JobSummary> earlier = aws("ListJobs", () -> batch.listJobs(r -> r.jobQueue(queue)
-                .filters(KeyValuesPair.builder().name("JOB_NAME").values(name).build())))
-                .jobSummaryList().stream().filter(s -> name.equals(s.jobName()))
-                .max(Comparator.comparing(s -> s.createdAt() == null ? 0L : s.createdAt()));
+        Optional<JobSummary> earlier = earlier(queue, name);
         if (earlier.isPresent()) {
             log.info("Job {} already has Batch job {} ({}), {}", jobId, earlier.get().jobId(), name,
                     earlier.get().statusAsString());
@@ -154,17 +164,58 @@ public final class BatchRunner implements JobRunner {
         Map<String, String> environment = JobEnvironment.contract(jobId, output, apiUrl,
                 tokens.issue(jobId, spec.timeout()), spec.parameters());
         Duration attempt = job.timeout() != null ? job.timeout() : spec.timeout();
-        SubmitJobResponse submitted = aws("SubmitJob", () -> batch.submitJob(r -> r
+        SubmitJobRequest request = SubmitJobRequest.builder()
                 .jobName(name)
                 .jobQueue(queue)
                 .jobDefinition(job.jobDefinition())
                 .tags(tags(jobId, spec))
                 .propagateTags(true)
                 .timeout(t -> t.attemptDurationSeconds((int) Math.max(60, Math.min(Integer.MAX_VALUE, attempt.toSeconds()))))
-                .containerOverrides(overrides(environment, job))));
-        log.info("Submitted job {} as Batch job {} ({}) on queue {} with definition {}", jobId, submitted.jobId(), name,
-                queue, job.jobDefinition());
-        return handle(submitted.jobId(), name, queue, spec.query(), output);
+                .containerOverrides(overrides(environment, job))
+                // The SDK may try again only what Batch refused (throttling): after a server error
+                // or a lost answer the job may exist, and only a look at ListJobs can tell.
+                .overrideConfiguration(o -> o.addPlugin(config -> config.overrideConfiguration(
+                        c -> c.retryStrategy(submitRetries))))
+                .build();
+        long pause = 200;
+        for (int tries = 1; ; tries++) {
+            try {
+                SubmitJobResponse submitted = aws("SubmitJob", () -> batch.submitJob(request));
+                log.info("Submitted job {} as Batch job {} ({}) on queue {} with definition {}", jobId, submitted.jobId(),
+                        name, queue, job.jobDefinition());
+                return handle(submitted.jobId(), name, queue, spec.query(), output);
+            } catch (SdkException e) {
+                Optional<JobSummary> created = earlier(queue, name);
+                if (created.isPresent()) {
+                    log.info("SubmitJob of job {} failed ({}) after Batch created job {}; using that one", jobId,
+                            e.getMessage(), created.get().jobId());
+                    return handle(created.get().jobId(), name, queue, spec.query(), output);
+                }
+                if (tries >= properties.batch().maxAttempts()) {
+                    throw e;
+                }
+                log.info("SubmitJob of job {} failed ({}); Batch has no job of that name, trying again", jobId, e.getMessage());
+                sleep(pause);
+                pause = Math.min(5_000, pause * 2);
+            }
+        }
+    }
+
+    /** The newest Batch job named {@code name} on {@code queue}, of any status. */
+    private Optional<JobSummary> earlier(String queue, String name) {
+        return aws("ListJobs", () -> batch.listJobs(r -> r.jobQueue(queue)
+                .filters(KeyValuesPair.builder().name("JOB_NAME").values(name).build())))
+                .jobSummaryList().stream().filter(s -> name.equals(s.jobName()))
+                .max(Comparator.comparing(s -> s.createdAt() == null ? 0L : s.createdAt()));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while submitting to AWS Batch", e);
+        }
     }
 
     /**

@@ -127,6 +127,18 @@ class BatchRunnerTest {
     }
 
     @Test
+    void aSubmitWhoseAnswerWasLostFindsTheJobItCreated() {
+        String jobId = UUID.randomUUID().toString();
+        fake.loseNextAnswer("SubmitJob");
+
+        RunHandle handle = runner.submit(jobId, spec("echo_env", Map.of()), OUTPUT);
+
+        assertThat(fake.jobsNamed("hubble-" + jobId)).singleElement()
+                .satisfies(job -> assertThat(job.jobId()).isEqualTo(handle.remoteId()));
+        assertThat(awaitFinal(handle).phase()).isEqualTo(RemotePhase.SUCCEEDED);
+    }
+
+    @Test
     void aFailedJobSaysItsExitCodeAndItsLogTailIsItsDiagnostics() {
         RunHandle handle = runner.submit(UUID.randomUUID().toString(), spec("fails", Map.of()), OUTPUT);
 
@@ -158,14 +170,17 @@ class BatchRunnerTest {
         int before = fake.calls().size();
         fake.failNext("ListJobs", 1, 500, "ServerException", "Internal error");
         fake.failNext("SubmitJob", 2, 429, "TooManyRequestsException", "Too Many Requests");
+        fake.failNext("SubmitJob", 1, 500, "ServerException", "Internal error");
         fake.failNext("DescribeJobs", 1, 500, "ServerException", "Internal error");
 
         RunHandle handle = runner.submit(UUID.randomUUID().toString(), spec("echo_env", Map.of()), OUTPUT);
 
         assertThat(awaitFinal(handle).phase()).isEqualTo(RemotePhase.SUCCEEDED);
         List<String> calls = fake.calls().subList(before, fake.calls().size());
-        assertThat(calls.stream().filter("SubmitJob"::equals)).hasSize(3);
-        assertThat(calls.stream().filter("ListJobs"::equals)).hasSize(2);
+        // Throttled twice and retried by the SDK; then a server error, after which the runner
+        // looks for the job before it submits again.
+        assertThat(calls.stream().filter("SubmitJob"::equals)).hasSize(4);
+        assertThat(calls.stream().filter("ListJobs"::equals)).hasSize(3);
     }
 
     @Test
@@ -188,7 +203,7 @@ class BatchRunnerTest {
     @Test
     void aJobStuckInRunnableIsTerminatedAtTheLimit() {
         String jobId = UUID.randomUUID().toString();
-        fake.holdRunnable(name -> name.equals("hubble-" + jobId));
+        fake.holdRunnable(held -> held.jobName().equals("hubble-" + jobId));
         BatchRunner impatient = runner(Duration.ofSeconds(1));
         RunHandle handle = impatient.submit(jobId, spec("echo_env", Map.of()), OUTPUT);
         await().atMost(PATIENCE).until(() -> "RUNNABLE".equals(fake.job(handle.remoteId()).orElseThrow().status()));
@@ -202,7 +217,7 @@ class BatchRunnerTest {
         assertThat(job.status()).isEqualTo("FAILED");
         assertThat(job.statusReason()).isEqualTo("Hubble: not started within max-runnable (PT1S)");
         assertThat(job.pid()).isNull();
-        fake.holdRunnable(name -> false);
+        fake.holdRunnable(held -> false);
     }
 
     @Test
