@@ -242,7 +242,10 @@ class Job:
                 bucket, prefix = self._s3_location()
                 for path in sorted(staging.iterdir()):
                     if path.is_file():
-                        self._s3_client().upload_file(str(path), bucket, prefix + path.name)
+                        # One streamed PUT per file (up to 5 GB): no transfer threads, which an
+                        # interpreter that is shutting down would refuse to start.
+                        with open(path, "rb") as body:
+                            self._s3_client().put_object(Bucket=bucket, Key=prefix + path.name, Body=body)
                         files.append({"name": path.name, "sizeBytes": path.stat().st_size})
                 shutil.rmtree(staging, ignore_errors=True)
                 self._staging = None
@@ -523,6 +526,10 @@ def current() -> Job:
     with _current_lock:
         if _current is None:
             _current = Job.from_env()
+            if _current.output_is_s3:
+                # Now, not when the process ends: modules cannot be imported during shutdown, and
+                # a job without boto3 should fail before it does its work.
+                _current._s3_client()
             _current.push_status("RUNNING")
             _push_final_phase(_current)
         return _current

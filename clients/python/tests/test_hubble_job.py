@@ -102,15 +102,10 @@ class FakeS3:
         self.objects = {}
         self.fail = fail
 
-    def upload_file(self, filename: str, bucket: str, key: str) -> None:
+    def put_object(self, Bucket: str, Key: str, Body, ContentType: Optional[str] = None) -> None:  # noqa: N803 - boto3's names
         if self.fail:
             raise OSError("connection refused")
-        self.objects[(bucket, key)] = Path(filename).read_bytes()
-
-    def put_object(self, Bucket: str, Key: str, Body: bytes, ContentType: str) -> None:  # noqa: N803 - boto3's names
-        if self.fail:
-            raise OSError("connection refused")
-        self.objects[(Bucket, Key)] = Body
+        self.objects[(Bucket, Key)] = Body if isinstance(Body, bytes) else Body.read()
 
 
 class S3OutputTest(unittest.TestCase):
