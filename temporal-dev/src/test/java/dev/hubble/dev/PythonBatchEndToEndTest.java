@@ -28,7 +28,7 @@ class PythonBatchEndToEndTest {
 
     private static final String QUEUE = "hubble-jobs";
     private static final String STUCK_QUEUE = "no-capacity";
-    private static final Duration MAX_RUNNABLE = Duration.ofSeconds(8);
+    private static final Duration MAX_RUNNABLE = Duration.ofSeconds(4);
 
     @TempDir
     static Path dataDir;
@@ -161,7 +161,7 @@ class PythonBatchEndToEndTest {
 
         JsonNode job = stack.awaitState(jobId, "FAILED", MAX_RUNNABLE.multipliedBy(6));
 
-        assertThat(job.at("/error/message").asText()).startsWith("the Batch job was still RUNNABLE 8 s after its submission"
+        assertThat(job.at("/error/message").asText()).startsWith("the Batch job was still RUNNABLE 4 s after its submission"
                 + " (hubble.drivers.python.max-runnable) and was terminated");
         FakeBatch.JobView container = batch.jobsNamed("hubble-" + jobId).get(0);
         assertThat(container.status()).isEqualTo("FAILED");
