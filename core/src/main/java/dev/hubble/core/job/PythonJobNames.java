@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.springframework.lang.Nullable;
@@ -103,34 +104,24 @@ public final class PythonJobNames {
      * read again on every question, so a job added to the directory is known at once.
      */
     public static JobCatalog inDirectory(String driver, Path jobsDir) {
-        return new JobCatalog() {
-            @Override
-            public String driver() {
-                return driver;
-            }
-
-            @Override
-            public Optional<String> rejection(String query) {
-                return resolve(jobsDir, query).isPresent() ? Optional.empty() : Optional.of(PythonJobNames.rejection(jobsDir, query));
-            }
-        };
+        return new Catalog(driver, query -> resolve(jobsDir, query).isPresent() ? Optional.empty()
+                : Optional.of(rejection(jobsDir, query)));
     }
 
     /** The catalog of {@code driver} whose jobs are exactly {@code names} (a configured list). */
     public static JobCatalog named(String driver, Collection<String> names) {
         Set<String> known = Set.copyOf(names);
-        return new JobCatalog() {
-            @Override
-            public String driver() {
-                return driver;
-            }
+        return new Catalog(driver, query -> isValid(query) && known.contains(query) ? Optional.empty()
+                : Optional.of(rejection(known, query)));
+    }
 
-            @Override
-            public Optional<String> rejection(String query) {
-                return isValid(query) && known.contains(query) ? Optional.empty()
-                        : Optional.of(PythonJobNames.rejection(known, query));
-            }
-        };
+    /** A catalog whose answers come from {@code check}. */
+    private record Catalog(String driver, Function<String, Optional<String>> check) implements JobCatalog {
+
+        @Override
+        public Optional<String> rejection(String query) {
+            return check.apply(query);
+        }
     }
 
     private static String quoted(@Nullable String name) {
