@@ -129,7 +129,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         String name = spec.query();
         Path script = PythonJobNames.resolve(jobsDir, name)
                 .orElseThrow(() -> new JobRejectedException(PythonJobNames.rejection(jobsDir, name)));
-        checkParameters(spec.parameters());
+        JobEnvironment.checkParameters(spec.parameters());
         Path dir = outputDir(output);
         // computeIfAbsent: two concurrent submits of one job start one process.
         return executions.computeIfAbsent(jobId, id -> start(id, name, script, dir, output, spec)).handle;
@@ -274,19 +274,6 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         Execution execution = new Execution(handle, name, process, dir.resolve(STDERR));
         process.onExit().thenRun(execution::status);
         return execution;
-    }
-
-    private static void checkParameters(Map<String, String> parameters) {
-        parameters.forEach((name, value) -> {
-            if (!JobSpec.PARAMETER_NAME.matcher(name).matches()) {
-                throw new JobRejectedException("parameter name '" + name + "' is not an identifier"
-                        + " (a letter or underscore, then letters, digits or underscores)");
-            }
-            if (value.indexOf('\0') >= 0) {
-                throw new JobRejectedException("parameter " + name + " contains a NUL character,"
-                        + " which an environment variable cannot hold");
-            }
-        });
     }
 
     private static Path outputDir(URI output) {

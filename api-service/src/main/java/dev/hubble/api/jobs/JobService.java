@@ -1,7 +1,7 @@
 package dev.hubble.api.jobs;
 
 import dev.hubble.api.config.ApiProperties;
-import dev.hubble.api.config.PythonJobsProperties;
+import dev.hubble.core.job.JobCatalog;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.results.ResultStores;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,7 +73,7 @@ public final class JobService {
     private final ResultStores results;
 
     JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers,
-            PythonJobsProperties pythonJobs, ResultStores results, ObjectProvider<MeterRegistry> meters,
+            List<JobCatalog> catalogs, ResultStores results, ObjectProvider<MeterRegistry> meters,
             GateSnapshots gates) {
         this.results = results;
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
@@ -81,7 +81,7 @@ public final class JobService {
         this.client = client;
         this.store = store;
         this.clock = clock;
-        this.validator = new JobRequestValidator(api, drivers, pythonJobs);
+        this.validator = new JobRequestValidator(api, drivers, catalogs);
     }
 
     /**
