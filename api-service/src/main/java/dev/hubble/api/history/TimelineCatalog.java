@@ -83,6 +83,9 @@ final class TimelineCatalog {
             // The retried send of an event Kafka did not take at once: not a change of the job.
             Map.entry("JobStatePublish", ActivityView.finished("event-sent", call -> Optional.empty())),
             Map.entry("GateRequestPermit", ActivityView.scheduled("permit-requested", TimelineCatalog::permitRequested)),
+            // Since local releases: the permit goes back through a local activity, not a signal.
+            Map.entry("GateReleasePermit", ActivityView.finished("permit-released",
+                    call -> Optional.of(line("The permit went back to the driver's gate")))),
             Map.entry("JobSubmit", ActivityView.finished("submitted", TimelineCatalog::submitted)),
             Map.entry("JobPoll", ActivityView.finished("poll", TimelineCatalog::polled).showingChangesOnly()),
             Map.entry("JobWatch", ActivityView.finished("poll", TimelineCatalog::polled).showingChangesOnly()),
