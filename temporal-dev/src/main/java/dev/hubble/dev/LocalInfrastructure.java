@@ -1,5 +1,6 @@
 package dev.hubble.dev;
 
+import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.startup.StartupException;
 import java.io.File;
 import java.io.IOException;
@@ -107,7 +108,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         int kafkaPort = embeddedKafka ? port(environment, "hubble.dev.kafka-port", 9092) : -1;
         Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data")).toAbsolutePath().normalize();
 
-        // Before anything starts, so that a second stack on the same ports fails at once, naming the setting.
+        // Before anything starts, so that a second stack on the same ports, or a bad setting, fails
+        // at once, naming the setting.
+        checkTokenSecret(environment);
         ensureFree("the API", "server.port", apiPort);
         ensureFree("Temporal", "hubble.dev.temporal-port", temporalPort);
         if (embeddedRedis) {
@@ -244,6 +247,20 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Redis on port " + port, e);
+        }
+    }
+
+    /**
+     * A token secret given but unusable (blank, or too short) stops the stack before it starts any
+     * server; none given, the stack makes one up. The value is never printed.
+     */
+    private static void checkTokenSecret(ConfigurableEnvironment environment) {
+        String setting = "hubble.jobs.token-secret";
+        String secret = environment.getProperty(setting);
+        if (secret != null && (secret.isBlank() || secret.length() < JobTokenProperties.MIN_SECRET_LENGTH)) {
+            throw new StartupException(setting + (secret.isBlank() ? " is empty." : " is too short."), setting,
+                    "to a secret of at least " + JobTokenProperties.MIN_SECRET_LENGTH
+                            + " characters, or leave it out and the local stack makes one up", null);
         }
     }
 
