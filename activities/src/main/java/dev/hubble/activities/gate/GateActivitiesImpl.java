@@ -88,6 +88,18 @@ public final class GateActivitiesImpl implements GateActivities {
     }
 
     @Override
+    public void releasePermit(String driver, String jobId) {
+        String gateId;
+        try {
+            gateId = Gates.workflowId(driver);
+        } catch (IllegalArgumentException e) {
+            throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), UNKNOWN_DRIVER, e);
+        }
+        client.newWorkflowStub(GateWorkflow.class, gateId).release(jobId);
+        log.debug("Job {} gave its permit back to gate {}", jobId, gateId);
+    }
+
+    @Override
     public List<String> notRunning(List<String> jobIds) {
         List<String> gone = new ArrayList<>();
         for (String jobId : jobIds) {

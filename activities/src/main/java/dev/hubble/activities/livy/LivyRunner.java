@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.activities.runner.JobRunner;
-import dev.hubble.activities.runner.RemoteDetails;
+import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.temporal.RemotePhase;
@@ -162,7 +162,9 @@ public final class LivyRunner implements JobRunner {
 
     @Override
     public RemoteStatus poll(RunHandle handle) {
-        return observe(handle).status();
+        Observation observation = observe(handle);
+        return observation.details().isEmpty() ? observation.status()
+                : observation.status().withDetails(observation.details());
     }
 
     /**

@@ -21,7 +21,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.hubble.activities.runner.JobRejectedException;
-import dev.hubble.activities.runner.RemoteDetails;
+import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.security.JobTokenProperties;
@@ -254,7 +254,8 @@ class LivyRunnerTest {
         RemoteStatus status = runner.poll(handle());
 
         assertThat(status).isEqualTo(new RemoteStatus(RemotePhase.FAILED,
-                "[PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'.(line 1, pos 0)"));
+                "[PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'.(line 1, pos 0)",
+                new RemoteDetails("1", null, null, null)));
     }
 
     @Test

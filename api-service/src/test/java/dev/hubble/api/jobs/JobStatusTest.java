@@ -26,6 +26,7 @@ import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.job.ResultFile;
 import dev.hubble.core.store.JobQuery;
+import dev.hubble.core.temporal.RemoteDetails;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowNotFoundException;
@@ -58,8 +59,23 @@ class JobStatusTest extends JobsWebTest {
                 .andExpect(jsonPath("$.sourceId").doesNotExist())
                 .andExpect(jsonPath("$.parentJobId").doesNotExist())
                 .andExpect(jsonPath("$.error").doesNotExist())
-                .andExpect(jsonPath("$.result").doesNotExist());
+                .andExpect(jsonPath("$.result").doesNotExist())
+                .andExpect(jsonPath("$.remote").doesNotExist());
         verifyNoInteractions(client);
+    }
+
+    @Test
+    void runningJobShowsWhereItsEngineRunsIt() throws Exception {
+        RemoteDetails remote = new RemoteDetails("12", "application_1_0012", "http://spark-ui/12", null);
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING).withRemote(remote)));
+
+        mvc.perform(get("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.remote.engineId").value("12"))
+                .andExpect(jsonPath("$.remote.appId").value("application_1_0012"))
+                .andExpect(jsonPath("$.remote.uiUrl").value("http://spark-ui/12"))
+                .andExpect(jsonPath("$.remote.logUrl").doesNotExist())
+                .andExpect(jsonPath("$.remote.empty").doesNotExist());
     }
 
     @Test

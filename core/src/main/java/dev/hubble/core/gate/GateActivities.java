@@ -4,8 +4,8 @@ import io.temporal.activity.ActivityInterface;
 import java.util.List;
 
 /**
- * What gate workflows and the workflows that ask them need from outside workflow code. Both
- * methods are safe to retry.
+ * What gate workflows and the workflows that ask them need from outside workflow code. Every
+ * method is safe to retry.
  */
 @ActivityInterface(namePrefix = "Gate")
 public interface GateActivities {
@@ -19,6 +19,13 @@ public interface GateActivities {
      * not when the permit is granted. Sending the same request twice is harmless.
      */
     void requestPermit(String driver, PermitRequest request);
+
+    /**
+     * Gives {@code jobId}'s permit (or its place in the queue) back to {@code driver}'s gate.
+     * Returns once the gate has the release. Releasing twice is harmless. Throws when no gate
+     * runs (between two runs of it, or terminated), so that it is tried again.
+     */
+    void releasePermit(String driver, String jobId);
 
     /**
      * The ids among {@code jobIds} whose workflow is no longer running: closed, or unknown to

@@ -1,5 +1,6 @@
 package dev.hubble.core.job;
 
+import dev.hubble.core.temporal.RemoteDetails;
 import java.time.Instant;
 import java.util.Objects;
 import org.springframework.lang.Nullable;
@@ -20,6 +21,7 @@ import org.springframework.lang.Nullable;
  * @param updatedAt when the state last changed
  * @param error why the job failed, when it did
  * @param result what a successful job wrote
+ * @param remote where the engine runs (or ran) the job, once a poll learned it
  */
 public record JobRecord(
         String jobId,
@@ -29,7 +31,8 @@ public record JobRecord(
         Instant createdAt,
         Instant updatedAt,
         @Nullable JobError error,
-        @Nullable JobResult result) {
+        @Nullable JobResult result,
+        @Nullable RemoteDetails remote) {
 
     public JobRecord {
         Objects.requireNonNull(jobId, "jobId");
@@ -40,6 +43,12 @@ public record JobRecord(
         if (sequence < 0) {
             throw new IllegalArgumentException("sequence must not be negative: " + sequence);
         }
+    }
+
+    /** A record with nothing known of where the engine runs the job. */
+    public JobRecord(String jobId, JobSpec spec, JobState state, long sequence, Instant createdAt, Instant updatedAt,
+            @Nullable JobError error, @Nullable JobResult result) {
+        this(jobId, spec, state, sequence, createdAt, updatedAt, error, result, null);
     }
 
     /** A just-accepted job: QUEUED, sequence 0. */
@@ -56,7 +65,7 @@ public record JobRecord(
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("job " + jobId + " cannot move from " + state + " to " + next);
         }
-        return new JobRecord(jobId, spec, next, sequence + 1, createdAt, now, error, result);
+        return new JobRecord(jobId, spec, next, sequence + 1, createdAt, now, error, result, remote);
     }
 
     /**
@@ -64,6 +73,19 @@ public record JobRecord(
      * the QUEUED state it was started in).
      */
     public JobRecord recordedAgain(Instant now) {
-        return new JobRecord(jobId, spec, state, sequence + 1, createdAt, now, error, result);
+        return new JobRecord(jobId, spec, state, sequence + 1, createdAt, now, error, result, remote);
+    }
+
+    /**
+     * This record with what a poll learned about where the engine runs the job, added to what was
+     * known; not a transition (the sequence stays), so it is recorded with the next one.
+     */
+    public JobRecord withRemote(@Nullable RemoteDetails learned) {
+        if (learned == null || learned.isEmpty()) {
+            return this;
+        }
+        RemoteDetails known = remote == null ? learned : remote.updatedWith(learned);
+        return known.equals(remote) ? this
+                : new JobRecord(jobId, spec, state, sequence, createdAt, updatedAt, error, result, known);
     }
 }

@@ -3,6 +3,7 @@ package dev.hubble.core.view;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
+import dev.hubble.core.temporal.RemoteDetails;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.springframework.lang.Nullable;
  * @param historyUrl the workflow in the Temporal Web UI, when {@code hubble.temporal.ui-url} is set
  * @param queuePosition for a QUEUED job waiting for its driver's gate, its place in line (1 is
  *     next); only {@code GET /v1/jobs/{jobId}} fills it in
+ * @param remote where the engine runs (or ran) the job: its id there, its UI and log links, once
+ *     a poll learned them
  * @param children the jobs submitted with this one as their parent, oldest first; only
  *     {@code GET /v1/jobs/{jobId}} fills it in, and leaves it out when there are none
  */
@@ -42,13 +45,14 @@ public record JobDocument(
         @Nullable ResultInfo result,
         @Nullable String historyUrl,
         @Nullable Integer queuePosition,
+        @Nullable RemoteDetails remote,
         @Nullable List<String> children) {
 
     /** This document with the details only a read of the single job looks up. */
     public JobDocument withLiveDetails(@Nullable Integer queuePosition, List<String> children) {
         return new JobDocument(jobId, state, driver, format, source, sourceId, sourceKind, sourceVersion, priority,
                 timeout, parameters, parentJobId, createdAt, updatedAt, error, result, historyUrl, queuePosition,
-                children.isEmpty() ? null : List.copyOf(children));
+                remote, children.isEmpty() ? null : List.copyOf(children));
     }
 
     /** Why a job failed. */

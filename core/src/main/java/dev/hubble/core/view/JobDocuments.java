@@ -81,6 +81,7 @@ public final class JobDocuments {
                 record.result() == null ? null : result(record.jobId(), spec, record.result(), apiBaseUrl, maxFiles),
                 historyBase == null ? null : historyBase + encode(record.jobId()),
                 null,
+                record.remote(),
                 null);
     }
 

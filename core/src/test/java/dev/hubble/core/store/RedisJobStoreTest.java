@@ -10,6 +10,7 @@ import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
+import dev.hubble.core.temporal.RemoteDetails;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -64,6 +65,18 @@ class RedisJobStoreTest {
         assertThat(store.save(running)).isTrue();
 
         assertThat(store.find(queued.jobId())).contains(running);
+    }
+
+    @Test
+    void whereTheEngineRunsTheJobIsKeptWithItsRecord() {
+        JobRecord queued = job("a", "s", null, 0);
+        RemoteDetails remote = new RemoteDetails("12", "application_1_0012", "http://spark-ui", null, "hubble/default/x");
+        JobRecord running = queued.moveTo(JobState.SUBMITTED, queued.createdAt(), null, null).withRemote(remote)
+                .moveTo(JobState.RUNNING, queued.createdAt(), null, null);
+
+        store.save(running);
+
+        assertThat(store.find(queued.jobId())).get().extracting(JobRecord::remote).isEqualTo(remote);
     }
 
     @Test

@@ -9,12 +9,15 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,8 +41,11 @@ import org.springframework.lang.Nullable;
  *
  * <p>{@link #acquire} asks the gate (signal-with-start through {@link GateActivities}) and waits
  * for the grant, asking again every ten minutes in case the gate was reset; when the
- * wait is cancelled or times out it gives the place back before it returns. {@link #release} signals the gate in a detached cancellation scope, so it works in a
- * cancelled workflow too; it is idempotent. Do not call it from a {@code finally} that a
+ * wait is cancelled or times out it gives the place back before it returns. {@link #release}
+ * gives the permit back through a local activity in a detached cancellation scope, so it works in
+ * a cancelled workflow too (runs from before that change signal the gate);
+ * {@link #releaseInBackground} lets the workflow go on meanwhile. Both are idempotent. Do not call it
+ * from a {@code finally} that a
  * continue-as-new passes through: a run that continues as new keeps the permit, and the next run
  * takes it over with {@link #resumeHolding}.
  *
@@ -69,8 +75,14 @@ public final class GatePermit {
             .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
             .build();
 
+    /** The change from a signal the workflow waits for to a local activity that releases. */
+    static final String RELEASE_LOCALLY = "release-locally";
+
     private final GateActivities gates;
     private final GateActivities localGates;
+    /** Releases: retried while no gate runs, for as long as the signal used to be tried. */
+    private final GateActivities releaser;
+    private final List<Promise<Void>> releases = new ArrayList<>();
     private boolean local;
     private @Nullable String driver;
     private @Nullable PermitRequest request;
@@ -92,6 +104,31 @@ public final class GatePermit {
                 .setScheduleToCloseTimeout(Duration.ofMinutes(10))
                 .setRetryOptions(RETRIES)
                 .build());
+        this.releaser = Workflow.newLocalActivityStub(GateActivities.class, LocalActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(10))
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(RELEASE_RETRY)
+                        .setBackoffCoefficient(1.0)
+                        .setMaximumAttempts(RELEASE_ATTEMPTS)
+                        .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
+                        .build())
+                .build());
+    }
+
+    /**
+     * Waits until every release sent so far has reached its gate, or was given up on; call it
+     * before the workflow ends.
+     */
+    public void awaitReleased() {
+        for (Promise<Void> release : releases) {
+            try {
+                Workflow.newDetachedCancellationScope(release::get).run();
+            } catch (ActivityFailure failure) {
+                // A gate that stays away holds no permit of ours, or frees it at its next liveness sweep.
+                log.warn("A permit could not be given back: {}", failure.getMessage());
+            }
+        }
+        releases.clear();
     }
 
     /**
@@ -188,20 +225,38 @@ public final class GatePermit {
     }
 
     /**
-     * Gives the permit back, or the place in the queue if it is not granted yet; does nothing if
-     * it was never asked for or is already released. Runs in a detached cancellation scope, so it
-     * completes in a cancelled workflow too. The permit may be asked for again afterwards.
+     * Gives the permit back, or the place in the queue if it is not granted yet, and waits until
+     * the gate has it; does nothing if it was never asked for or is already released. Runs in a
+     * detached cancellation scope, so it completes in a cancelled workflow too. The permit may be
+     * asked for again afterwards.
      */
     public void release() {
+        releaseInBackground();
+        awaitReleased();
+    }
+
+    /**
+     * Like {@link #release}, but returns at once, while the release runs alongside what the
+     * workflow does next; call {@link #awaitReleased} before the workflow ends.
+     */
+    public void releaseInBackground() {
         if (jobId == null || driver == null) {
             return;
         }
         String gateId = Gates.workflowId(driver);
         String releasing = jobId;
+        String releasedDriver = driver;
         jobId = null;
         request = null;
         waiting = false;
         held = false;
+        if (Workflow.getVersion(RELEASE_LOCALLY, Workflow.DEFAULT_VERSION, 1) == 1) {
+            // A local activity runs alongside the workflow's other local activities (its final
+            // record, say), so giving the permit back costs the job no round trip of its own.
+            Workflow.newDetachedCancellationScope(() -> releases.add(Async.procedure(
+                    releaser::releasePermit, releasedDriver, releasing))).run();
+            return;
+        }
         Workflow.newDetachedCancellationScope(() -> {
             for (int attempt = 1; ; attempt++) {
                 try {

@@ -147,6 +147,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
         }
         JobRecord last = lifecycle();
         recorder.awaitDone();
+        permit.awaitReleased();
         return last;
     }
 
@@ -171,6 +172,9 @@ public final class JobWorkflowImpl implements JobWorkflow {
             }
             RemoteStatus status = watchResult(watch);
             watches++;
+            if (status != null) {
+                record = record.withRemote(status.details()); // recorded with the next transition
+            }
             if (status != null && status.phase() != known) {
                 JobRecord finished = onChange(status);
                 if (finished != null) {
@@ -331,8 +335,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
     }
 
     private JobRecord finish(JobState state, @Nullable JobError error, @Nullable JobResult result) {
-        // The remote job has ended or been killed: its permit goes back before the record is stored.
-        permit.release();
+        // The remote job has ended or been killed: its permit goes back while the record is stored.
+        permit.releaseInBackground();
         record(record.moveTo(state, now(), error, result));
         return record;
     }

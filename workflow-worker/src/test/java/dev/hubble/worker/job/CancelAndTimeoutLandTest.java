@@ -154,7 +154,8 @@ class CancelAndTimeoutLandTest {
     private void assertEnded(String jobId, JobState state) {
         JobRecord stored = states.records.stream().filter(r -> r.jobId().equals(jobId))
                 .reduce((a, b) -> b).orElseThrow();
-        assertThat(stored.state()).as("stored state of %s", jobId).isEqualTo(state);
+        assertThat(stored.state()).as(() -> "stored state of " + jobId + "; its history:\n" + historyOf(jobId))
+                .isEqualTo(state);
         assertThat(states.events.stream().filter(r -> r.jobId().equals(jobId)).map(JobRecord::state))
                 .as("events of %s", jobId).endsWith(state);
         if (engine.remoteJobsCreated.containsKey(jobId)) {

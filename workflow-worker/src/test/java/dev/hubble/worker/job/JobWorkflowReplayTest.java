@@ -56,7 +56,10 @@ class JobWorkflowReplayTest {
             "job-succeeded-v4-watched-run2.json", // a push and an error report, then success
             "job-cancelled-v4-watched-run1.json",
             "job-timed-out-v4-watched-run1.json", // continued as new
-            "job-timed-out-v4-watched-run2.json"})
+            "job-timed-out-v4-watched-run2.json",
+            "job-succeeded-v5-local-release-run1.json", // a push and an error report, then success
+            "job-cancelled-v5-local-release-run1.json",
+            "job-timed-out-v5-local-release-run1.json"})
     void replaysJobsThatWaitOnWatches(String history) throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history, worker);
     }

@@ -9,6 +9,7 @@ import static dev.hubble.core.job.JobState.SUCCEEDED;
 import static dev.hubble.core.job.JobState.TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hubble.activities.gate.GateActivitiesImpl;
 import dev.hubble.core.gate.GateSnapshot;
@@ -21,6 +22,7 @@ import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.JobWorkflowInput;
+import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.TaskQueues;
@@ -94,6 +96,23 @@ class JobWorkflowTest {
         assertThat(last.state()).isEqualTo(SUCCEEDED);
         assertThat(last.result().files()).extracting("name").containsExactly("result.csv");
         assertThat(last.error()).isNull();
+    }
+
+    @Test
+    void whatPollsLearnOfWhereTheJobRunsIsRecordedWithItsTransitions() {
+        start();
+        RemoteDetails submitted = new RemoteDetails("7", null, null, null);
+        RemoteDetails running = new RemoteDetails("7", "application_1_0001", "http://ui/7", null, "job/7");
+        engine.script = n -> n < 2 ? RemoteStatus.of(RemotePhase.PENDING).withDetails(submitted)
+                : n < 4 ? RemoteStatus.of(RemotePhase.RUNNING).withDetails(running)
+                : new RemoteStatus(RemotePhase.SUCCEEDED, null, RemoteDetails.NONE);
+
+        JobRecord last = run(job(Duration.ofHours(1)));
+
+        assertThat(states.records).extracting(JobRecord::state, JobRecord::remote).containsExactly(
+                tuple(QUEUED, null), tuple(SUBMITTED, null), tuple(RUNNING, running), tuple(SUCCEEDED, running));
+        assertThat(last.remote()).isEqualTo(running);
+        assertThat(states.events.get(states.events.size() - 1).remote()).isEqualTo(running);
     }
 
     @Test
