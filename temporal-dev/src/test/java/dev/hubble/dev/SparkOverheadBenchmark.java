@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("benchmark")
 class SparkOverheadBenchmark {
 
-    private static final int ROUNDS = 3;
+    /** Rounds of one bare batch and one Hubble job; {@code -Dhubble.bench.rounds=N} for more on a busy machine. */
+    private static final int ROUNDS = Integer.getInteger("hubble.bench.rounds", 3);
     private static final String QUERY = "select 42 as answer";
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -56,9 +57,15 @@ class SparkOverheadBenchmark {
                 stack.awaitState(jobId, "SUCCEEDED", Duration.ofMinutes(5));
                 hubble.add((System.nanoTime() - started) / 1_000_000);
             }
+            List<Long> differences = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                differences.add(hubble.get(round) - bare.get(round));
+            }
             System.out.printf("%nSpark '%s', %d rounds, one job at a time:%n  bare Livy POST -> success: %s ms (median %d)"
-                            + "%n  Hubble submit -> SUCCEEDED: %s ms (median %d)%n  overhead (median difference): %d ms%n%n",
-                    QUERY, ROUNDS, bare, median(bare), hubble, median(hubble), median(hubble) - median(bare));
+                            + "%n  Hubble submit -> SUCCEEDED: %s ms (median %d)%n  overhead (median difference): %d ms"
+                            + "%n  per round (Hubble - bare): %s ms (median %d)%n%n",
+                    QUERY, ROUNDS, bare, median(bare), hubble, median(hubble), median(hubble) - median(bare), differences,
+                    median(differences));
             assertThat(hubble).hasSize(ROUNDS);
         }
     }

@@ -46,6 +46,15 @@ import org.springframework.lang.Nullable;
  * {@code [PARSE_SYNTAX_ERROR] ...}), else Livy's state; {@link #diagnostics} gives the tail of the
  * batch log.
  *
+ * <p><b>A running batch whose {@value #RESULT} is there has succeeded.</b> spark-job writes it
+ * once the result is complete and listed, then stops Spark and exits, which a loaded machine
+ * takes a second or more to do before Livy says {@code success}. Its push ({@code SUCCEEDED})
+ * wakes a poll at once, and that poll, reading the file, ends the job without waiting for the
+ * exit: this is most of what the push saves. (Only a cluster that runs the application again
+ * after a failure in that exit, YARN's second attempt, would replace the files.) A failure is not
+ * taken from {@value #ERROR} this early, since such a second attempt may yet succeed: it waits
+ * for Livy.
+ *
  * <p><b>A batch Livy does not know</b> (404) is decided from its location, because spark-job
  * writes an outcome file before its driver exits, on every way out it controls:
  * <ul>
@@ -57,7 +66,7 @@ import org.springframework.lang.Nullable;
  *       this process never saw it), it <em>vanished</em>: Livy restarted and took the Spark
  *       driver with it (local and client mode), or it was killed outside Hubble. The job then
  *       fails saying so. Before that it is {@code NOT_FOUND}: look again, in case the outcome is
- *       still on its way.
+ *       still on its way. A batch this process killed ({@link #cancel}) is {@code CANCELLED}.
  * </ul>
  *
  * <p><b>Cancel</b> is {@code DELETE /batches/{name}} within {@code cancel-timeout}; a batch Livy
@@ -95,6 +104,8 @@ public final class LivyRunner implements JobRunner {
      * or has not been seen for a day (its job is polled elsewhere, or long over).
      */
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+    /** When this process killed each batch, by name (Livy forgets a killed batch at once); pruned as {@link #lastSeen}. */
+    private final Map<String, Instant> killed = new ConcurrentHashMap<>();
 
     public LivyRunner(LivyProperties properties, List<LocationFiles> files, JobTokens tokens, ObjectMapper json) {
         this(properties, files, tokens, json, Clock.systemUTC());
@@ -186,6 +197,10 @@ public final class LivyRunner implements JobRunner {
                     name, batch.state());
             return RemotePhase.RUNNING;
         });
+        if (phase == RemotePhase.RUNNING && hasResult(handle)) {
+            // spark-job's result is complete; its driver is only stopping Spark and exiting.
+            phase = RemotePhase.SUCCEEDED;
+        }
         RemoteStatus status = switch (phase) {
             case FAILED -> new RemoteStatus(phase, reportedError(handle).map(Reported::message).orElse(
                     "the Spark batch ended in Livy state '" + batch.state() + "' without reporting an error"));
@@ -201,9 +216,10 @@ public final class LivyRunner implements JobRunner {
     /** Kills the batch; a batch Livy does not know is gone already. Bounded by {@code cancel-timeout}. */
     @Override
     public void cancel(RunHandle handle) {
-        boolean killed = livy.delete(handle.remoteId());
+        boolean deleted = livy.delete(handle.remoteId());
         lastSeen.remove(handle.remoteId());
-        log.info(killed ? "Killed Livy batch {}" : "Livy batch {} was gone already", handle.remoteId());
+        remember(killed, handle.remoteId());
+        log.info(deleted ? "Killed Livy batch {}" : "Livy batch {} was gone already", handle.remoteId());
     }
 
     /** The tail of the batch's log, or when Livy has forgotten it, the detail spark-job left. */
@@ -237,6 +253,10 @@ public final class LivyRunner implements JobRunner {
      */
     private RemoteStatus forgotten(RunHandle handle) {
         String name = handle.remoteId();
+        if (killed.containsKey(name)) {
+            // Whatever its driver wrote as it was stopped.
+            return new RemoteStatus(RemotePhase.CANCELLED, "the Spark batch was killed on request");
+        }
         URI output = output(handle);
         LocationFiles store = filesFor(output);
         if (store.read(output, RESULT).isPresent()) {
@@ -262,12 +282,31 @@ public final class LivyRunner implements JobRunner {
                 + " was killed outside Hubble");
     }
 
-    /** Notes that Livy knows the batch now; forgets batches nobody here has looked at for a day. */
+    /** Notes that Livy knows the batch now. */
     private void seen(String name) {
+        remember(lastSeen, name);
+    }
+
+    /** Notes {@code name} with the time now; forgets names noted more than a day ago. */
+    private void remember(Map<String, Instant> times, String name) {
         Instant now = clock.instant();
-        lastSeen.put(name, now);
-        if (lastSeen.size() > 1_000) {
-            lastSeen.values().removeIf(when -> when.isBefore(now.minus(Duration.ofDays(1))));
+        times.put(name, now);
+        if (times.size() > 1_000) {
+            times.values().removeIf(when -> when.isBefore(now.minus(Duration.ofDays(1))));
+        }
+    }
+
+    /**
+     * Whether spark-job has written {@value #RESULT}; false when it cannot be read now (the next
+     * poll looks again, and Livy's own state decides meanwhile).
+     */
+    private boolean hasResult(RunHandle handle) {
+        URI output = output(handle);
+        try {
+            return filesFor(output).read(output, RESULT).isPresent();
+        } catch (RuntimeException e) {
+            log.debug("Could not read {} of Livy batch {}: {}", RESULT, handle.remoteId(), e.toString());
+            return false;
         }
     }
 

@@ -269,6 +269,25 @@ class LivyRunnerTest {
     }
 
     @Test
+    void aRunningBatchWhoseResultFileIsWrittenHasSucceeded() throws Exception {
+        livy.stubFor(get("/batches/" + NAME).willReturn(okJson(batch(3, "running", null))));
+        assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.RUNNING);
+
+        Files.writeString(Path.of(output).resolve("_RESULT.json"), "{\"rows\":1,\"files\":[]}");
+
+        assertThat(runner.poll(handle()).phase()).as("spark-job's result is complete, its driver exiting")
+                .isEqualTo(RemotePhase.SUCCEEDED);
+    }
+
+    @Test
+    void aRunningBatchWhoseErrorFileIsWrittenWaitsForLivy() throws Exception {
+        livy.stubFor(get("/batches/" + NAME).willReturn(okJson(batch(3, "running", null))));
+        writeError("[DIVIDE_BY_ZERO] Division by zero.", "stack");
+
+        assertThat(runner.poll(handle()).phase()).as("a second attempt may still succeed").isEqualTo(RemotePhase.RUNNING);
+    }
+
+    @Test
     void aForgottenBatchWithAResultFileSucceeded() throws Exception {
         livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404)));
         Files.writeString(Path.of(output).resolve("_RESULT.json"), "{\"rows\":1,\"files\":[]}");
@@ -357,6 +376,17 @@ class LivyRunnerTest {
         assertThatThrownBy(() -> runner.poll(handle()))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("did not answer");
+    }
+
+    @Test
+    void aBatchKilledHereThatLivyForgotIsCancelledNotVanished() {
+        livy.stubFor(delete("/batches/" + NAME).willReturn(okJson("{\"msg\":\"deleted\"}")));
+        livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404)));
+        runner.cancel(handle());
+
+        now.set(now.get().plus(Duration.ofMinutes(1)));
+
+        assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.CANCELLED);
     }
 
     @Test
