@@ -1,4 +1,5 @@
-"""Helper for Python jobs run by Hubble. Standard library only; Python 3.8 or newer.
+"""Helper for Python jobs run by Hubble. Python 3.8 or newer; standard library only, plus boto3
+when the job's output is on S3 (it is in AWS's Python images).
 
 A Python job reads what Hubble hands it from its environment and talks back to Hubble's REST
 API with its own token::
@@ -35,6 +36,14 @@ and when the process ends it pushes FAILED (an uncaught exception, or an error r
 engine's own verdict (the exit code here, the container's status on AWS Batch) stays the truth,
 and a push that cannot be delivered changes nothing.
 
+Result files are written with ``job.result_path(name)`` whatever the output is: for a ``file://``
+output that is the file itself; for an ``s3://`` output it is a file in a local staging folder,
+uploaded under the output when the process ends. Then the job leaves ``_RESULT.json`` (its
+files and sizes) in its output. A job that fails (an uncaught exception, or an error it
+reported) leaves ``_ERROR.json`` (``message``, ``detail``) instead, and an uncaught exception is
+reported to Hubble as the job's error. The same job file thus runs unchanged on ``local-python``
+and on AWS Batch.
+
 See README.md beside this file.
 """
 
@@ -44,9 +53,12 @@ import itertools
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -71,6 +83,11 @@ __all__ = [
 TERMINAL_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"})
 
 PARAM_PREFIX = "HUBBLE_PARAM_"
+
+#: What a job that succeeded leaves in its output: ``{"jobId", "files": [{"name", "sizeBytes"}]}``.
+RESULT_FILE = "_RESULT.json"
+#: What a job that failed leaves in its output: ``{"jobId", "message", "detail"}``.
+ERROR_FILE = "_ERROR.json"
 
 _log = logging.getLogger("hubble_job")
 
@@ -131,6 +148,7 @@ class Job:
         opener: Optional[urllib.request.OpenerDirector] = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        s3: Any = None,
     ):
         self.job_id = job_id
         #: the output folder's URI, as Hubble gave it
@@ -147,6 +165,12 @@ class Job:
         self._children = itertools.count(1)
         self._children_lock = threading.Lock()
         self._reported: Optional[str] = None
+        self._reported_detail: Optional[str] = None
+        # An S3 client (boto3's, or one like it), made on first use for an s3:// output.
+        self._s3 = s3
+        # Where result files of an s3:// output wait for their upload.
+        self._staging: Optional[Path] = None
+        self._staging_lock = threading.Lock()
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **options: Any) -> "Job":
@@ -178,13 +202,19 @@ class Job:
             return None
         return Path(urllib.request.url2pathname(parsed.path))
 
-    def result_path(self, name: str) -> Path:
-        """The path to write result file ``name`` to, in the output folder (created if needed).
+    @property
+    def output_is_s3(self) -> bool:
+        """Whether the output folder is on S3 (``s3://bucket/prefix/``)."""
+        return urllib.parse.urlparse(self.output).scheme == "s3"
 
-        Hubble lists the files of the output folder as the job's result when it succeeds;
-        names starting with ``.`` or ``_`` are not results, so they are refused here, as are
-        sub-folders. Raises HubbleError when the output folder is not local: on AWS, upload
-        to ``job.output`` with an S3 client instead.
+    def result_path(self, name: str) -> Path:
+        """The path to write result file ``name`` to (its folder is created if needed).
+
+        For a local output this is the file in the output folder. For an ``s3://`` output it is
+        a file in a local staging folder, uploaded to ``<output><name>`` when the process ends
+        (or on ``finish()``). Hubble lists the files of the output folder as the job's result
+        when it succeeds; names starting with ``.`` or ``_`` are not results, so they are
+        refused here, as are sub-folders.
         """
         if not name or name in (".", "..") or "/" in name or "\\" in name or os.sep in name:
             raise ValueError(f"not a plain file name: {name!r}")
@@ -192,9 +222,79 @@ class Job:
             raise ValueError(f"{name!r} would not be listed as a result: names starting with '.' or '_' are not")
         folder = self.output_dir
         if folder is None:
-            raise HubbleError(f"the output folder {self.output} is not local; write results there with its own client")
+            if not self.output_is_s3:
+                raise HubbleError(f"the output folder {self.output} is neither local nor on S3")
+            folder = self._staging_dir()
         folder.mkdir(parents=True, exist_ok=True)
         return folder / name
+
+    def finish(self) -> List[Dict[str, Any]]:
+        """Uploads the staged result files of an ``s3://`` output, then writes ``_RESULT.json``.
+
+        Called when the process ends without a failure; call it earlier to know the upload
+        worked. Returns the result files, ``[{"name", "sizeBytes"}]``. Raises when an upload
+        fails.
+        """
+        if self.output_is_s3:
+            files = []
+            staging = self._staging
+            if staging is not None and staging.is_dir():
+                bucket, prefix = self._s3_location()
+                for path in sorted(staging.iterdir()):
+                    if path.is_file():
+                        # One streamed PUT per file (up to 5 GB): no transfer threads, which an
+                        # interpreter that is shutting down would refuse to start.
+                        with open(path, "rb") as body:
+                            self._s3_client().put_object(Bucket=bucket, Key=prefix + path.name, Body=body)
+                        files.append({"name": path.name, "sizeBytes": path.stat().st_size})
+                shutil.rmtree(staging, ignore_errors=True)
+                self._staging = None
+        else:
+            folder = self.output_dir
+            files = []
+            if folder is not None and folder.is_dir():
+                files = [{"name": p.name, "sizeBytes": p.stat().st_size} for p in sorted(folder.iterdir())
+                         if p.is_file() and not p.name.startswith((".", "_"))]
+        self._write_outcome(RESULT_FILE, {"jobId": self.job_id, "files": files})
+        return files
+
+    def write_error_file(self, message: str, detail: Optional[str] = None) -> None:
+        """Writes ``_ERROR.json`` (``jobId``, ``message``, ``detail``) into the output."""
+        self._write_outcome(ERROR_FILE, {"jobId": self.job_id, "message": message, "detail": detail})
+
+    def _write_outcome(self, name: str, document: Dict[str, Any]) -> None:
+        body = json.dumps(document, indent=2).encode("utf-8")
+        if self.output_is_s3:
+            bucket, prefix = self._s3_location()
+            self._s3_client().put_object(Bucket=bucket, Key=prefix + name, Body=body, ContentType="application/json")
+            return
+        folder = self.output_dir
+        if folder is None:
+            raise HubbleError(f"the output folder {self.output} is neither local nor on S3")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(body)
+
+    def _staging_dir(self) -> Path:
+        with self._staging_lock:
+            if self._staging is None:
+                self._staging = Path(tempfile.mkdtemp(prefix="hubble-results-"))
+            return self._staging
+
+    def _s3_location(self) -> Tuple[str, str]:
+        parsed = urllib.parse.urlparse(self.output)
+        prefix = parsed.path.lstrip("/")
+        if prefix and not prefix.endswith("/"):
+            prefix += "/"
+        return parsed.netloc, prefix
+
+    def _s3_client(self) -> Any:
+        if self._s3 is None:
+            import boto3  # only jobs whose output is on S3 need it
+
+            # Region, credentials and endpoint (AWS_ENDPOINT_URL_S3) come from the environment,
+            # as the job's container or role provides them.
+            self._s3 = boto3.client("s3")
+        return self._s3
 
     # -- talking back to Hubble -------------------------------------------------------------
 
@@ -209,6 +309,7 @@ class Job:
             body["detail"] = detail
         if self._reported is None:
             self._reported = message
+            self._reported_detail = detail
         self._call("POST", f"/v1/jobs/{_segment(self.job_id)}/errors", body, retry=True)
 
     def push_status(self, phase: str, message: Optional[str] = None) -> bool:
@@ -425,24 +526,50 @@ def current() -> Job:
     with _current_lock:
         if _current is None:
             _current = Job.from_env()
+            if _current.output_is_s3:
+                # Now, not when the process ends: modules cannot be imported during shutdown, and
+                # a job without boto3 should fail before it does its work.
+                _current._s3_client()
             _current.push_status("RUNNING")
             _push_final_phase(_current)
         return _current
 
 
 def _push_final_phase(job: Job) -> None:
-    failure: List[str] = []
+    failure: List[Tuple[str, str]] = []
     previous_hook = sys.excepthook
 
-    def on_uncaught(kind, value, traceback):  # type: ignore[no-untyped-def]
-        failure.append(f"{kind.__name__}: {value}")
-        previous_hook(kind, value, traceback)
+    def on_uncaught(kind, value, tb):  # type: ignore[no-untyped-def]
+        failure.append((f"{kind.__name__}: {value}", "".join(traceback.format_exception(kind, value, tb))))
+        previous_hook(kind, value, tb)
 
     def at_exit() -> None:
-        if failure or job._reported is not None:
-            job.push_status("FAILED", job._reported if job._reported is not None else failure[0])
-        else:
-            job.push_status("SUCCEEDED")
+        if not failure and job._reported is None:
+            try:
+                job.finish()
+            except Exception as e:  # noqa: BLE001 - the job fails, and says why
+                failure.append((f"could not store the job's results in {job.output}: {e}", traceback.format_exc()))
+                print(f"hubble_job: {failure[-1][0]}", file=sys.stderr)
+            else:
+                job.push_status("SUCCEEDED")
+                return
+        if job._reported is None:
+            message, detail = failure[0]
+            try:
+                job.report_error(message, detail[-60000:])
+            except Exception as e:  # noqa: BLE001 - the exit code still fails the job
+                _log.debug("could not report the error: %s", e)
+        message = job._reported if job._reported is not None else failure[0][0]
+        detail = job._reported_detail if job._reported is not None else failure[0][1]
+        try:
+            job.write_error_file(message, detail)
+        except Exception as e:  # noqa: BLE001 - the error was reported, and the exit code fails the job
+            print(f"hubble_job: could not write {ERROR_FILE}: {e}", file=sys.stderr)
+        job.push_status("FAILED", message)
+        if failure and failure[-1][0].startswith("could not store"):
+            sys.stderr.flush()
+            sys.stdout.flush()
+            os._exit(1)  # the job's code succeeded, but its results are not where Hubble looks
 
     sys.excepthook = on_uncaught
     atexit.register(at_exit)

@@ -1,3 +1,5 @@
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -6,6 +8,7 @@ import tempfile
 import unittest
 from datetime import timedelta
 from pathlib import Path
+from typing import Optional
 from unittest import mock
 
 import hubble_job
@@ -83,11 +86,72 @@ class EnvironmentTest(unittest.TestCase):
         job = Job("job-1", "s3://bucket/results/job-1/", "http://127.0.0.1:1", TOKEN)
 
         self.assertIsNone(job.output_dir)
-        with self.assertRaisesRegex(HubbleError, "not local"):
+        self.assertTrue(job.output_is_s3)
+
+    def test_an_output_neither_local_nor_on_s3_is_refused(self):
+        job = Job("job-1", "gs://bucket/results/job-1/", "http://127.0.0.1:1", TOKEN)
+
+        with self.assertRaisesRegex(HubbleError, "neither local nor on S3"):
             job.result_path("result.csv")
 
 
+class FakeS3:
+    """Records what a boto3 S3 client would have been asked to do."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.objects = {}
+        self.fail = fail
+
+    def put_object(self, Bucket: str, Key: str, Body, ContentType: Optional[str] = None) -> None:  # noqa: N803 - boto3's names
+        if self.fail:
+            raise OSError("connection refused")
+        self.objects[(Bucket, Key)] = Body if isinstance(Body, bytes) else Body.read()
+
+
+class S3OutputTest(unittest.TestCase):
+    def test_results_are_staged_then_uploaded_under_the_output_with_a_result_file(self):
+        s3 = FakeS3()
+        job = Job("job-1", "s3://bucket/results/jobs/job-1", "http://127.0.0.1:1", TOKEN, s3=s3)
+
+        path = job.result_path("report.csv")
+        path.write_text("day,rows\n2024-01-31,3\n")
+        self.assertFalse(str(path).startswith("s3:"))
+        files = job.finish()
+
+        self.assertEqual(files, [{"name": "report.csv", "sizeBytes": 22}])
+        self.assertEqual(s3.objects[("bucket", "results/jobs/job-1/report.csv")], b"day,rows\n2024-01-31,3\n")
+        self.assertEqual(json.loads(s3.objects[("bucket", "results/jobs/job-1/_RESULT.json")]),
+                         {"jobId": "job-1", "files": [{"name": "report.csv", "sizeBytes": 22}]})
+        self.assertFalse(path.parent.exists())
+
+    def test_the_error_file_goes_to_the_output(self):
+        s3 = FakeS3()
+        job = Job("job-1", "s3://bucket/jobs/job-1/", "http://127.0.0.1:1", TOKEN, s3=s3)
+
+        job.write_error_file("no rows", "checked 3 tables")
+
+        self.assertEqual(json.loads(s3.objects[("bucket", "jobs/job-1/_ERROR.json")]),
+                         {"jobId": "job-1", "message": "no rows", "detail": "checked 3 tables"})
+
+    def test_a_failed_upload_raises(self):
+        job = Job("job-1", "s3://bucket/jobs/job-1/", "http://127.0.0.1:1", TOKEN, s3=FakeS3(fail=True))
+        job.result_path("a.csv").write_text("a\n")
+
+        with self.assertRaisesRegex(OSError, "connection refused"):
+            job.finish()
+
+
 class ResultPathTest(HubbleTestCase):
+    def test_finish_writes_the_result_file_listing_the_results(self):
+        self.job.result_path("b.csv").write_text("1\n")
+        self.job.result_path("a.csv").write_text("12\n")
+        (self.output / "_stdout.log").write_text("not a result")
+
+        self.job.finish()
+
+        self.assertEqual(json.loads((self.output / "_RESULT.json").read_text()),
+                         {"jobId": "job-1", "files": [{"name": "a.csv", "sizeBytes": 3}, {"name": "b.csv", "sizeBytes": 2}]})
+
     def test_result_path_is_in_the_output_folder_which_it_creates(self):
         self.output.rmdir()
 
@@ -309,7 +373,7 @@ class PushStatusTest(HubbleTestCase):
 
         self.assertFalse(job.push_status("SUCCEEDED"))
 
-    def _run_job(self, body: str) -> "subprocess.CompletedProcess[str]":
+    def _run_job(self, body: str, extra_env: Optional[dict] = None) -> "subprocess.CompletedProcess[str]":
         self.hubble.respond("POST", "/v1/jobs/job-1/status", (202, None), (202, None))
         self.hubble.respond("POST", "/v1/jobs/job-1/errors", (202, None))
         env = {
@@ -320,30 +384,56 @@ class PushStatusTest(HubbleTestCase):
             "HUBBLE_API_URL": self.hubble.url,
             "HUBBLE_JOB_TOKEN": TOKEN,
         }
+        env.update(extra_env or {})
         script = "import hubble_job\njob = hubble_job.current()\n" + body
         return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
 
     def test_a_job_pushes_running_when_it_starts_and_succeeded_when_it_ends(self):
-        done = self._run_job("print('working')\n")
+        done = self._run_job("print('working')\nopen(job.result_path('a.csv'), 'w').write('a\\n')\n")
 
         self.assertEqual(done.returncode, 0, done.stderr)
         pushes = [r.body for r in self.hubble.requests if r.path.endswith("/status")]
         self.assertEqual(pushes, [{"phase": "RUNNING"}, {"phase": "SUCCEEDED"}])
+        self.assertEqual(json.loads((self.output / "_RESULT.json").read_text()),
+                         {"jobId": "job-1", "files": [{"name": "a.csv", "sizeBytes": 2}]})
+        self.assertFalse((self.output / "_ERROR.json").exists())
 
-    def test_a_job_that_raises_pushes_failed_with_the_exception(self):
+    def test_a_job_that_raises_pushes_failed_reports_the_exception_and_leaves_an_error_file(self):
         done = self._run_job("raise ValueError('no input rows for 2026-11-24')\n")
 
         self.assertNotEqual(done.returncode, 0)
         pushes = [r.body for r in self.hubble.requests if r.path.endswith("/status")]
         self.assertEqual(pushes, [{"phase": "RUNNING"},
                                   {"phase": "FAILED", "message": "ValueError: no input rows for 2026-11-24"}])
+        [report] = [r.body for r in self.hubble.requests if r.path.endswith("/errors")]
+        self.assertEqual(report["message"], "ValueError: no input rows for 2026-11-24")
+        self.assertIn("Traceback", report["detail"])
+        error = json.loads((self.output / "_ERROR.json").read_text())
+        self.assertEqual(error["message"], "ValueError: no input rows for 2026-11-24")
+        self.assertFalse((self.output / "_RESULT.json").exists())
 
     def test_a_job_that_reported_its_error_pushes_failed_with_that_error(self):
-        done = self._run_job("job.report_error('table is empty')\nraise SystemExit(1)\n")
+        done = self._run_job("job.report_error('table is empty', 'checked t1')\nraise SystemExit(1)\n")
 
         self.assertEqual(done.returncode, 1)
         pushes = [r.body for r in self.hubble.requests if r.path.endswith("/status")]
         self.assertEqual(pushes[-1], {"phase": "FAILED", "message": "table is empty"})
+        self.assertEqual(json.loads((self.output / "_ERROR.json").read_text()),
+                         {"jobId": "job-1", "message": "table is empty", "detail": "checked t1"})
+
+    @unittest.skipUnless(importlib.util.find_spec("boto3"), "boto3 is not installed")
+    def test_a_job_whose_results_cannot_be_uploaded_fails(self):
+        done = self._run_job("open(job.result_path('a.csv'), 'w').write('a\\n')\n", {
+            "HUBBLE_OUTPUT": "s3://bucket/jobs/job-1/",
+            "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:1",
+            "AWS_ACCESS_KEY_ID": "key", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_MAX_ATTEMPTS": "1",
+        })
+
+        self.assertEqual(done.returncode, 1, done.stderr)
+        pushes = [r.body for r in self.hubble.requests if r.path.endswith("/status")]
+        self.assertEqual(pushes[-1]["phase"], "FAILED")
+        self.assertIn("could not store the job's results in s3://bucket/jobs/job-1/", pushes[-1]["message"])
 
 
 class ModuleFunctionsTest(HubbleTestCase):

@@ -2,7 +2,8 @@ package dev.hubble.api;
 
 import dev.hubble.api.auth.JobAccess;
 import dev.hubble.api.auth.SecurityConfiguration;
-import dev.hubble.api.config.PythonJobsProperties;
+import dev.hubble.core.job.JobCatalog;
+import dev.hubble.core.job.PythonJobNames;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
 import java.io.IOException;
@@ -44,14 +45,14 @@ public class ApiTestBeans {
         return new JobTokens(new JobTokenProperties(TOKEN_SECRET));
     }
 
-    /** A jobs directory holding the Python jobs {@code hello} and {@code report}. */
+    /** {@code local-python}'s catalog: a jobs directory holding the Python jobs {@code hello} and {@code report}. */
     @Bean
-    PythonJobsProperties pythonJobsProperties() throws IOException {
+    JobCatalog localPythonJobCatalog() throws IOException {
         Path dir = Files.createTempDirectory("python-jobs");
         Files.writeString(dir.resolve("hello.py"), "print('hello')\n");
         Files.writeString(dir.resolve("report.py"), "print('report')\n");
         dir.toFile().deleteOnExit();
-        return new PythonJobsProperties(dir);
+        return PythonJobNames.inDirectory("local-python", dir);
     }
 
     @Bean

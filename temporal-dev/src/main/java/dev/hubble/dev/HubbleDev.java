@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Import;
  * <p>Ports: {@code --server.port} (API, 8080), {@code --hubble.dev.temporal-port} (7233),
  * {@code --hubble.dev.redis-port} (6379), {@code --hubble.dev.kafka-port} (9092),
  * {@code --hubble.dev.s3-port} (9000); 0 picks a free one. {@code --hubble.dev.embedded-kafka=false}
- * starts no broker and uses {@code spring.kafka.bootstrap-servers} instead. Result files go to the
+ * starts no broker and uses {@code spring.kafka.bootstrap-servers} instead;
+ * {@code --hubble.dev.embedded-redis=false} starts no Redis and uses {@code spring.data.redis.*}. Result files go to the
  * embedded S3 and its links are presigned S3 URLs; {@code --hubble.dev.results=local} keeps them
  * in a local directory behind links the API serves. Data goes under {@code --hubble.dev.data-dir}
  * ({@code ./hubble-data}).

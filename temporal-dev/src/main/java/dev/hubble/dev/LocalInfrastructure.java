@@ -74,6 +74,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private LocalSpark spark;
     private EmbeddedS3 s3;
     private String resultsWhere = "";
+    private String redisWhere = "";
 
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
@@ -103,7 +104,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         urlHost = bindAddress.isAnyLocalAddress() || bindAddress.isLoopbackAddress() ? "localhost" : connectHost;
         apiPort = port(environment, "server.port", 8080);
         temporalPort = port(environment, "hubble.dev.temporal-port", 7233);
-        redisPort = port(environment, "hubble.dev.redis-port", 6379);
+        boolean embeddedRedis = environment.getProperty("hubble.dev.embedded-redis", Boolean.class, true);
+        redisPort = embeddedRedis ? port(environment, "hubble.dev.redis-port", 6379)
+                : environment.getProperty("spring.data.redis.port", Integer.class, 6379);
         boolean embeddedKafka = environment.getProperty("hubble.dev.embedded-kafka", Boolean.class, true);
         int kafkaPort = embeddedKafka ? port(environment, "hubble.dev.kafka-port", 9092) : -1;
         Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data")).toAbsolutePath().normalize();
@@ -111,7 +114,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         // Before anything starts, so that a second stack on the same ports fails at once, naming the setting.
         ensureFree("the API", "server.port", apiPort);
         ensureFree("Temporal", "hubble.dev.temporal-port", temporalPort);
-        ensureFree("Redis", "hubble.dev.redis-port", redisPort);
+        if (embeddedRedis) {
+            ensureFree("Redis", "hubble.dev.redis-port", redisPort);
+        }
         if (embeddedKafka) {
             ensureFree("Kafka", "hubble.dev.kafka-port", kafkaPort);
         }
@@ -123,7 +128,12 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         spark = LocalSpark.start(environment, dataDir, "http://" + connectHost + ":" + apiPort, bindAddress,
                 localResults ? Optional.empty() : Optional.of(s3Keys), wiring).orElse(null);
         temporal = TemporalTestServer.start(bindAddress, temporalPort);
-        redis = startRedis(bindAddress, redisPort, dataDir);
+        if (embeddedRedis) {
+            redis = startRedis(bindAddress, redisPort, dataDir);
+            redisWhere = connectHost + ":" + redisPort;
+        } else {
+            redisWhere = environment.getProperty("spring.data.redis.host", "localhost") + ":" + redisPort + " (not embedded)";
+        }
 
         // The API's port is chosen here, not by the web server, so that jobs and links can be told it.
         wiring.put("server.port", apiPort);
@@ -133,8 +143,10 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         }
         wiring.putIfAbsent("hubble.drivers.local-python.api-url", "http://" + urlHost + ":" + apiPort);
         wiring.put("hubble.temporal.target", connectHost + ":" + temporalPort);
-        wiring.put("spring.data.redis.host", connectHost);
-        wiring.put("spring.data.redis.port", redisPort);
+        if (embeddedRedis) {
+            wiring.put("spring.data.redis.host", connectHost);
+            wiring.put("spring.data.redis.port", redisPort);
+        }
         if (!environment.containsProperty("hubble.api.public-url")) {
             wiring.put("hubble.api.public-url", "http://" + urlHost + ":" + apiPort);
         }
@@ -162,8 +174,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         }
         PythonJobs.locate(environment, dataDir).forEach(wiring::putIfAbsent);
         environment.getPropertySources().addFirst(new MapPropertySource("hubbleLocalInfrastructure", wiring));
-        log.info("Temporal test server listens on {}:{}, Redis on {}:{}, Kafka on {}", uriHost(bindAddress), temporalPort,
-                uriHost(bindAddress), redisPort,
+        log.info("Temporal test server listens on {}:{}, Redis on {}, Kafka on {}", uriHost(bindAddress), temporalPort,
+                redisWhere,
                 kafka == null ? environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092") + " (not embedded)"
                         : kafka.getBrokersAsString());
     }
@@ -290,7 +302,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                 Hubble is ready.
                   API          {}   (OpenAPI: {}/swagger-ui.html)
                   Temporal     {}:{}   (test server, namespace default)
-                  Redis        {}:{}
+                  Redis        {}
                   Kafka        {}   (topics {}, {}, {})
                   Results      {}
                   Python jobs  {}
@@ -309,7 +321,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   curl -o result.csv '<result.files[0].url>'
                 Or follow every job's status events:
                   kcat -b {} -t {} -C -f '%k %h\\n%s\\n\\n'
-                """, api, api, connectHost, temporalPort, connectHost, redisPort, brokers, statusTopic, commandTopic, dlqTopic,
+                """, api, api, connectHost, temporalPort, redisWhere, brokers, statusTopic, commandTopic, dlqTopic,
                 resultsWhere,
                 environment.getProperty("hubble.drivers.local-python.jobs-dir"),
                 spark == null ? "off (--hubble.dev.spark=false, or not built)" : spark.describe(),

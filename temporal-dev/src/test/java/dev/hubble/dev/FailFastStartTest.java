@@ -22,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A stack, API or worker that cannot start ends its JVM with a non-zero status and, as the last
  * line it prints, says what is wrong and which setting to change. Each case runs the real main
  * class in a JVM of its own, as a user would, and prints how long the failed start took.
+ *
+ * <p>The cases: a port in use (stack: the API's and Temporal's; API: its own) and a required
+ * setting missing (stack, API and worker: {@code hubble.jobs.token-secret}) or invalid (worker).
+ * The worker listens on no port (its jar has no web server), so it has no port to find taken.
  */
 class FailFastStartTest {
 
@@ -79,6 +83,41 @@ class FailFastStartTest {
         assertThat(outcome.exit()).as(outcome.output()).isNotZero();
         assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX).contains("hubble.jobs.token-secret");
         assertThat(outcome.output()).doesNotContain(secret);
+    }
+
+    @Test
+    void aStackWithoutItsTokenSecretExitsNamingIt() throws Exception {
+        // The stack makes up every secret it is not given; one given empty is missing, not made up.
+        Outcome outcome = run(HubbleDev.class, "--hubble.jobs.token-secret=", "--server.port=0",
+                "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0", "--hubble.dev.kafka-port=0",
+                "--hubble.dev.s3-port=0", "--hubble.dev.spark=false", "--hubble.dev.data-dir=" + dir.resolve("data"));
+
+        assertThat(outcome.exit()).as(outcome.output()).isNotZero();
+        assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX)
+                .contains("hubble.jobs.token-secret");
+    }
+
+    @Test
+    void anApiOnATakenPortExitsNamingTheSetting() throws Exception {
+        try (ServerSocket taken = takePort()) {
+            Outcome outcome = run(HubbleApiApplication.class, ONLY_THESE_SETTINGS, "--server.port=" + taken.getLocalPort(),
+                    "--server.address=127.0.0.1", "--hubble.jobs.token-secret=" + "s".repeat(32),
+                    "--hubble.results.local.dir=" + dir, "--hubble.results.local.signing-key=" + "k".repeat(32));
+
+            assertThat(outcome.exit()).as(outcome.output()).isNotZero();
+            assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX)
+                    .contains(taken.getLocalPort() + ": it is in use", "server.port");
+        }
+    }
+
+    @Test
+    void aWorkerWithoutItsTokenSecretExitsNamingIt() throws Exception {
+        Outcome outcome = run(HubbleWorkerApplication.class, ONLY_THESE_SETTINGS, "--server.port=0",
+                "--hubble.results.local.dir=" + dir, "--hubble.results.local.signing-key=" + "k".repeat(32));
+
+        assertThat(outcome.exit()).as(outcome.output()).isNotZero();
+        assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX)
+                .contains("hubble.jobs.token-secret");
     }
 
     private static ServerSocket takePort() throws IOException {

@@ -25,6 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -41,12 +45,16 @@ import org.junit.jupiter.api.Test;
  *       both see the same machine.
  *   <li>{@code GET /v1/jobs/{id}} of a finished job against {@code /actuator/info}, a trivial
  *       JSON endpoint of the same application, both warmed up, with wrk as the load generator.
+ *   <li>{@code GET /v1/jobs/{id}} of a job waiting behind 10,000 others against reads of a running
+ *       and a finished job.
  * </ul>
  *
  * <p>Not part of the normal build (tag {@code benchmark}). Run it with
  * {@code ./mvnw -pl temporal-dev -am verify -Dtest=JobLatencyBenchmark -DexcludedGroups= -Dsurefire.failIfNoSpecifiedTests=false};
  * {@code -Dhubble.benchmark.jobs=N} for another number of jobs (default 200),
- * {@code -Dhubble.benchmark.results=local} for the API-served store instead of S3. The GET part needs
+ * {@code -Dhubble.benchmark.results=local} for the API-served store instead of S3,
+ * {@code -Dhubble.benchmark.queued=N} for another number of jobs waiting while a queued job is read
+ * (default 10,000; 0 leaves that part out). The GET parts need
  * {@code wrk} on the PATH and is left out without it.
  */
 @Tag("benchmark")
@@ -57,11 +65,15 @@ class JobLatencyBenchmark {
     /** The local stack's result store: {@code s3} (its default) or {@code local}. */
     private static final String RESULTS = System.getProperty("hubble.benchmark.results", "s3");
     private static final String BARE_QUEUE = "benchmark-bare";
+    /** Jobs waiting in line when a queued job is read. */
+    private static final int QUEUED = Integer.getInteger("hubble.benchmark.queued", 10_000);
+    private static final int PYTHON_CONCURRENCY = 2;
 
     @Test
     void selectFortyTwoAndStatusReads() throws Exception {
         try (LocalStack stack = LocalStack.start(Files.createTempDirectory("hubble-benchmark"),
-                "--logging.level.dev.hubble=WARN", "--hubble.dev.results=" + RESULTS)) {
+                "--logging.level.dev.hubble=WARN", "--hubble.dev.results=" + RESULTS,
+                "--hubble.drivers.local-python.concurrency=" + PYTHON_CONCURRENCY)) {
             WorkflowClient client = stack.context.getBean(WorkflowClient.class);
             WorkerFactory factory = WorkerFactory.newInstance(client);
             Worker worker = factory.newWorker(BARE_QUEUE);
@@ -77,9 +89,16 @@ class JobLatencyBenchmark {
                 }
                 List<Long> jobs = new ArrayList<>();
                 List<Long> bare = new ArrayList<>();
+                List<Long> jobsSeen = new ArrayList<>();
+                List<Long> bareSeen = new ArrayList<>();
                 for (int i = 0; i < JOBS; i++) {
-                    jobs.add(serverLatency(stack, runJob(stack)));
+                    long start = System.nanoTime();
+                    String jobId = runJob(stack);
+                    jobsSeen.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    jobs.add(serverLatency(stack, jobId));
+                    start = System.nanoTime();
                     bare.add(runBare(client, shape));
+                    bareSeen.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 }
                 System.out.printf("%n=== select 42 on duckdb, %d sequential jobs, results on %s, acceptance to SUCCEEDED"
                         + " (server-recorded) ===%n", JOBS, RESULTS);
@@ -90,7 +109,13 @@ class JobLatencyBenchmark {
                 print("bare workflow", bare);
                 System.out.printf("p50 ratio job/bare: x%.2f (goal <= 1.5); p99 ratio: x%.2f%n",
                         ratio(percentile(jobs, 50), percentile(bare, 50)), ratio(percentile(jobs, 99), percentile(bare, 99)));
+                System.out.println("as the client sees it (job: POST to a GET that shows SUCCEEDED, polled every 5 ms;"
+                        + " bare: start to result, describe included):");
+                print("hubble job", jobsSeen);
+                print("bare workflow", bareSeen);
+                System.out.printf("p50 ratio job/bare: x%.2f%n", ratio(percentile(jobsSeen, 50), percentile(bareSeen, 50)));
                 statusReads(stack, first);
+                queuedReads(stack, first);
             } finally {
                 factory.shutdownNow();
             }
@@ -112,6 +137,59 @@ class JobLatencyBenchmark {
         System.out.printf("GET /v1/jobs/{id} (SUCCEEDED, links signed): %.0f req/s%n", jobRate);
         System.out.printf("GET /actuator/info ({}):                     %.0f req/s%n", trivialRate);
         System.out.printf("ratio: x%.2f (goal >= 0.9)%n%n", jobRate / trivialRate);
+    }
+
+    /**
+     * {@code GET} of a job waiting behind {@link #QUEUED} others against {@code GET} of a running
+     * job (both read from the store) and of a finished one (served from memory): the place in
+     * line comes from a snapshot of the gate, so it costs the same however long the line.
+     */
+    private static void queuedReads(LocalStack stack, String finished) throws Exception {
+        if (!wrkInstalled() || QUEUED == 0) {
+            return;
+        }
+        // Python jobs that sleep hold every permit of their driver without taking the CPU.
+        List<String> holders = new ArrayList<>();
+        for (int i = 0; i < PYTHON_CONCURRENCY; i++) {
+            holders.add(stack.submit(Map.of("query", "sleeps", "driver", "local-python", "source", "benchmark",
+                    "parameters", Map.of("seconds", "3600"))));
+        }
+        for (String holder : holders) {
+            stack.awaitState(holder, "RUNNING", Duration.ofMinutes(2));
+        }
+        long started = System.nanoTime();
+        ExecutorService submitters = Executors.newFixedThreadPool(8);
+        List<Future<String>> queued = new ArrayList<>();
+        for (int i = 0; i < QUEUED; i++) {
+            queued.add(submitters.submit(() -> stack.submit(
+                    Map.of("query", "hello", "driver", "local-python", "source", "benchmark"))));
+        }
+        String last = null;
+        for (Future<String> job : queued) {
+            last = job.get(10, TimeUnit.MINUTES);
+        }
+        submitters.shutdown();
+        String lastJob = last;
+        long giveUpAt = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        JsonNode seen;
+        do {
+            Thread.sleep(1_000);
+            seen = stack.read(stack.get("/v1/jobs/" + lastJob).body());
+        } while (!seen.has("queuePosition") && System.nanoTime() < giveUpAt);
+        System.out.printf("%n=== reads with %d jobs waiting (submitted in %d s), wrk 2 threads 16 connections 15 s ===%n",
+                QUEUED, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        System.out.println("last job's place in line: " + seen.path("queuePosition"));
+        String queuedUrl = stack.api.resolve("/v1/jobs/" + lastJob).toString();
+        String runningUrl = stack.api.resolve("/v1/jobs/" + holders.get(0)).toString();
+        String finishedUrl = stack.api.resolve("/v1/jobs/" + finished).toString();
+        wrk(queuedUrl, 5);
+        double queuedRate = wrk(queuedUrl, 15);
+        double runningRate = wrk(runningUrl, 15);
+        double finishedRate = wrk(finishedUrl, 15);
+        System.out.printf("GET queued job:   %.0f req/s%nGET running job:  %.0f req/s%nGET finished job: %.0f req/s%n",
+                queuedRate, runningRate, finishedRate);
+        System.out.printf("cost of a queued read: x%.2f a running one's, x%.2f a finished one's (goal <= 2)%n%n",
+                runningRate / queuedRate, finishedRate / queuedRate);
     }
 
     private static boolean wrkInstalled() {

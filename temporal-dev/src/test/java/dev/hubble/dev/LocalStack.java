@@ -45,6 +45,8 @@ final class LocalStack implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private StatusEventLog statusEvents;
     private TopicLog deadLetters;
+    /** Sent as {@code Authorization} with every API call when set: the caller's credentials. */
+    private volatile String authorization;
 
     private LocalStack(ConfigurableApplicationContext context, URI api, Path dataDir) {
         this.context = context;
@@ -100,6 +102,14 @@ final class LocalStack implements AutoCloseable {
         context.close();
     }
 
+    /**
+     * Sends {@code value} as the {@code Authorization} header of every later API call (unless the
+     * call names its own), as a client of an API with authentication on does; null sends none.
+     */
+    void authorize(String value) {
+        authorization = value;
+    }
+
     /** The embedded S3's endpoint, the host of presigned result links. */
     String s3() {
         return context.getEnvironment().getRequiredProperty("hubble.dev.s3-endpoint");
@@ -139,12 +149,17 @@ final class LocalStack implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : write(body)));
+        String credentials = authorization;
+        if (credentials != null && !headers.containsKey("Authorization")) {
+            request.header("Authorization", credentials);
+        }
         headers.forEach(request::header);
         return send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String pathOrUrl) {
-        return send(HttpRequest.newBuilder(api.resolve(pathOrUrl)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return send(authorized(HttpRequest.newBuilder(api.resolve(pathOrUrl)).GET()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<byte[]> download(String url) {
@@ -152,7 +167,13 @@ final class LocalStack implements AutoCloseable {
     }
 
     HttpResponse<String> delete(String path) {
-        return send(HttpRequest.newBuilder(api.resolve(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return send(authorized(HttpRequest.newBuilder(api.resolve(path)).DELETE()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        String credentials = authorization;
+        return credentials == null ? request : request.header("Authorization", credentials);
     }
 
     /** Submits a job and returns its id, asserting the 202. */

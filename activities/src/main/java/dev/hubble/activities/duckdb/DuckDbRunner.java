@@ -10,7 +10,6 @@ import dev.hubble.core.temporal.RunHandle;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,6 +43,9 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     /** The driver name. */
     public static final String DRIVER = "duckdb";
 
+    /** Databases opened ahead of the jobs that will use them. */
+    static final int WARM_DATABASES = 2;
+
     /** The most lines of a query its log shows. */
     static final int LOG_QUERY_LINES = 200;
 
@@ -52,6 +54,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     private final DuckDbProperties properties;
     private final Clock clock;
     private final ExecutorService executor;
+    private final WarmDatabases databases;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger peakRunning = new AtomicInteger();
@@ -60,6 +63,11 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         this.properties = properties;
         this.clock = clock;
         AtomicInteger threads = new AtomicInteger();
+        this.databases = new WarmDatabases(List.of(
+                "SET threads = " + properties.threads(),
+                "SET memory_limit = '" + properties.memoryLimit().toMegabytes() + "MB'",
+                "SET autoinstall_known_extensions = false",
+                "SET autoload_known_extensions = false"), WARM_DATABASES);
         this.executor = Executors.newFixedThreadPool(properties.parallelQueries(), r -> {
             Thread thread = new Thread(r, "duckdb-" + threads.incrementAndGet());
             thread.setDaemon(true);
@@ -155,6 +163,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
 
     @Override
     public void destroy() {
+        databases.close();
         executor.shutdownNow();
         for (Execution execution : executions.values()) {
             try {
@@ -168,7 +177,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     private Execution prepare(String jobId, JobSpec spec, Path dir, Path file) {
         Connection connection = null;
         try {
-            connection = DriverManager.getConnection("jdbc:duckdb:");
+            connection = databases.take();
             configure(connection, dir);
             PreparedStatement statement = connection.prepareStatement(copyStatement(spec.query(), file, spec.format()));
             return new Execution(jobId, spec.query(), connection, statement, file);
@@ -178,12 +187,9 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         }
     }
 
+    /** The job's own settings, on top of those every database got when it was opened; then locked. */
     private void configure(Connection connection, Path outputDir) throws SQLException {
-        List<String> settings = new ArrayList<>(List.of(
-                "SET threads = " + properties.threads(),
-                "SET memory_limit = '" + properties.memoryLimit().toMegabytes() + "MB'",
-                "SET autoinstall_known_extensions = false",
-                "SET autoload_known_extensions = false"));
+        List<String> settings = new ArrayList<>();
         if (!properties.externalAccess()) {
             List<String> allowed = new ArrayList<>();
             allowed.add(directory(outputDir));
@@ -314,6 +320,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
                 }
             } finally {
                 running.decrementAndGet();
+                close(); // after the outcome is known: a watch sees it without waiting for this
             }
         }
 
@@ -361,12 +368,17 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
 
         /** Cancels the query and returns once it stopped; throws if it would not stop. */
         void cancel() {
+            boolean neverRan;
             synchronized (this) {
                 cancelled = true;
-                if (phase == RemotePhase.PENDING) {
+                neverRan = phase == RemotePhase.PENDING;
+                if (neverRan) {
                     finish(RemotePhase.CANCELLED, "cancelled before it started", null);
-                    return;
                 }
+            }
+            if (neverRan) {
+                close(); // and it never will: run() sees the final phase
+                return;
             }
             long giveUpAt = System.currentTimeMillis() + STOP_WITHIN_MILLIS;
             while (true) {
@@ -404,7 +416,6 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
             this.detail = detail;
             this.finishedAt = clock.instant();
             moveTo(outcome);
-            close();
         }
 
         private void moveTo(RemotePhase next) {

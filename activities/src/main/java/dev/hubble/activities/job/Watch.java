@@ -66,10 +66,12 @@ final class Watch {
                     return status;
                 }
             }
-            Instant nextPoll = clock.instant().plus(interval);
-            if (!nextPoll.isBefore(end) || superseded.getAsBoolean()) {
+            Instant now = clock.instant();
+            if (!now.isBefore(end) || superseded.getAsBoolean()) {
                 return last;
             }
+            // The last poll is at the window's end: a short watch still sees what happens in it.
+            Instant nextPoll = now.plus(interval).isBefore(end) ? now.plus(interval) : end;
             waitUntil(nextPoll);
             interval = request.nextInterval(interval);
         }

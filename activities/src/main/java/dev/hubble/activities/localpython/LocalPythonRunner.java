@@ -59,8 +59,12 @@ import org.springframework.lang.Nullable;
  * process, and SIGKILL to whatever still runs after {@code kill-grace}.
  *
  * <p>Processes live only as long as this runner: stopping the worker kills them, and a handle
- * this runner does not know (the worker restarted) polls as {@code FAILED}. All jobs of this
- * driver must therefore be served by one worker process. Thread-safe.
+ * this runner does not know (the worker restarted) polls as {@code FAILED}. A worker that died
+ * without stopping them (killed with SIGKILL, out of memory) leaves its processes running on
+ * their own; the handle names the process (pid and start time), so the next poll, or a cancel,
+ * of such a job kills what is left of it first: no job keeps writing results, or reporting to
+ * the API, after it was recorded as failed. All jobs of this driver must therefore be served by
+ * one worker process on one machine. Thread-safe.
  */
 public final class LocalPythonRunner implements JobRunner, DisposableBean {
 
@@ -73,6 +77,10 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
     public static final String STDERR = "_stderr.log";
 
     static final String PARAM_PREFIX = JobEnvironment.PARAM_PREFIX;
+    /** The handle's attribute with the job's process id. */
+    static final String PID = "pid";
+    /** The handle's attribute with the start time of the job's process, which tells it from a later one with its pid. */
+    static final String STARTED = "started";
 
     private static final Logger log = LoggerFactory.getLogger(LocalPythonRunner.class);
     // Enough for any sensible tail; a job that writes megabytes of stderr costs one bounded read.
@@ -129,7 +137,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         String name = spec.query();
         Path script = PythonJobNames.resolve(jobsDir, name)
                 .orElseThrow(() -> new JobRejectedException(PythonJobNames.rejection(jobsDir, name)));
-        checkParameters(spec.parameters());
+        JobEnvironment.checkParameters(spec.parameters());
         Path dir = outputDir(output);
         // computeIfAbsent: two concurrent submits of one job start one process.
         return executions.computeIfAbsent(jobId, id -> start(id, name, script, dir, output, spec)).handle;
@@ -139,6 +147,14 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
     public RemoteStatus poll(RunHandle handle) {
         Execution execution = executions.get(handle.remoteId());
         if (execution == null) {
+            Optional<ProcessHandle> orphan = orphanOf(handle);
+            if (orphan.isPresent()) {
+                long pid = orphan.get().pid();
+                killOrphan(handle, orphan.get());
+                return new RemoteStatus(RemotePhase.FAILED, "the worker that started the Python process of this job"
+                        + " (pid " + pid + ") has died; the process was still running and has been killed, as a"
+                        + " local Python job cannot be resumed by another worker");
+            }
             return new RemoteStatus(RemotePhase.FAILED, "the Python process of this job is gone: the worker that"
                     + " started it has restarted (or forgot the job), and a local Python job cannot be resumed");
         }
@@ -153,6 +169,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
     public void cancel(RunHandle handle) {
         Execution execution = executions.get(handle.remoteId());
         if (execution == null) {
+            orphanOf(handle).ifPresent(orphan -> killOrphan(handle, orphan));
             return;
         }
         execution.kill();
@@ -270,23 +287,57 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
             log.debug("Closing the stdin of Python job {} failed", name, e);
         }
         log.info("Started Python job {} for job {} as process {}", name, jobId, process.pid());
-        RunHandle handle = new RunHandle(DRIVER, jobId, Map.of("output", output.toString(), "job", name));
+        RunHandle handle = new RunHandle(DRIVER, jobId, Map.of("output", output.toString(), "job", name,
+                PID, Long.toString(process.pid()), STARTED, process.info().startInstant().map(Instant::toString).orElse("")));
         Execution execution = new Execution(handle, name, process, dir.resolve(STDERR));
         process.onExit().thenRun(execution::status);
         return execution;
     }
 
-    private static void checkParameters(Map<String, String> parameters) {
-        parameters.forEach((name, value) -> {
-            if (!JobSpec.PARAMETER_NAME.matcher(name).matches()) {
-                throw new JobRejectedException("parameter name '" + name + "' is not an identifier"
-                        + " (a letter or underscore, then letters, digits or underscores)");
+    /**
+     * The process a handle names, when it still runs and is the same process (same start time, so
+     * not a later process that reuses the pid): one a worker that died left behind.
+     */
+    static Optional<ProcessHandle> orphanOf(RunHandle handle) {
+        String pid = handle.attributes().get(PID);
+        String started = handle.attributes().get(STARTED);
+        if (pid == null || started == null || started.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant startedAt = Instant.parse(started);
+        return ProcessHandle.of(Long.parseLong(pid))
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().startInstant().map(startedAt::equals).orElse(false));
+    }
+
+    /** Kills a process left behind by a worker that died, its descendants first, and waits until it is gone. */
+    private void killOrphan(RunHandle handle, ProcessHandle orphan) {
+        log.warn("The Python process {} of job {} outlived the worker that started it; killing it", orphan.pid(),
+                handle.remoteId());
+        List<ProcessHandle> tree = Stream.concat(orphan.descendants(), Stream.of(orphan)).toList();
+        tree.forEach(ProcessHandle::destroy);
+        if (!awaitGone(orphan, properties.killGrace())) {
+            Stream.concat(orphan.descendants(), tree.stream()).filter(ProcessHandle::isAlive)
+                    .forEach(ProcessHandle::destroyForcibly);
+            if (!awaitGone(orphan, Duration.ofSeconds(5))) {
+                throw new IllegalStateException("the Python process " + orphan.pid() + " of job " + handle.remoteId()
+                        + " still runs after it was killed");
             }
-            if (value.indexOf('\0') >= 0) {
-                throw new JobRejectedException("parameter " + name + " contains a NUL character,"
-                        + " which an environment variable cannot hold");
-            }
-        });
+        }
+    }
+
+    private static boolean awaitGone(ProcessHandle process, Duration within) {
+        try {
+            process.onExit().get(within.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing process " + process.pid(), e);
+        }
     }
 
     private static Path outputDir(URI output) {

@@ -1,5 +1,6 @@
 package dev.hubble.activities.runner;
 
+import dev.hubble.core.job.JobSpec;
 import java.net.URI;
 import java.util.Collection;
 import java.util.HashSet;
@@ -49,7 +50,26 @@ public final class JobEnvironment {
     private JobEnvironment() {
     }
 
-    /** The contract variables of one job. Parameter names must be identifiers (checked at submit). */
+    /**
+     * Refuses parameters the environment cannot carry: a name that is not an identifier, a value
+     * holding a NUL character.
+     *
+     * @throws JobRejectedException naming the first such parameter
+     */
+    public static void checkParameters(Map<String, String> parameters) {
+        parameters.forEach((name, value) -> {
+            if (!JobSpec.PARAMETER_NAME.matcher(name).matches()) {
+                throw new JobRejectedException("parameter name '" + name + "' is not an identifier"
+                        + " (a letter or underscore, then letters, digits or underscores)");
+            }
+            if (value.indexOf('\0') >= 0) {
+                throw new JobRejectedException("parameter " + name + " contains a NUL character,"
+                        + " which an environment variable cannot hold");
+            }
+        });
+    }
+
+    /** The contract variables of one job. Parameter names must be identifiers ({@link #checkParameters}). */
     public static Map<String, String> contract(String jobId, URI output, String apiUrl, String token,
             Map<String, String> parameters) {
         Map<String, String> env = new LinkedHashMap<>();

@@ -1,7 +1,9 @@
 package dev.hubble.activities.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.temporal.RemotePhase;
@@ -103,6 +105,23 @@ class DuckDbRunnerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
         assertThat(runner.poll(handle).phase()).isEqualTo(RemotePhase.SUCCEEDED);
         assertThat(Files.readString(resultOf("quick"))).isEqualTo("answer\n42\n");
+    }
+
+    @Test
+    void everyJobHasADatabaseOfItsOwnThatSeesOnlyItsOwnDirectory() throws Exception {
+        runner(2);
+        RunHandle first = submit("first", "select 42 as answer");
+        assertThat(awaitEnd(first).phase()).isEqualTo(RemotePhase.SUCCEEDED);
+        String firstResult = resultOf("first").toAbsolutePath().toString();
+
+        for (int i = 0; i < 5; i++) { // more jobs than databases kept ready
+            String reader = "reader-" + i;
+            assertThatThrownBy(() -> submit(reader, "select * from read_csv('" + firstResult + "')"))
+                    .isInstanceOf(JobRejectedException.class).hasMessageContaining("Permission Error");
+            RunHandle own = submit("own-" + i, "select current_setting('threads') as threads");
+            assertThat(awaitEnd(own).phase()).isEqualTo(RemotePhase.SUCCEEDED);
+            assertThat(Files.readString(resultOf("own-" + i))).isEqualTo("threads\n1\n");
+        }
     }
 
     private RunHandle submit(String jobId, String query) throws Exception {

@@ -72,7 +72,8 @@ class LivyRunnerIntegrationTest {
         RemoteStatus status = awaitEnd(handle);
         System.out.printf("select 42: submit to %s in %d ms%n", status.phase(), (System.nanoTime() - started) / 1_000_000);
 
-        assertThat(status).as(() -> runner.diagnostics(handle).orElse("")).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
+        assertThat(status.phase()).as(() -> runner.diagnostics(handle).orElse("")).isEqualTo(RemotePhase.SUCCEEDED);
+        assertThat(status.details().engineId()).as("the Livy batch id").isNotBlank();
         assertThat(results(output)).singleElement().satisfies(csv -> assertThat(Files.readString(csv)).isEqualTo("answer\n42\n"));
         // A retried submit finds the same batch.
         assertThat(runner.submit("answer", spec("select 42 as answer"), output)).isEqualTo(handle);

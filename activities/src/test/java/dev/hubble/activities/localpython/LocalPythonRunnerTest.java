@@ -371,6 +371,46 @@ class LocalPythonRunnerTest {
     }
 
     @Test
+    void aProcessLeftBehindByAWorkerThatDiedIsKilledAndItsJobFailsSayingSo() throws IOException {
+        job("spawns", SPAWNS_A_SLEEPING_CHILD);
+        LocalPythonRunner died = runner();
+        RunHandle handle = died.submit("job-1", spec("spawns"), output("job-1"));
+        long[] pids = awaitPids(outputDir("job-1").resolve("pids.txt"));
+        // The next worker's runner: it never started the process, which runs on without its worker.
+        LocalPythonRunner next = runner();
+
+        RemoteStatus status = next.poll(handle);
+
+        assertThat(status.phase()).isEqualTo(RemotePhase.FAILED);
+        assertThat(status.message()).contains("has died", "pid " + pids[0], "has been killed");
+        await().atMost(PATIENCE).until(() -> !isRunning(pids[0]) && !isRunning(pids[1]));
+        assertThat(next.poll(handle).message()).contains("Python process of this job is gone");
+    }
+
+    @Test
+    void aCancelKillsTheProcessAWorkerThatDiedLeftBehind() throws IOException {
+        job("spawns", SPAWNS_A_SLEEPING_CHILD);
+        RunHandle handle = runner().submit("job-1", spec("spawns"), output("job-1"));
+        long[] pids = awaitPids(outputDir("job-1").resolve("pids.txt"));
+
+        runner().cancel(handle);
+
+        assertThat(isRunning(pids[0])).isFalse();
+        await().atMost(PATIENCE).until(() -> !isRunning(pids[1]));
+    }
+
+    @Test
+    void aProcessThatMerelyHasTheJobsOldPidIsLeftAlone() {
+        ProcessHandle self = ProcessHandle.current();
+        RunHandle handle = new RunHandle(LocalPythonRunner.DRIVER, "job-1", Map.of(LocalPythonRunner.PID,
+                Long.toString(self.pid()), LocalPythonRunner.STARTED, "2001-01-01T00:00:00Z"));
+
+        assertThat(runner().poll(handle).message()).contains("Python process of this job is gone");
+        runner().cancel(handle);
+        assertThat(self.isAlive()).isTrue();
+    }
+
+    @Test
     void stoppingTheRunnerKillsTheJobsItStarted() throws IOException {
         job("spawns", SPAWNS_A_SLEEPING_CHILD);
         LocalPythonRunner runner = runner();

@@ -3,6 +3,9 @@ package dev.hubble.api.config;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import dev.hubble.api.history.HistoryProperties;
+import dev.hubble.core.job.JobCatalog;
+import dev.hubble.core.job.PythonJobNames;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,8 +15,27 @@ import org.springframework.context.annotation.Configuration;
  * {@code HubbleCoreAutoConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ApiProperties.class, PythonJobsProperties.class, HistoryProperties.class})
+@EnableConfigurationProperties({ApiProperties.class, PythonJobsProperties.class, BatchJobsProperties.class,
+        HistoryProperties.class})
 class ApiConfiguration {
+
+    /** The driver whose jobs are the Python files of a local directory. */
+    static final String LOCAL_PYTHON = "local-python";
+    /** The driver whose jobs are the configured AWS Batch job definitions. */
+    static final String PYTHON = "python";
+
+    /** {@code local-python}'s jobs: the {@code <name>.py} files of its jobs directory. */
+    @Bean
+    @ConditionalOnProperty("hubble.drivers.local-python.jobs-dir")
+    JobCatalog localPythonJobCatalog(PythonJobsProperties properties) {
+        return PythonJobNames.inDirectory(LOCAL_PYTHON, properties.jobsDir());
+    }
+
+    /** {@code python}'s jobs: the names under {@code hubble.drivers.python.jobs}. */
+    @Bean
+    JobCatalog pythonJobCatalog(BatchJobsProperties properties) {
+        return PythonJobNames.named(PYTHON, properties.jobs().keySet());
+    }
 
     @Bean
     OpenAPI hubbleOpenApi() {

@@ -1,8 +1,7 @@
 package dev.hubble.api.jobs;
 
 import dev.hubble.api.config.ApiProperties;
-import dev.hubble.api.config.PythonJobsProperties;
-import dev.hubble.core.job.PythonJobNames;
+import dev.hubble.core.job.JobCatalog;
 import dev.hubble.api.problem.FieldProblem;
 import dev.hubble.api.problem.InvalidRequestException;
 import dev.hubble.core.config.DriversProperties;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +36,6 @@ final class JobRequestValidator {
     static final int MAX_ERROR_MESSAGE_BYTES = 8 * 1024;
     static final int MAX_ERROR_DETAIL_BYTES = 64 * 1024;
     static final int DEFAULT_LIST_LIMIT = 50;
-    /** The driver whose query names a Python job in a local directory. */
-    static final String LOCAL_PYTHON = "local-python";
     static final int MAX_LIST_LIMIT = 500;
 
     private static final String FORMATS = Arrays.stream(OutputFormat.values())
@@ -47,12 +45,13 @@ final class JobRequestValidator {
 
     private final ApiProperties api;
     private final DriversProperties drivers;
-    private final PythonJobsProperties pythonJobs;
+    /** The catalogs of the drivers whose query names a job, by driver. */
+    private final Map<String, JobCatalog> catalogs;
 
-    JobRequestValidator(ApiProperties api, DriversProperties drivers, PythonJobsProperties pythonJobs) {
+    JobRequestValidator(ApiProperties api, DriversProperties drivers, Collection<JobCatalog> catalogs) {
         this.api = api;
         this.drivers = drivers;
-        this.pythonJobs = pythonJobs;
+        this.catalogs = catalogs.stream().collect(Collectors.toUnmodifiableMap(JobCatalog::driver, c -> c));
     }
 
     /** The job {@code request} asks for, or every reason it is invalid. */
@@ -74,9 +73,9 @@ final class JobRequestValidator {
                     "unknown driver " + quote(driver) + "; enabled drivers: " + enabledDrivers()));
         }
 
-        if (LOCAL_PYTHON.equals(driver) && query != null && !query.isBlank() && pythonJobs.jobsDir() != null
-                && PythonJobNames.resolve(pythonJobs.jobsDir(), query).isEmpty()) {
-            errors.add(new FieldProblem("query", PythonJobNames.rejection(pythonJobs.jobsDir(), query)));
+        JobCatalog catalog = driver == null ? null : catalogs.get(driver);
+        if (catalog != null && drivers.enabled().contains(driver) && query != null && !query.isBlank()) {
+            catalog.rejection(query).ifPresent(reason -> errors.add(new FieldProblem("query", reason)));
         }
 
         OutputFormat format = OutputFormat.CSV;

@@ -1,7 +1,7 @@
 package dev.hubble.api.jobs;
 
 import dev.hubble.api.config.ApiProperties;
-import dev.hubble.api.config.PythonJobsProperties;
+import dev.hubble.core.job.JobCatalog;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.results.ResultStores;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +36,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,9 +72,11 @@ public final class JobService {
     private final MeterRegistry meters;
     private final GateSnapshots gates;
     private final ResultStores results;
+    /** Whether the last read of the store failed: its outage has been logged. */
+    private final AtomicBoolean storeDown = new AtomicBoolean();
 
     JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers,
-            PythonJobsProperties pythonJobs, ResultStores results, ObjectProvider<MeterRegistry> meters,
+            List<JobCatalog> catalogs, ResultStores results, ObjectProvider<MeterRegistry> meters,
             GateSnapshots gates) {
         this.results = results;
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
@@ -81,7 +84,7 @@ public final class JobService {
         this.client = client;
         this.store = store;
         this.clock = clock;
-        this.validator = new JobRequestValidator(api, drivers, pythonJobs);
+        this.validator = new JobRequestValidator(api, drivers, catalogs);
     }
 
     /**
@@ -302,11 +305,24 @@ public final class JobService {
         }
     }
 
+    /**
+     * The stored record of a job, or empty when the store has none or cannot be reached. An
+     * outage is logged when it begins and when it ends, not at every read: while it lasts, every
+     * read asks the workflows instead.
+     */
     private Optional<JobRecord> findStored(String jobId) {
         try {
-            return store.find(jobId);
+            Optional<JobRecord> stored = store.find(jobId);
+            if (storeDown.compareAndSet(true, false)) {
+                log.info("Job store reachable again; reads come from it again");
+            }
+            return stored;
         } catch (DataAccessException e) {
-            log.warn("Job store unreachable; asking the workflow of job {} instead: {}", jobId, e.toString());
+            if (storeDown.compareAndSet(false, true)) {
+                log.warn("Job store unreachable; reads ask the workflows until it is back: {}", e.toString());
+            } else {
+                log.debug("Job store still unreachable; asking the workflow of job {}", jobId);
+            }
             return Optional.empty();
         }
     }

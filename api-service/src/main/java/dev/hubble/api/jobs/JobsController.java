@@ -34,12 +34,15 @@ final class JobsController {
     private final JobDocuments documents;
     private final PublicUrlProperties publicUrl;
     private final JobAccess access;
+    private final FinishedJobs finished;
 
-    JobsController(JobService jobs, JobDocuments documents, PublicUrlProperties publicUrl, JobAccess access) {
+    JobsController(JobService jobs, JobDocuments documents, PublicUrlProperties publicUrl, JobAccess access,
+            FinishedJobs finished) {
         this.jobs = jobs;
         this.documents = documents;
         this.publicUrl = publicUrl;
         this.access = access;
+        this.finished = finished;
     }
 
     /**
@@ -63,9 +66,17 @@ final class JobsController {
      */
     @GetMapping("/{jobId}")
     JobDocument get(@PathVariable String jobId) {
+        URI base = apiBaseUrl();
+        FinishedJobs.Shown recent = finished.find(jobId, base);
+        if (recent != null) {
+            access.checkAccess(recent.record());
+            return recent.document();
+        }
         JobRecord record = jobs.current(jobId);
         access.checkAccess(record);
-        return jobs.withLiveDetails(documents.of(record, apiBaseUrl()));
+        JobDocument document = jobs.withLiveDetails(documents.of(record, base));
+        finished.remember(record, base, document);
+        return document;
     }
 
     /** Jobs matching the filters, newest first; {@code limit} 1 to 500, default 50. */

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.reset;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -34,12 +36,16 @@ import io.temporal.client.WorkflowQueryException;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mockito.ArgumentCaptor;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.http.MediaType;
 
+@ExtendWith(OutputCaptureExtension.class)
 class JobStatusTest extends JobsWebTest {
 
     @Test
@@ -62,6 +68,21 @@ class JobStatusTest extends JobsWebTest {
                 .andExpect(jsonPath("$.result").doesNotExist())
                 .andExpect(jsonPath("$.remote").doesNotExist());
         verifyNoInteractions(client);
+    }
+
+    @Test
+    void aFinishedJobReadAgainAtOnceIsServedFromMemoryAndARunningOneNever() throws Exception {
+        String finishedJob = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+        when(store.find(finishedJob)).thenReturn(Optional.of(record(finishedJob, JobState.FAILED)));
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+
+        for (int i = 0; i < 3; i++) {
+            mvc.perform(get("/v1/jobs/{id}", finishedJob)).andExpect(jsonPath("$.state").value("FAILED"));
+            mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(jsonPath("$.state").value("RUNNING"));
+        }
+
+        verify(store, times(1)).find(finishedJob);
+        verify(store, times(3)).find(JOB_ID);
     }
 
     @Test
@@ -129,6 +150,24 @@ class JobStatusTest extends JobsWebTest {
         mvc.perform(get("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.state").value("RUNNING"));
+    }
+
+    @Test
+    void anOutageOfTheStoreIsLoggedWhenItBeginsAndEndsNotAtEveryRead(CapturedOutput output) throws Exception {
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(status().isOk()); // the store is up to begin with
+        reset(store);
+        when(store.find(JOB_ID)).thenThrow(new RedisConnectionFailureException("connection refused"));
+        when(runningWorkflow(JOB_ID).status()).thenReturn(record(JOB_ID, JobState.RUNNING));
+        for (int i = 0; i < 3; i++) {
+            mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(status().isOk());
+        }
+        reset(store);
+        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
+        mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(status().isOk());
+
+        assertThat(output.getOut().split("Job store unreachable", -1)).hasSize(2);
+        assertThat(output.getOut()).contains("Job store reachable again");
     }
 
     @Test

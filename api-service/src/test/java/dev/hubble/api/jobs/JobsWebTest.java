@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -43,13 +44,21 @@ import org.springframework.test.web.servlet.MockMvc;
  * one application context.
  */
 @WebMvcTest({JobsController.class, JobErrorsController.class, JobResultsController.class})
-@Import({ApiTestBeans.class, JobService.class, JobDocuments.class, JobsWebTest.Links.class})
+@Import({ApiTestBeans.class, JobService.class, JobDocuments.class, FinishedJobs.class, JobsWebTest.Links.class})
 abstract class JobsWebTest {
 
     static final String JOB_ID = "0b6f3f0e-5d1a-4c7e-9a51-2f8e6d1c0a11";
 
     @Autowired
     MockMvc mvc;
+
+    @Autowired
+    FinishedJobs finished;
+
+    @BeforeEach
+    void forgetFinishedJobs() {
+        finished.forgetAll(); // the tests show the same job in different states
+    }
 
     @MockitoBean
     WorkflowClient client;

@@ -22,6 +22,9 @@ import org.springframework.lang.Nullable;
  *     own history (and continues as new when Temporal suggests it); polls within it leave no trace
  * @param killTimeout how long a cancelled or timed-out job waits for its engine to confirm the
  *     kill; after that it ends all the same, with an error that says the kill was not confirmed
+ * @param quickLook how long each of the first two looks at a job just submitted lasts; they run in
+ *     the workflow task that submitted it, so a job done by then finishes without a round trip
+ *     through the Temporal server; {@code 0} leaves them out (engines whose jobs never end so soon)
  * @param results the result store of this driver's jobs, {@code s3} or {@code local}; when unset,
  *     {@code hubble.results.store}
  */
@@ -34,6 +37,7 @@ public record DriverProperties(
         @DefaultValue("4") @Min(1) int concurrency,
         @DefaultValue("1h") Duration watchWindow,
         @DefaultValue("1m") Duration killTimeout,
+        @DefaultValue("1s") Duration quickLook,
         @Nullable String results) {
 
     @ConstructorBinding
@@ -46,18 +50,22 @@ public record DriverProperties(
             throw new IllegalArgumentException("watch-window and kill-timeout must be positive, got " + watchWindow
                     + " and " + killTimeout);
         }
+        if (quickLook.isNegative() || quickLook.compareTo(Duration.ofSeconds(5)) > 0) {
+            throw new IllegalArgumentException("quick-look must be between 0 and 5s (it holds a workflow task open), got "
+                    + quickLook);
+        }
     }
 
-    /** A driver with the default watch window, kill timeout and result store. */
+    /** A driver with the default watch window, kill timeout, quick look and result store. */
     public DriverProperties(boolean enabled, Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
             int concurrency) {
         this(enabled, pollInitial, pollFactor, pollMax, maxPollsPerRun, concurrency, null);
     }
 
-    /** A driver with the default watch window and kill timeout. */
+    /** A driver with the default watch window, kill timeout and quick look. */
     public DriverProperties(boolean enabled, Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
             int concurrency, @Nullable String results) {
         this(enabled, pollInitial, pollFactor, pollMax, maxPollsPerRun, concurrency, Duration.ofHours(1),
-                Duration.ofMinutes(1), results);
+                Duration.ofMinutes(1), Duration.ofSeconds(1), results);
     }
 }

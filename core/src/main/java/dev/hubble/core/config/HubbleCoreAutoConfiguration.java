@@ -16,6 +16,7 @@ import dev.hubble.core.store.RedisJobStore;
 import dev.hubble.core.store.StoreProperties;
 import dev.hubble.core.view.JobDocuments;
 import dev.hubble.core.view.PublicUrlProperties;
+import io.lettuce.core.ClientOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -29,7 +30,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.autoconfigure.data.redis.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
+import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -91,6 +95,34 @@ public class HubbleCoreAutoConfiguration {
     @ConditionalOnMissingBean
     JobStore jobStore(StringRedisTemplate redis, ObjectMapper json, StoreProperties properties) {
         return new RedisJobStore(redis, json, properties);
+    }
+
+    /**
+     * Redis commands fail at once while the connection is down, instead of waiting in Lettuce's
+     * queue until it reconnects or the command timeout passes (a minute by default): a status
+     * read answers from the workflow at once, a submission is accepted without waiting, and a
+     * worker's store is retried by Temporal, so an outage of Redis slows nothing down.
+     */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer hubbleRedisFailsFastWhileDown() {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
+    /**
+     * A command sent just before Redis went away waits for its answer at most {@link
+     * StoreProperties#commandTimeout()} (unless {@code spring.data.redis.timeout} says otherwise):
+     * Hubble's commands are small and quick, and a read waiting longer than that had better ask
+     * the workflow.
+     */
+    @Bean
+    LettuceClientConfigurationBuilderCustomizer hubbleRedisCommandTimeout(ObjectProvider<RedisProperties> redis,
+            StoreProperties store) {
+        return builder -> {
+            RedisProperties properties = redis.getIfAvailable();
+            if (properties == null || properties.getTimeout() == null) {
+                builder.commandTimeout(store.commandTimeout());
+            }
+        };
     }
 
     @Bean

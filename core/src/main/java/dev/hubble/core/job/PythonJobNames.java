@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.springframework.lang.Nullable;
@@ -16,6 +19,9 @@ import org.springframework.lang.Nullable;
  * at most {@value #MAX_LENGTH} characters, naming the file {@code <jobs-dir>/<name>.py}. The
  * identifier rule is what keeps a name from leaving the jobs directory: it cannot hold a
  * {@code /}, a {@code .} or anything a shell would interpret.
+ *
+ * <p>The Python drivers' {@link JobCatalog}s come from here: {@link #inDirectory} for
+ * {@code local-python}, {@link #named} for the jobs configured for AWS Batch.
  */
 public final class PythonJobNames {
 
@@ -76,13 +82,46 @@ public final class PythonJobNames {
      * directory's path.
      */
     public static String rejection(Path jobsDir, @Nullable String name) {
-        List<String> names = available(jobsDir);
-        String available = names.isEmpty() ? "there are no Python jobs" : "available jobs: " + String.join(", ", names);
+        return rejection(available(jobsDir), name);
+    }
+
+    /**
+     * Why {@code name} is not one of {@code names}, for a job's error or a 400 response: that it
+     * is not a valid name, or that no such job exists, followed by the available jobs (sorted).
+     */
+    public static String rejection(Collection<String> names, @Nullable String name) {
+        List<String> sorted = names.stream().sorted().toList();
+        String available = sorted.isEmpty() ? "there are no Python jobs" : "available jobs: " + String.join(", ", sorted);
         if (!isValid(name)) {
             return "'" + quoted(name) + "' is not a Python job name (a letter or underscore, then letters, digits"
                     + " or underscores, at most " + MAX_LENGTH + " characters); " + available;
         }
         return "unknown Python job '" + name + "'; " + available;
+    }
+
+    /**
+     * The catalog of {@code driver} whose jobs are the {@code <name>.py} files of {@code jobsDir},
+     * read again on every question, so a job added to the directory is known at once.
+     */
+    public static JobCatalog inDirectory(String driver, Path jobsDir) {
+        return new Catalog(driver, query -> resolve(jobsDir, query).isPresent() ? Optional.empty()
+                : Optional.of(rejection(jobsDir, query)));
+    }
+
+    /** The catalog of {@code driver} whose jobs are exactly {@code names} (a configured list). */
+    public static JobCatalog named(String driver, Collection<String> names) {
+        Set<String> known = Set.copyOf(names);
+        return new Catalog(driver, query -> isValid(query) && known.contains(query) ? Optional.empty()
+                : Optional.of(rejection(known, query)));
+    }
+
+    /** A catalog whose answers come from {@code check}. */
+    private record Catalog(String driver, Function<String, Optional<String>> check) implements JobCatalog {
+
+        @Override
+        public Optional<String> rejection(String query) {
+            return check.apply(query);
+        }
     }
 
     private static String quoted(@Nullable String name) {

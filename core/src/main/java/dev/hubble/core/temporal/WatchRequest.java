@@ -33,6 +33,11 @@ public record WatchRequest(
         }
     }
 
+    /** This watch, lasting at most {@code window}. */
+    public WatchRequest withWindow(Duration window) {
+        return new WatchRequest(knownPhase, pollInitial, pollFactor, pollMax, window, maxNotFound);
+    }
+
     /** The wait after {@code current}: grown by the factor, capped. */
     public Duration nextInterval(Duration current) {
         long grown = (long) Math.min(Long.MAX_VALUE, current.toMillis() * pollFactor);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,5 +95,26 @@ class PythonJobNamesTest {
     @Test
     void rejectionSaysSoWhenThereAreNoJobs() {
         assertThat(PythonJobNames.rejection(jobs, "hello")).isEqualTo("unknown Python job 'hello'; there are no Python jobs");
+    }
+
+    @Test
+    void aDirectoryCatalogKnowsTheJobsInItNow() throws IOException {
+        JobCatalog catalog = PythonJobNames.inDirectory("local-python", jobs);
+        assertThat(catalog.driver()).isEqualTo("local-python");
+        assertThat(catalog.rejection("hello")).contains("unknown Python job 'hello'; there are no Python jobs");
+
+        Files.writeString(jobs.resolve("hello.py"), "");
+
+        assertThat(catalog.rejection("hello")).isEmpty();
+    }
+
+    @Test
+    void aNamedCatalogKnowsExactlyItsNames() {
+        JobCatalog catalog = PythonJobNames.named("python", List.of("report_card", "segments"));
+
+        assertThat(catalog.driver()).isEqualTo("python");
+        assertThat(catalog.rejection("segments")).isEmpty();
+        assertThat(catalog.rejection("other")).contains("unknown Python job 'other'; available jobs: report_card, segments");
+        assertThat(catalog.rejection("../segments")).get().asString().startsWith("'../segments' is not a Python job name");
     }
 }

@@ -35,7 +35,7 @@ class RedisJobStoreTest {
     private final String prefix = "test-" + UUID.randomUUID();
     private final RedisJobStore store = new RedisJobStore(redis,
             new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS),
-            new StoreProperties(prefix, Duration.ofDays(7)));
+            new StoreProperties(prefix, Duration.ofDays(7), Duration.ofSeconds(5)));
 
     @BeforeAll
     static void startRedis() throws IOException {

@@ -15,7 +15,9 @@ import dev.hubble.worker.log.JobLogWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -81,13 +83,24 @@ public final class WorkerPools implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        WorkerFactory workers = WorkerFactory.newInstance(client);
+        if (!properties.enabled()) {
+            log.info("No worker pools in this process (hubble.worker.enabled=false)");
+            return;
+        }
+        boolean sticky = properties.workflowCacheSize() > 0;
+        WorkerFactory workers = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+                .setWorkflowCacheSize(properties.workflowCacheSize())
+                .build());
         for (String driver : served()) {
             String taskQueue = TaskQueues.forDriver(driver);
-            Worker worker = workers.newWorker(taskQueue, WorkerOptions.newBuilder()
+            WorkerOptions.Builder options = WorkerOptions.newBuilder()
                     .setMaxConcurrentActivityExecutionSize(properties.activitySlots(driver))
-                    .setMaxConcurrentWorkflowTaskExecutionSize(properties.workflowTaskSlots(driver))
-                    .build());
+                    .setMaxConcurrentWorkflowTaskExecutionSize(properties.workflowTaskSlots(driver));
+            if (!sticky) {
+                // No cache to be sticky to: a zero timeout makes the worker ask for no sticky queue.
+                options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+            }
+            Worker worker = workers.newWorker(taskQueue, options.build());
             JobWorkflowSettings settings = JobWorkflowSettings.of(drivers.driver(driver));
             worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
             // The driver's gate runs on the driver's own queue, so it shares the fate of its workers.

@@ -20,6 +20,13 @@ import org.springframework.validation.annotation.Validated;
  *     says otherwise
  * @param shutdownGrace how long a stopping worker waits for running activities to finish
  * @param pools per-driver slot limits ({@code hubble.worker.pools.<driver>.*})
+ * @param enabled whether this process runs worker pools at all; false leaves the job workflows
+ *     and their activities to worker processes of their own (an API-only local stack)
+ * @param workflowCacheSize workflow runs kept in memory between their workflow tasks, so the
+ *     next task of a run goes to this process (its sticky queue) and needs no replay. 0 keeps
+ *     none and asks for no sticky queue: every task goes to the driver's queue, for any worker,
+ *     with the run's whole history. For a server that does not move work off the sticky queue
+ *     of a worker that died, as the Temporal test server does not.
  */
 @Validated
 @ConfigurationProperties("hubble.worker")
@@ -28,7 +35,9 @@ public record WorkerProperties(
         @DefaultValue("50") @Min(1) int maxConcurrentActivities,
         @DefaultValue("20") @Min(2) int maxConcurrentWorkflowTasks,
         @DefaultValue("20s") Duration shutdownGrace,
-        @DefaultValue Map<String, Pool> pools) {
+        @DefaultValue Map<String, Pool> pools,
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("600") @Min(0) int workflowCacheSize) {
 
     /**
      * One driver's worker pool; an unset limit falls back to the process-wide one.

@@ -41,7 +41,12 @@ import org.springframework.lang.Nullable;
  * progress ({@link #reportProgress}, and {@link #reportError}): a push starts a new watch, whose
  * first poll is immediate and whose interval starts again from its initial value; the engine's
  * answer stays the truth. After {@code maxPollsPerRun} watches, or when Temporal suggests it, the
- * run continues as new.
+ * run continues as new. The first two looks at a job just submitted are local activities of at
+ * most the driver's {@code quick-look} each, so a job done within them (a quick query on a local
+ * engine) finishes in the workflow task that submitted it: submitted, done, result listed,
+ * permit back and final record, without a round trip through the server. A run ends in a task of
+ * its own ({@link #settle}), so a task that ran the job's steps is never run again with other
+ * events.
  *
  * <p><b>Cancel and timeout always land.</b> The workflow never cancels a timer or an activity
  * (the Temporal test server wedges a run whose task cancels a timer that fired meanwhile, and
@@ -68,6 +73,16 @@ public final class JobWorkflowImpl implements JobWorkflow {
 
     /** The change to watches, local activities and never-cancelled waits. */
     static final String WATCHED_WAITS = "watched-waits";
+    /** The change to quick looks at a job just submitted, and to settled ends. */
+    static final String QUICK_LOOKS = "quick-looks";
+
+    /**
+     * How many quick looks a job just submitted gets: watches as local activities, each at most
+     * the driver's {@code quick-look} long, in the workflow task that submitted it. A job done by
+     * then (a quick query on a local engine) finishes without a round trip through the server;
+     * a longer one costs two markers, and a cancel that arrives meanwhile waits that long.
+     */
+    static final int QUICK_LOOKS_PER_JOB = 2;
 
     private static final RetryOptions TRANSIENT_RETRIES = RetryOptions.newBuilder()
             .setInitialInterval(Duration.ofSeconds(1))
@@ -110,6 +125,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
     private @Nullable TransitionRecorder recorder;
     private @Nullable Promise<Void> deadlineTimer;
     private boolean current;
+    /** Whether this run looks quickly at a job it submits and settles before it ends. */
+    private boolean quickLooks;
 
     public JobWorkflowImpl(JobWorkflowSettings settings) {
         this.configured = settings;
@@ -122,6 +139,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
             return legacy.run(input);
         }
         current = true;
+        quickLooks = Workflow.getVersion(QUICK_LOOKS, Workflow.DEFAULT_VERSION, 1) == 1;
         settings = Workflow.sideEffect(JobWorkflowSettings.class, () -> configured);
         record = input.record();
         JobProgress progress = input.progress();
@@ -139,6 +157,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
         recorder.start();
         if (record.state().isTerminal()) {
             recorder.awaitDone();
+            settle();
             return record;
         }
         startDeadlineTimer();
@@ -148,20 +167,38 @@ public final class JobWorkflowImpl implements JobWorkflow {
         JobRecord last = lifecycle();
         recorder.awaitDone();
         permit.awaitReleased();
+        settle();
         return last;
     }
 
+    /**
+     * Ends the workflow task in which the job's last steps ran before the run ends, so that the
+     * task that ends it holds nothing but that. The server refuses to end a run whose task
+     * started before a new event (a cancel request, a signal, the deadline) arrived, and the task
+     * is then run again from its history: steps that ran in it but are not in the history yet
+     * (local activities: a quick look, a stored transition) would run again and might decide
+     * otherwise, after the first decision was already stored and sent.
+     */
+    private void settle() {
+        if (quickLooks) {
+            Workflow.newDetachedCancellationScope(() -> Workflow.sleep(Duration.ofMillis(1))).run();
+        }
+    }
+
     private JobRecord lifecycle() {
+        int looksLeft = 0;
         if (handle == null) {
             record(record.recordedAgain(now()));
             if (!admitted() || !submitted()) {
                 return record;
             }
+            looksLeft = quickLooks && !settings.quickLook().isZero() ? QUICK_LOOKS_PER_JOB : 0;
         }
         RemotePhase known = record.state() == JobState.RUNNING ? RemotePhase.RUNNING : RemotePhase.PENDING;
         long watchesThisRun = 0;
         while (true) {
-            Promise<RemoteStatus> watch = startWatch(known);
+            boolean quick = looksLeft-- > 0;
+            Promise<RemoteStatus> watch = quick ? startQuickLook(known) : startWatch(known);
             pushed = false;
             awaitUnlessStopping(() -> watch.isCompleted() || pushed);
             if (stopping() != null) {
@@ -182,7 +219,11 @@ public final class JobWorkflowImpl implements JobWorkflow {
                 }
                 known = status.phase() == RemotePhase.NOT_FOUND ? known : status.phase();
             }
+            if (quick) {
+                continue; // quick looks do not count: they leave a marker each, and only in this run
+            }
             if (++watchesThisRun >= settings.maxPollsPerRun() || Workflow.getInfo().isContinueAsNewSuggested()) {
+                settle();
                 // Events of this task (a cancel among them) have been applied: take a cancel now,
                 // or the SDK would close the run as cancelled with no kill and no final record.
                 if (stopping() != null) {
@@ -367,6 +408,23 @@ public final class JobWorkflowImpl implements JobWorkflow {
         Workflow.newDetachedCancellationScope(
                 () -> watch[0] = Async.function(watcher::watch, handle, settings.watch(known))).run();
         return watch[0];
+    }
+
+    /**
+     * Starts a quick look at a job just submitted: a watch as a local activity, at most the
+     * driver's quick look long, in the workflow task that submitted the job.
+     */
+    private Promise<RemoteStatus> startQuickLook(RemotePhase known) {
+        Duration window = min(settings.quickLook(), settings.watchWindow());
+        JobActivities looker = Workflow.newLocalActivityStub(JobActivities.class, LocalActivityOptions.newBuilder()
+                .setStartToCloseTimeout(window.plusSeconds(10))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+        @SuppressWarnings("unchecked")
+        Promise<RemoteStatus>[] look = new Promise[1];
+        Workflow.newDetachedCancellationScope(
+                () -> look[0] = Async.function(looker::watch, handle, settings.watch(known).withWindow(window))).run();
+        return look[0];
     }
 
     /** What a completed watch saw; null when it failed (the next watch looks again). */

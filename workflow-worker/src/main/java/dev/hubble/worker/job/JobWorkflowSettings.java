@@ -23,24 +23,29 @@ import org.springframework.lang.Nullable;
  *     (one hour then)
  * @param killTimeout how long a cancel or timeout waits for the engine to confirm the kill; null
  *     in settings recorded before it existed (one minute then)
+ * @param quickLook how long each of the first looks at a job just submitted lasts (local
+ *     activities in the workflow task that submitted it); zero for none; null in settings
+ *     recorded before it existed (one second then)
  */
 public record JobWorkflowSettings(
         Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun, int maxNotFoundPolls,
-        @Nullable String gate, @Nullable Duration watchWindow, @Nullable Duration killTimeout) {
+        @Nullable String gate, @Nullable Duration watchWindow, @Nullable Duration killTimeout,
+        @Nullable Duration quickLook) {
 
     static final Duration DEFAULT_WATCH_WINDOW = Duration.ofHours(1);
     static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofMinutes(1);
+    static final Duration DEFAULT_QUICK_LOOK = Duration.ofSeconds(1);
 
     /** Settings that admit jobs through their driver's own gate, with the default window and kill timeout. */
     public JobWorkflowSettings(Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
             int maxNotFoundPolls) {
-        this(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, null, null, null);
+        this(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, null, null, null, null);
     }
 
     /** Settings with the default window and kill timeout. */
     public JobWorkflowSettings(Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
             int maxNotFoundPolls, @Nullable String gate) {
-        this(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, null, null);
+        this(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, null, null, null);
     }
 
     public JobWorkflowSettings {
@@ -56,17 +61,27 @@ public record JobWorkflowSettings(
         if (killTimeout == null) {
             killTimeout = DEFAULT_KILL_TIMEOUT;
         }
+        if (quickLook == null) {
+            quickLook = DEFAULT_QUICK_LOOK;
+        }
     }
 
     /** The settings of a driver, from its properties. */
     public static JobWorkflowSettings of(DriverProperties driver) {
         return new JobWorkflowSettings(driver.pollInitial(), driver.pollFactor(), driver.pollMax(), driver.maxPollsPerRun(),
-                5, null, driver.watchWindow(), driver.killTimeout());
+                5, null, driver.watchWindow(), driver.killTimeout(), driver.quickLook());
     }
 
     /** These settings with another watch window and kill timeout. */
     public JobWorkflowSettings withWindowAndKillTimeout(Duration window, Duration kill) {
-        return new JobWorkflowSettings(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, window, kill);
+        return new JobWorkflowSettings(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, window, kill,
+                quickLook);
+    }
+
+    /** These settings with another quick look; zero for none. */
+    public JobWorkflowSettings withQuickLook(Duration look) {
+        return new JobWorkflowSettings(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, watchWindow,
+                killTimeout, look);
     }
 
     /** The gate jobs of {@code driver} are admitted through. */

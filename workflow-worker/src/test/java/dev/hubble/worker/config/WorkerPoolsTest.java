@@ -47,7 +47,7 @@ class WorkerPoolsTest {
     @Test
     void aPoolsOwnSlotsOverrideTheProcessWideOnes() {
         WorkerProperties properties = new WorkerProperties(List.of(), 50, 20, Duration.ofSeconds(1),
-                Map.of("local-python", new WorkerProperties.Pool(2, null)));
+                Map.of("local-python", new WorkerProperties.Pool(2, null)), true, 600);
 
         assertThat(properties.activitySlots("local-python")).isEqualTo(2);
         assertThat(properties.workflowTaskSlots("local-python")).isEqualTo(20);
@@ -55,7 +55,7 @@ class WorkerPoolsTest {
     }
 
     private WorkerPools pools(List<String> served, List<String> runnerDrivers) {
-        WorkerProperties properties = new WorkerProperties(served, 50, 20, Duration.ofSeconds(1), Map.of());
+        WorkerProperties properties = new WorkerProperties(served, 50, 20, Duration.ofSeconds(1), Map.of(), true, 600);
         List<JobRunner> runners = runnerDrivers.stream().map(WorkerPoolsTest::runner).toList();
         return new WorkerPools(mock(WorkflowClient.class), drivers, properties, mock(JobActivities.class),
                 mock(JobStateActivities.class), mock(GateActivities.class), mock(dev.hubble.core.temporal.JobLogActivities.class), runners);

@@ -31,10 +31,11 @@ final class FakeWatch {
             } else if (++notFound >= request.maxNotFound()) {
                 return status;
             }
-            long next = System.currentTimeMillis() + everyMillis;
-            if (next >= end) {
+            long now = System.currentTimeMillis();
+            if (now >= end) {
                 return last;
             }
+            long next = Math.min(now + everyMillis, end);
             while (System.currentTimeMillis() < next) {
                 Activity.getExecutionContext().heartbeat(null);
                 try {

@@ -59,7 +59,11 @@ class JobWorkflowReplayTest {
             "job-timed-out-v4-watched-run2.json",
             "job-succeeded-v5-local-release-run1.json", // a push and an error report, then success
             "job-cancelled-v5-local-release-run1.json",
-            "job-timed-out-v5-local-release-run1.json"})
+            "job-timed-out-v5-local-release-run1.json",
+            "job-succeeded-v6-quick-looks-run1.json", // quick looks, then continued as new
+            "job-succeeded-v6-quick-looks-run2.json", // a push and an error report, then success
+            "job-cancelled-v6-quick-looks-run1.json",
+            "job-timed-out-v6-quick-looks-run1.json"})
     void replaysJobsThatWaitOnWatches(String history) throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history, worker);
     }

@@ -27,6 +27,8 @@ import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.TaskQueues;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
@@ -116,8 +118,27 @@ class JobWorkflowTest {
     }
 
     @Test
-    void pollsLeaveNoTraceInTheHistory() {
+    void aJobDoneWithinItsQuickLooksFinishesInTheTaskThatSubmittedIt() {
         start();
+        engine.script = n -> n < 2 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+        JobRecord job = job(Duration.ofHours(1));
+
+        assertThat(run(job).state()).isEqualTo(SUCCEEDED);
+
+        List<HistoryEvent> events = client.fetchHistory(job.jobId()).getEvents();
+        assertThat(events).extracting(HistoryEvent::getEventType)
+                .as("no activity: the start, the grant, and the end that settles are the only workflow tasks")
+                .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .filteredOn(type -> type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).hasSize(3);
+        assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
+        assertThat(engine.watches.get()).as("quick looks").isEqualTo(2);
+    }
+
+    @Test
+    void pollsLeaveNoTraceInTheHistory() {
+        // No quick looks: whether a job is done within them would depend on the machine's speed.
+        start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5)
+                .withQuickLook(Duration.ZERO));
         int hundred = eventsOfAJobPolled(100);
         int thousand = eventsOfAJobPolled(1_000);
 
@@ -136,7 +157,7 @@ class JobWorkflowTest {
 
     @Test
     void errorReportWakesThePollLoopAndBecomesTheJobsError() {
-        start(new JobWorkflowSettings(Duration.ofHours(1), 2.0, Duration.ofHours(1), 500, 5));
+        start(new JobWorkflowSettings(Duration.ofHours(1), 2.0, Duration.ofHours(1), 500, 5).withQuickLook(Duration.ZERO));
         engine.pollEveryMillis = Duration.ofMinutes(30).toMillis(); // only a push makes another poll
         engine.script = n -> n <= 2 ? RemoteStatus.of(RemotePhase.RUNNING)
                 : new RemoteStatus(RemotePhase.FAILED, "Livy session died");

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class RecordHistories {
 
     private static final Path DIR = Path.of("src/test/resources/histories");
-    private static final String VERSION = "v5-local-release";
+    private static final String VERSION = "v6-quick-looks";
 
     @Test
     void record() throws Exception {
