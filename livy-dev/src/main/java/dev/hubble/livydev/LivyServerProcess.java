@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A real Apache Livy server as a child process, bound to 127.0.0.1, that runs batches on local
- * Spark ({@code local[2]}, client deploy mode: each batch's driver is a child process of Livy).
+ * A real Apache Livy server as a child process, bound to 127.0.0.1 unless told another address,
+ * that runs batches on local Spark ({@code local[2]}, client deploy mode: each batch's driver is a
+ * child process of Livy).
  *
  * <p>Livy reads its settings only from {@code livy.conf} in {@code LIVY_CONF_DIR}, so each
  * instance writes its own under its work directory; Spark gets an empty {@code SPARK_CONF_DIR}
@@ -56,9 +57,14 @@ public final class LivyServerProcess implements AutoCloseable {
         return new Builder();
     }
 
-    /** The base URL of Livy's REST API, e.g. {@code http://127.0.0.1:41234}. */
+    /**
+     * The base URL of Livy's REST API, e.g. {@code http://127.0.0.1:41234}: its bind address, or
+     * loopback when it listens on every interface.
+     */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + port);
+        InetAddress host = settings.host.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : settings.host;
+        String address = host.getHostAddress();
+        return URI.create("http://" + (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port);
     }
 
     /** The port Livy listens on; the same across {@link #restart()}. */
@@ -101,6 +107,22 @@ public final class LivyServerProcess implements AutoCloseable {
         start();
     }
 
+    /**
+     * Kills Livy and every Spark driver it runs at once ({@code SIGKILL}: no shutdown hook runs, so
+     * a driver leaves no outcome file, as when their host is lost), then starts Livy again on the
+     * same port. The new Livy knows no batch.
+     */
+    public void crashAndRestart() {
+        if (process != null) {
+            List<ProcessHandle> all = Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                    .collect(Collectors.toList());
+            all.forEach(ProcessHandle::destroyForcibly);
+            all.forEach(handle -> awaitExit(handle, Duration.ofSeconds(15)));
+            process = null;
+        }
+        start();
+    }
+
     /** Stops Livy and every Spark driver it runs; does nothing when it is not running. */
     public void stop() {
         if (process == null) {
@@ -129,7 +151,7 @@ public final class LivyServerProcess implements AutoCloseable {
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             if (port == 0 || attempt > 1 && settings.port == 0) {
-                port = freePort();
+                port = freePort(settings.host);
             }
             try {
                 launch();
@@ -172,6 +194,7 @@ public final class LivyServerProcess implements AutoCloseable {
             env.put("SPARK_LOCAL_IP", "127.0.0.1");
             env.put("SPARK_SUBMIT_OPTS", settings.driverJavaOptions);
             env.put("JAVA_HOME", System.getProperty("java.home"));
+            env.putAll(settings.environment);
             process = builder.start();
             process.getOutputStream().close();
         } catch (IOException e) {
@@ -182,7 +205,7 @@ public final class LivyServerProcess implements AutoCloseable {
 
     private String livyConf() {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("livy.server.host", "127.0.0.1");
+        conf.put("livy.server.host", settings.host.getHostAddress());
         conf.put("livy.server.port", Integer.toString(port));
         conf.put("livy.spark.master", settings.sparkMaster);
         conf.put("livy.spark.deploy-mode", "client");
@@ -232,8 +255,8 @@ public final class LivyServerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    private static int freePort(InetAddress host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, host)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port", e);
@@ -290,7 +313,9 @@ public final class LivyServerProcess implements AutoCloseable {
         private String driverJavaOptions = FAST_DRIVER_OPTIONS;
         private Duration startTimeout = Duration.ofMinutes(2);
         private int port;
+        private InetAddress host = InetAddress.getLoopbackAddress();
         private final Map<String, String> conf = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -349,6 +374,26 @@ public final class LivyServerProcess implements AutoCloseable {
         /** The port; a free one by default. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * The address Livy listens on; 127.0.0.1 by default. Spark's drivers keep to 127.0.0.1
+         * ({@code SPARK_LOCAL_IP}) whatever this is: only Livy talks to them.
+         */
+        public Builder host(InetAddress host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /**
+         * An environment variable of Livy, and so of every Spark driver it starts (e.g. the
+         * {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} that s3a reads): unlike Spark
+         * conf, the environment is neither in Livy's log of the spark-submit command nor in the
+         * Spark UI.
+         */
+        public Builder environment(String name, String value) {
+            environment.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
             return this;
         }
 

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * into the job's location, and Hubble told how it went.
  *
  * <p>Its single argument is the Hadoop path of the job's {@code _job.json} ({@code s3://},
- * {@code s3a://}, {@code file://}; see {@link JobFile}). The job's token travels only in that
+ * {@code s3a://}, {@code file://}; see {@link JobFile}); an {@code s3://} path or location is
+ * read through {@code s3a://} on a Spark without an {@code s3} file system ({@link HadoopPaths}). The job's token travels only in that
  * file, never in arguments or Spark conf that the Spark UI, YARN or Livy would show.
  *
  * <p>What it leaves in the job's location:
@@ -99,7 +100,7 @@ public final class SparkJob {
     /** Runs one job; throws what made it fail after recording and reporting it. */
     void run(String jobFile) throws Exception {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        Path jobPath = new Path(jobFile);
+        Path jobPath = new Path(HadoopPaths.of(jobFile, hadoop));
         JobFile job;
         try {
             job = JobFile.parse(read(jobPath, hadoop), mapper);
@@ -112,12 +113,13 @@ public final class SparkJob {
         HubbleClient hubble = new HubbleClient(job.apiUrl, job.jobId, job.jobToken, connectTimeoutMillis,
                 readTimeoutMillis, mapper);
         hubble.status("RUNNING", null);
-        Path location = new Path(job.location);
+        String where = HadoopPaths.of(job.location, hadoop);
+        Path location = new Path(where);
         try {
             spark.sparkContext().setJobDescription("hubble job " + job.jobId);
             FileSystem fs = location.getFileSystem(hadoop);
             removeEarlierRun(fs, location);
-            Long rows = write(spark.sql(job.query), job.format, job.location);
+            Long rows = write(spark.sql(job.query), job.format, where);
             write(new Path(location, RESULT), resultJson(rows, resultFiles(fs, location)), hadoop);
         } catch (Exception e) {
             Failure failure = failure(e);

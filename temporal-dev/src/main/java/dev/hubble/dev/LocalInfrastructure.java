@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.utils.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +86,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             // Registered before any other bean, so destroyed after all of them: the servers stop
             // once the consumers, producers and workers that use them have stopped.
             beans.registerDisposableBean("hubbleLocalInfrastructure", this::stop);
+            if (spark != null) {
+                beans.registerSingleton("hubbleLocalSpark", spark);
+            }
         } else if (event instanceof ApplicationReadyEvent ready) {
             printWelcome(ready.getApplicationContext().getEnvironment());
         } else if (event instanceof ApplicationFailedEvent) {
@@ -120,8 +124,12 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             ensureFree("Kafka", "hubble.dev.kafka-port", kafkaPort);
         }
         Map<String, Object> wiring = new HashMap<>();
+        boolean localResults = "local".equalsIgnoreCase(environment.getProperty("hubble.dev.results", "s3"));
+        // The embedded S3's key pair, made now: Livy starts before S3 and hands it to its Spark drivers.
+        Map.Entry<String, String> s3Keys = Map.entry("hubble-dev", randomSecret());
         // Livy first: it starts in the background, in parallel with everything below.
-        spark = LocalSpark.start(environment, dataDir, "http://" + connectHost + ":" + apiPort, wiring).orElse(null);
+        spark = LocalSpark.start(environment, dataDir, "http://" + connectHost + ":" + apiPort, bindAddress,
+                localResults ? Optional.empty() : Optional.of(s3Keys), wiring).orElse(null);
         temporal = TemporalTestServer.start(bindAddress, temporalPort);
         if (embeddedRedis) {
             redis = startRedis(bindAddress, redisPort, dataDir);
@@ -158,12 +166,11 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             wiring.put("hubble.results.local.signing-key", randomSecret());
         }
         wiring.putIfAbsent("hubble.results.work-dir", dataDir.resolve("work").toString());
-        boolean localResults = "local".equalsIgnoreCase(environment.getProperty("hubble.dev.results", "s3"));
         if (localResults) {
             wiring.put("hubble.results.store", "local");
             resultsWhere = dataDir.resolve("results") + " (links served by the API)";
         } else {
-            startS3(environment, dataDir, wiring);
+            startS3(environment, dataDir, s3Keys, wiring);
         }
         if (!environment.containsProperty("hubble.jobs.token-secret")) {
             wiring.put("hubble.jobs.token-secret", randomSecret());
@@ -180,11 +187,12 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
      * Starts the embedded S3 and makes it every driver's result store, with a key pair of its
      * own: the links it hands out are real presigned S3 URLs that plain {@code curl} downloads.
      */
-    private void startS3(ConfigurableEnvironment environment, Path dataDir, Map<String, Object> wiring) {
+    private void startS3(ConfigurableEnvironment environment, Path dataDir, Map.Entry<String, String> keys,
+            Map<String, Object> wiring) {
         int s3Port = port(environment, "hubble.dev.s3-port", 9000);
         String bucket = environment.getProperty("hubble.results.s3.bucket", "hubble-results");
-        String accessKey = "hubble-dev";
-        String secretKey = randomSecret();
+        String accessKey = keys.getKey();
+        String secretKey = keys.getValue();
         s3 = EmbeddedS3.start(uriHost(bindAddress), connectHost, s3Port, dataDir.resolve("s3"), bucket, accessKey, secretKey);
         if (!environment.containsProperty("hubble.results.store")) {
             wiring.put("hubble.results.store", "s3");
@@ -196,6 +204,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         wiring.put("hubble.results.s3.access-key-id", accessKey);
         wiring.put("hubble.results.s3.secret-access-key", secretKey);
         wiring.put("hubble.dev.s3-endpoint", s3.endpoint().toString());
+        if (spark != null) {
+            LocalSpark.useS3(environment, s3.endpoint(), "us-east-1", wiring);
+        }
         resultsWhere = "S3 " + s3.endpoint() + ", bucket " + bucket + " (objects under " + dataDir.resolve("s3") + ")";
     }
 

@@ -40,6 +40,12 @@ import org.springframework.validation.annotation.Validated;
  * @param requestTimeout one request to Livy, submit and polls
  * @param cancelTimeout the kill of a batch, so that cancelling never waits long for Livy
  * @param logTailLines lines of the batch log that make a failed job's diagnostics
+ * @param vanishedAfter how long a batch may be unknown to Livy, without an outcome file in its
+ *     location, before the job fails as vanished (Livy or its host restarted and took the Spark
+ *     driver with it); counted from the last poll that found the batch. Until then a poll says
+ *     {@code NOT_FOUND}, and looks again. Keep it below the span of the driver's five first polls
+ *     ({@code poll-initial} times 1+2+4+8 with the default factor): five {@code NOT_FOUND}s in a
+ *     row fail the job with a less precise message
  */
 @Validated
 @ConfigurationProperties("hubble.drivers.spark.livy")
@@ -63,7 +69,8 @@ public record LivyProperties(
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("30s") Duration requestTimeout,
         @DefaultValue("10s") Duration cancelTimeout,
-        @DefaultValue("100") @Min(1) int logTailLines) {
+        @DefaultValue("100") @Min(1) int logTailLines,
+        @DefaultValue("5s") Duration vanishedAfter) {
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
 
@@ -90,6 +97,9 @@ public record LivyProperties(
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("the timeouts under hubble.drivers.spark.livy must be positive");
             }
+        }
+        if (vanishedAfter == null || vanishedAfter.isNegative()) {
+            throw new IllegalArgumentException("hubble.drivers.spark.livy.vanished-after must be zero or positive");
         }
         conf = conf == null ? Map.of() : Map.copyOf(conf);
     }

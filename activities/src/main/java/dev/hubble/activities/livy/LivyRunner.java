@@ -14,12 +14,16 @@ import dev.hubble.core.temporal.RunHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.lang.Nullable;
@@ -37,12 +41,33 @@ import org.springframework.lang.Nullable;
  * A job whose location already holds an outcome file has run already, and is not submitted again.
  *
  * <p><b>Poll</b> finds the batch by name, never by Livy's number, which a restarted Livy hands out
- * again from 0. Every Livy state is mapped explicitly ({@link LivyStates}). A batch Livy does not
- * know (forgotten after {@code state-retain.sec}, or a restart) is decided from its location:
- * {@value #RESULT} means it succeeded, {@value #ERROR} that it failed with that message; neither
- * is {@code NOT_FOUND}. A failed batch's message is spark-job's own from {@value #ERROR} (Spark's
- * error, e.g. {@code [PARSE_SYNTAX_ERROR] ...}), else Livy's state; {@link #diagnostics} gives the
- * tail of the batch log.
+ * again from 0. Every Livy state is mapped explicitly ({@link LivyStates}). A failed batch's
+ * message is spark-job's own from {@value #ERROR} (Spark's error, e.g.
+ * {@code [PARSE_SYNTAX_ERROR] ...}), else Livy's state; {@link #diagnostics} gives the tail of the
+ * batch log.
+ *
+ * <p><b>A running batch whose {@value #RESULT} is there has succeeded.</b> spark-job writes it
+ * once the result is complete and listed, then stops Spark and exits, which a loaded machine
+ * takes a second or more to do before Livy says {@code success}. Its push ({@code SUCCEEDED})
+ * wakes a poll at once, and that poll, reading the file, ends the job without waiting for the
+ * exit: this is most of what the push saves. (Only a cluster that runs the application again
+ * after a failure in that exit, YARN's second attempt, would replace the files.) A failure is not
+ * taken from {@value #ERROR} this early, since such a second attempt may yet succeed: it waits
+ * for Livy.
+ *
+ * <p><b>A batch Livy does not know</b> (404) is decided from its location, because spark-job
+ * writes an outcome file before its driver exits, on every way out it controls:
+ * <ul>
+ *   <li>{@value #RESULT}: it succeeded, and Livy forgot it since ({@code state-retain.sec} passed,
+ *       or Livy restarted);
+ *   <li>{@value #ERROR}: it failed with that message;
+ *   <li>neither: it never finished. Once it has been unknown for {@code vanished-after}, counted
+ *       from the last poll in this process that found it (or from the first that did not, when
+ *       this process never saw it), it <em>vanished</em>: Livy restarted and took the Spark
+ *       driver with it (local and client mode), or it was killed outside Hubble. The job then
+ *       fails saying so. Before that it is {@code NOT_FOUND}: look again, in case the outcome is
+ *       still on its way. A batch this process killed ({@link #cancel}) is {@code CANCELLED}.
+ * </ul>
  *
  * <p><b>Cancel</b> is {@code DELETE /batches/{name}} within {@code cancel-timeout}; a batch Livy
  * does not know is taken as gone.
@@ -72,13 +97,28 @@ public final class LivyRunner implements JobRunner {
     private final List<LocationFiles> files;
     private final JobTokens tokens;
     private final ObjectMapper json;
+    private final Clock clock;
+    /**
+     * When this process last found each batch it submits or polls in Livy, by batch name: how long
+     * a batch Livy no longer knows has been gone. An entry goes when its batch ends, is cancelled,
+     * or has not been seen for a day (its job is polled elsewhere, or long over).
+     */
+    private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+    /** When this process killed each batch, by name (Livy forgets a killed batch at once); pruned as {@link #lastSeen}. */
+    private final Map<String, Instant> killed = new ConcurrentHashMap<>();
 
     public LivyRunner(LivyProperties properties, List<LocationFiles> files, JobTokens tokens, ObjectMapper json) {
+        this(properties, files, tokens, json, Clock.systemUTC());
+    }
+
+    public LivyRunner(LivyProperties properties, List<LocationFiles> files, JobTokens tokens, ObjectMapper json,
+            Clock clock) {
         this.properties = properties;
         this.livy = new LivyClient(properties, json);
         this.files = List.copyOf(files);
         this.tokens = tokens;
         this.json = json;
+        this.clock = clock;
     }
 
     @Override
@@ -104,6 +144,7 @@ public final class LivyRunner implements JobRunner {
         Optional<LivyBatch> existing = livy.find(name);
         if (existing.isPresent()) {
             log.info("Job {} already has Livy batch {} ({})", jobId, name, existing.get().id());
+            seen(name);
             return handle(name, output, existing.get());
         }
         if (store.read(output, RESULT).isPresent() || store.read(output, ERROR).isPresent()) {
@@ -126,6 +167,7 @@ public final class LivyRunner implements JobRunner {
             }
         }
         log.info("Submitted job {} as Livy batch {} ({}), state {}", jobId, name, batch.id(), batch.state());
+        seen(name);
         return handle(name, output, batch);
     }
 
@@ -147,6 +189,7 @@ public final class LivyRunner implements JobRunner {
             return new Observation(forgotten(handle), RemoteDetails.NONE);
         }
         LivyBatch batch = found.get();
+        seen(name);
         RemoteDetails details = new RemoteDetails(Integer.toString(batch.id()), batch.appId(), batch.sparkUiUrl(),
                 batch.driverLogUrl());
         RemotePhase phase = LivyStates.phase(batch.state()).orElseGet(() -> {
@@ -154,20 +197,29 @@ public final class LivyRunner implements JobRunner {
                     name, batch.state());
             return RemotePhase.RUNNING;
         });
+        if (phase == RemotePhase.RUNNING && hasResult(handle)) {
+            // spark-job's result is complete; its driver is only stopping Spark and exiting.
+            phase = RemotePhase.SUCCEEDED;
+        }
         RemoteStatus status = switch (phase) {
             case FAILED -> new RemoteStatus(phase, reportedError(handle).map(Reported::message).orElse(
                     "the Spark batch ended in Livy state '" + batch.state() + "' without reporting an error"));
             case CANCELLED -> new RemoteStatus(phase, "the Spark batch was killed (Livy state '" + batch.state() + "')");
             default -> RemoteStatus.of(phase);
         };
+        if (phase.isTerminal()) {
+            lastSeen.remove(name);
+        }
         return new Observation(status, details);
     }
 
     /** Kills the batch; a batch Livy does not know is gone already. Bounded by {@code cancel-timeout}. */
     @Override
     public void cancel(RunHandle handle) {
-        boolean killed = livy.delete(handle.remoteId());
-        log.info(killed ? "Killed Livy batch {}" : "Livy batch {} was gone already", handle.remoteId());
+        boolean deleted = livy.delete(handle.remoteId());
+        lastSeen.remove(handle.remoteId());
+        remember(killed, handle.remoteId());
+        log.info(deleted ? "Killed Livy batch {}" : "Livy batch {} was gone already", handle.remoteId());
     }
 
     /** The tail of the batch's log, or when Livy has forgotten it, the detail spark-job left. */
@@ -195,20 +247,67 @@ public final class LivyRunner implements JobRunner {
         }
     }
 
-    /** A batch Livy does not know: its location says how it ended, if it did. */
+    /**
+     * A batch Livy does not know: its location says how it ended, if it did; else it vanished
+     * once unseen for {@code vanished-after} (see the class comment).
+     */
     private RemoteStatus forgotten(RunHandle handle) {
+        String name = handle.remoteId();
+        if (killed.containsKey(name)) {
+            // Whatever its driver wrote as it was stopped.
+            return new RemoteStatus(RemotePhase.CANCELLED, "the Spark batch was killed on request");
+        }
         URI output = output(handle);
         LocationFiles store = filesFor(output);
         if (store.read(output, RESULT).isPresent()) {
+            lastSeen.remove(name);
             return RemoteStatus.of(RemotePhase.SUCCEEDED);
         }
         Optional<Reported> error = reportedError(handle);
         if (error.isPresent()) {
+            lastSeen.remove(name);
             return new RemoteStatus(RemotePhase.FAILED, error.get().message());
         }
-        return new RemoteStatus(RemotePhase.NOT_FOUND, "Livy does not know Spark batch " + handle.remoteId()
-                + " (it forgets batches some time after they end, and when it restarts), and the job left no "
-                + RESULT + " or " + ERROR + " in its location");
+        Instant now = clock.instant();
+        Duration unseen = Duration.between(lastSeen.computeIfAbsent(name, n -> now), now);
+        if (unseen.compareTo(properties.vanishedAfter()) < 0) {
+            return new RemoteStatus(RemotePhase.NOT_FOUND, "Livy does not know Spark batch " + name + " (unseen for "
+                    + unseen.toMillis() + " ms) and the job left no " + RESULT + " or " + ERROR + " in its location yet");
+        }
+        lastSeen.remove(name);
+        log.warn("Livy batch {} vanished: unknown to Livy for {} ms, and no outcome in {}", name, unseen.toMillis(), output);
+        return new RemoteStatus(RemotePhase.FAILED, "the Spark batch vanished: Livy no longer knows batch " + name
+                + " (unseen for " + unseen.toSeconds() + " s) and the job left no " + RESULT + " or " + ERROR
+                + " in its location; Livy or its host probably restarted and took the Spark driver with it, or the batch"
+                + " was killed outside Hubble");
+    }
+
+    /** Notes that Livy knows the batch now. */
+    private void seen(String name) {
+        remember(lastSeen, name);
+    }
+
+    /** Notes {@code name} with the time now; forgets names noted more than a day ago. */
+    private void remember(Map<String, Instant> times, String name) {
+        Instant now = clock.instant();
+        times.put(name, now);
+        if (times.size() > 1_000) {
+            times.values().removeIf(when -> when.isBefore(now.minus(Duration.ofDays(1))));
+        }
+    }
+
+    /**
+     * Whether spark-job has written {@value #RESULT}; false when it cannot be read now (the next
+     * poll looks again, and Livy's own state decides meanwhile).
+     */
+    private boolean hasResult(RunHandle handle) {
+        URI output = output(handle);
+        try {
+            return filesFor(output).read(output, RESULT).isPresent();
+        } catch (RuntimeException e) {
+            log.debug("Could not read {} of Livy batch {}: {}", RESULT, handle.remoteId(), e.toString());
+            return false;
+        }
     }
 
     /** What spark-job wrote into {@value #ERROR}, when it did and it can be read. */

@@ -51,7 +51,7 @@ class LivyRunnerIntegrationTest {
         LivyProperties properties = new LivyProperties(livy.url(), DevHomes.sparkJobJar().toUri(),
                 "dev.hubble.sparkjob.SparkJob", Map.of("spark.ui.enabled", "false"), null, null, null, null, null, null,
                 null, null, null, null, URI.create("http://127.0.0.1:" + nobody), "hubble-", Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), 100);
+                Duration.ofSeconds(10), Duration.ofSeconds(10), 100, Duration.ofSeconds(5));
         runner = new LivyRunner(properties, List.of(new LocalLocationFiles()),
                 new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters")), new ObjectMapper());
     }

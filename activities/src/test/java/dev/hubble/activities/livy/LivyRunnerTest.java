@@ -34,10 +34,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,12 +61,14 @@ class LivyRunnerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JobTokens TOKENS = new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters"));
     private static final String NAME = "hubble-job-1";
+    private static final Duration VANISHED_AFTER = Duration.ofSeconds(5);
 
     @TempDir
     Path dir;
 
     private URI output;
     private LivyRunner runner;
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-02T06:00:00Z"));
 
     @BeforeEach
     void setUp() throws Exception {
@@ -74,7 +81,7 @@ class LivyRunnerTest {
         LivyProperties properties = new LivyProperties(URI.create(livy.baseUrl()), URI.create("s3://jars/hubble-spark-job.jar"),
                 "dev.hubble.sparkjob.SparkJob", Map.of("spark.sql.adaptive.enabled", "true"), "analytics", "etl",
                 "2g", 2, "4g", 3, 5, "hubble", "hubble-user", "pa55word", URI.create("https://hubble.example/"),
-                "hubble-", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(2), 50);
+                "hubble-", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(2), 50, Duration.ofSeconds(5));
         livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404).withBody("{\"msg\":\"not found\"}")));
         livy.stubFor(post("/batches").willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
                 .withBody(batch(7, "starting", null))));
@@ -262,6 +269,25 @@ class LivyRunnerTest {
     }
 
     @Test
+    void aRunningBatchWhoseResultFileIsWrittenHasSucceeded() throws Exception {
+        livy.stubFor(get("/batches/" + NAME).willReturn(okJson(batch(3, "running", null))));
+        assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.RUNNING);
+
+        Files.writeString(Path.of(output).resolve("_RESULT.json"), "{\"rows\":1,\"files\":[]}");
+
+        assertThat(runner.poll(handle()).phase()).as("spark-job's result is complete, its driver exiting")
+                .isEqualTo(RemotePhase.SUCCEEDED);
+    }
+
+    @Test
+    void aRunningBatchWhoseErrorFileIsWrittenWaitsForLivy() throws Exception {
+        livy.stubFor(get("/batches/" + NAME).willReturn(okJson(batch(3, "running", null))));
+        writeError("[DIVIDE_BY_ZERO] Division by zero.", "stack");
+
+        assertThat(runner.poll(handle()).phase()).as("a second attempt may still succeed").isEqualTo(RemotePhase.RUNNING);
+    }
+
+    @Test
     void aForgottenBatchWithAResultFileSucceeded() throws Exception {
         livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404)));
         Files.writeString(Path.of(output).resolve("_RESULT.json"), "{\"rows\":1,\"files\":[]}");
@@ -290,6 +316,49 @@ class LivyRunnerTest {
     }
 
     @Test
+    void aRunningBatchLivyLosesWithoutAnOutcomeVanishesOnceUnseenForVanishedAfter() {
+        livy.stubFor(get("/batches/" + NAME).inScenario("lost").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(batch(3, "running", null))).willSetStateTo("restarted"));
+        livy.stubFor(get("/batches/" + NAME).inScenario("lost").whenScenarioStateIs("restarted")
+                .willReturn(aResponse().withStatus(404)));
+        assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.RUNNING);
+
+        now.set(now.get().plus(VANISHED_AFTER.minusMillis(1)));
+        assertThat(runner.poll(handle()).phase()).as("unseen for less than vanished-after").isEqualTo(RemotePhase.NOT_FOUND);
+
+        now.set(now.get().plusMillis(1));
+        RemoteStatus status = runner.poll(handle());
+        assertThat(status.phase()).isEqualTo(RemotePhase.FAILED);
+        assertThat(status.message()).startsWith("the Spark batch vanished").contains(NAME, "_RESULT.json", "_ERROR.json");
+    }
+
+    @Test
+    void aBatchThisProcessNeverSawCountsFromItsFirstMiss() {
+        livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404)));
+
+        assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.NOT_FOUND);
+        now.set(now.get().plus(VANISHED_AFTER.minusMillis(1)));
+        assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.NOT_FOUND);
+        now.set(now.get().plusMillis(1));
+
+        assertThat(runner.poll(handle()).message()).startsWith("the Spark batch vanished");
+    }
+
+    @Test
+    void aForgottenBatchThatLeftItsResultLongAfterItWasSeenSucceeded() throws Exception {
+        livy.stubFor(get("/batches/" + NAME).inScenario("forgotten").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(batch(3, "running", null))).willSetStateTo("restarted"));
+        livy.stubFor(get("/batches/" + NAME).inScenario("forgotten").whenScenarioStateIs("restarted")
+                .willReturn(aResponse().withStatus(404)));
+        assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.RUNNING);
+        Files.writeString(Path.of(output).resolve("_RESULT.json"), "{\"rows\":1,\"files\":[]}");
+
+        now.set(now.get().plus(Duration.ofHours(1)));
+
+        assertThat(runner.poll(handle())).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
+    }
+
+    @Test
     void aServerErrorOnPollIsTransient() {
         livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(500).withBody("{\"msg\":\"oops\"}")));
 
@@ -307,6 +376,17 @@ class LivyRunnerTest {
         assertThatThrownBy(() -> runner.poll(handle()))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("did not answer");
+    }
+
+    @Test
+    void aBatchKilledHereThatLivyForgotIsCancelledNotVanished() {
+        livy.stubFor(delete("/batches/" + NAME).willReturn(okJson("{\"msg\":\"deleted\"}")));
+        livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404)));
+        runner.cancel(handle());
+
+        now.set(now.get().plus(Duration.ofMinutes(1)));
+
+        assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.CANCELLED);
     }
 
     @Test
@@ -353,13 +433,30 @@ class LivyRunnerTest {
     }
 
     private LivyRunner runner(LivyProperties properties) {
-        return new LivyRunner(properties, List.of(new LocalLocationFiles()), TOKENS, JSON);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        return new LivyRunner(properties, List.of(new LocalLocationFiles()), TOKENS, JSON, clock);
     }
 
     private static LivyProperties properties(Duration requestTimeout, Duration cancelTimeout) {
         return new LivyProperties(URI.create(livy.baseUrl()), URI.create("file:///opt/hubble-spark-job.jar"),
                 "dev.hubble.sparkjob.SparkJob", Map.of(), null, null, null, null, null, null, null, null, null, null,
-                URI.create("http://localhost:8080"), "hubble-", Duration.ofSeconds(2), requestTimeout, cancelTimeout, 50);
+                URI.create("http://localhost:8080"), "hubble-", Duration.ofSeconds(2), requestTimeout, cancelTimeout, 50,
+                VANISHED_AFTER);
     }
 
     private RunHandle handle() {

@@ -3,13 +3,18 @@ package dev.hubble.activities.livy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hubble.core.results.s3.S3ResultStore;
+import dev.hubble.core.results.s3.S3ResultsProperties;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
+import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 class LivyWiringTest {
 
@@ -31,6 +36,29 @@ class LivyWiringTest {
                     assertThat(properties.conf()).containsEntry("spark.executor.instances", "4");
                     assertThat(properties.queue()).isEqualTo("analytics");
                 });
+    }
+
+    @Test
+    void anInstallationWithAnS3StoreStagesJobsInS3Locations() {
+        contexts.withBean(S3ResultStore.class, () -> new S3ResultStore(new S3ResultsProperties("results", "", "us-east-1",
+                        null, false, Duration.ofHours(1), DataSize.ofMegabytes(16), null, null, null)))
+                .withPropertyValues(
+                        "hubble.drivers.spark.livy.url=http://127.0.0.1:8998",
+                        "hubble.drivers.spark.livy.jar=s3://jars/hubble-spark-job.jar")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBeansOfType(LocationFiles.class).values())
+                            .anySatisfy(files -> assertThat(files.supports(URI.create("s3://results/jobs/1/"))).isTrue())
+                            .anySatisfy(files -> assertThat(files.supports(URI.create("file:///tmp/jobs/1/"))).isTrue());
+                });
+    }
+
+    @Test
+    void withoutAnS3StoreOnlyFileLocationsAreStaged() {
+        contexts.withPropertyValues(
+                        "hubble.drivers.spark.livy.url=http://127.0.0.1:8998",
+                        "hubble.drivers.spark.livy.jar=file:///opt/hubble-spark-job.jar")
+                .run(context -> assertThat(context).doesNotHaveBean(S3LocationFiles.class));
     }
 
     @Test

@@ -39,6 +39,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
@@ -47,6 +48,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
@@ -224,6 +226,34 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
             return new SignedLink(presigned.url().toURI(), presigned.expiration());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("the SDK presigned a URL that is not a URI", e);
+        }
+    }
+
+    /**
+     * The content of the small object {@code name} under {@code location} (a marker or outcome
+     * file a job leaves, read whole into memory), empty when there is none.
+     */
+    public Optional<byte[]> read(URI location, String name) {
+        Target target = Target.of(location);
+        try {
+            return Optional.of(client.getObjectAsBytes(b -> b.bucket(target.bucket()).key(target.prefix() + name))
+                    .asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw translate(e, location, "read " + name + " in");
+        }
+    }
+
+    /** Writes the small object {@code name} under {@code location} in one PUT, replacing what is there. */
+    public void write(URI location, String name, byte[] content) {
+        Target target = Target.of(location);
+        try {
+            client.putObject(b -> b.bucket(target.bucket()).key(target.prefix() + name)
+                    .contentType(name.endsWith(".json") ? "application/json" : ResultNames.mediaType(name)),
+                    RequestBody.fromBytes(content));
+        } catch (SdkException e) {
+            throw translate(e, location, "write " + name + " into");
         }
     }
 

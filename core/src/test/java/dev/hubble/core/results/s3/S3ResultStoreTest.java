@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -177,6 +178,31 @@ class S3ResultStoreTest {
             }
         }
         assertThat(HexFormat.of().formatHex(read.digest())).isEqualTo(HexFormat.of().formatHex(written.digest()));
+    }
+
+    @Test
+    void smallFilesAreWrittenAndReadWholeAndAMissingOneIsEmpty() {
+        URI location = store.locationFor("small-" + UUID.randomUUID());
+
+        assertThat(store.read(location, "_RESULT.json")).isEmpty();
+        store.write(location, "_job.json", "{\"query\":\"select 1\"}".getBytes(StandardCharsets.UTF_8));
+        store.write(location, "_job.json", "{\"query\":\"select 42\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(store.read(location, "_job.json")).hasValueSatisfying(bytes -> assertThat(
+                new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"query\":\"select 42\"}"));
+        assertThat(store.list(location, null, 10).files()).as("not a result").isEmpty();
+    }
+
+    @Test
+    void aSmallFileInAMissingBucketIsRefusedWithS3sReason() {
+        try (S3ResultStore missing = new S3ResultStore(S3ProxyFixture.properties("no-such-bucket-" + UUID.randomUUID(),
+                Duration.ofHours(1)))) {
+            URI location = missing.locationFor("job-1");
+
+            assertThatThrownBy(() -> missing.read(location, "_RESULT.json"))
+                    .isInstanceOf(ResultStoreRefusedException.class)
+                    .hasMessageContaining("NoSuchBucket");
+        }
     }
 
     @Test
