@@ -209,6 +209,11 @@ public final class JobWorkflowImpl implements JobWorkflow {
             }
             RemoteStatus status = watchResult(watch);
             watches++;
+            if (quick && status != null && status.phase() == RemotePhase.FAILED) {
+                // The job may have reported its error just before it ended: that signal waits for
+                // the next workflow task, and the job's own words win over the engine's.
+                settle();
+            }
             if (status != null) {
                 record = record.withRemote(status.details()); // recorded with the next transition
             }

@@ -135,6 +135,23 @@ class JobWorkflowTest {
     }
 
     @Test
+    void anErrorReportedJustBeforeAQuickLookSawTheJobFailWinsOverTheEnginesWords() {
+        start();
+        JobRecord job = job(Duration.ofHours(1));
+        JobError reported = new JobError("upstream export is missing", "Traceback ...");
+        engine.script = n -> {
+            // The job reports its error, then ends: both while the quick look runs.
+            client.newWorkflowStub(JobWorkflow.class, job.jobId()).reportError(reported);
+            return new RemoteStatus(RemotePhase.FAILED, "the process exited with 1");
+        };
+
+        JobRecord last = run(job);
+
+        assertThat(last.state()).isEqualTo(FAILED);
+        assertThat(last.error()).isEqualTo(reported);
+    }
+
+    @Test
     void pollsLeaveNoTraceInTheHistory() {
         // No quick looks: whether a job is done within them would depend on the machine's speed.
         start(new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5)
