@@ -15,11 +15,13 @@ import org.springframework.test.web.servlet.MockMvc;
  * The whole application wires up from its auto-configuration alone. Temporal and Redis are
  * not running: both clients connect lazily, and nothing here reaches them.
  */
-@SpringBootTest(properties = {
-        "hubble.results.local.dir=${java.io.tmpdir}/hubble-api-test-results",
-        "hubble.results.local.signing-key=context-test-signing-key-of-32-characters",
-        "hubble.jobs.token-secret=context-test-token-secret-of-32-characters",
-        "hubble.drivers.duckdb.enabled=true"})
+@SpringBootTest(
+        properties = {
+            "hubble.results.local.dir=${java.io.tmpdir}/hubble-api-test-results",
+            "hubble.results.local.signing-key=context-test-signing-key-of-32-characters",
+            "hubble.jobs.token-secret=context-test-token-secret-of-32-characters",
+            "hubble.drivers.duckdb.enabled=true"
+        })
 @AutoConfigureMockMvc
 class HubbleApiApplicationTest {
 
@@ -40,7 +42,8 @@ class HubbleApiApplicationTest {
     @Test
     void invalidSubmissionIsRejectedBeforeTemporalOrRedisAreAsked() throws Exception {
         mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/v1/jobs")
-                        .contentType("application/json").content("{\"query\": \"q\", \"driver\": \"spark\", \"source\": \"s\"}"))
+                        .contentType("application/json")
+                        .content("{\"query\": \"q\", \"driver\": \"spark\", \"source\": \"s\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("driver"))
                 .andExpect(jsonPath("$.errors[0].message").value(org.hamcrest.Matchers.containsString("duckdb")));

@@ -155,13 +155,19 @@ public final class FakeBatch implements AutoCloseable {
 
     /** The jobs submitted under {@code jobName}, oldest first. */
     public List<JobView> jobsNamed(String jobName) {
-        return jobs.values().stream().filter(j -> j.name.equals(jobName))
-                .sorted(Comparator.comparingLong(j -> j.createdAt)).map(Job::view).toList();
+        return jobs.values().stream()
+                .filter(j -> j.name.equals(jobName))
+                .sorted(Comparator.comparingLong(j -> j.createdAt))
+                .map(Job::view)
+                .toList();
     }
 
     /** Every job, oldest first. */
     public List<JobView> jobs() {
-        return jobs.values().stream().sorted(Comparator.comparingLong(j -> j.createdAt)).map(Job::view).toList();
+        return jobs.values().stream()
+                .sorted(Comparator.comparingLong(j -> j.createdAt))
+                .map(Job::view)
+                .toList();
     }
 
     /** A job, as it is now. */
@@ -199,7 +205,8 @@ public final class FakeBatch implements AutoCloseable {
                 request = json.createObjectNode();
             }
             Answer answer;
-            Optional<Fault> fault = faults.stream().filter(f -> f.operation.equals(operation)).findFirst();
+            Optional<Fault> fault =
+                    faults.stream().filter(f -> f.operation.equals(operation)).findFirst();
             if (fault.isPresent() && faults.remove(fault.get())) {
                 answer = Answer.error(fault.get().status, fault.get().type, fault.get().message);
             } else {
@@ -211,8 +218,11 @@ public final class FakeBatch implements AutoCloseable {
                         case "TerminateJob" -> terminate(request);
                         case "CancelJob" -> cancel(request);
                         case "GetLogEvents" -> logEvents(request);
-                        default -> Answer.error(logs ? 400 : 404, logs ? "UnknownOperationException" : "ClientException",
-                                "the fake does not implement " + operation);
+                        default ->
+                            Answer.error(
+                                    logs ? 400 : 404,
+                                    logs ? "UnknownOperationException" : "ClientException",
+                                    "the fake does not implement " + operation);
                     };
                 } catch (RuntimeException e) {
                     log.warn("Fake Batch failed on {}", operation, e);
@@ -225,7 +235,8 @@ public final class FakeBatch implements AutoCloseable {
             }
             byte[] body = json.writeValueAsBytes(answer.body);
             exchange.getResponseHeaders().set("Content-Type", logs ? "application/x-amz-json-1.1" : "application/json");
-            exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+            exchange.getResponseHeaders()
+                    .set("x-amzn-RequestId", UUID.randomUUID().toString());
             if (answer.errorType != null) {
                 exchange.getResponseHeaders().set("x-amzn-ErrorType", answer.errorType);
             }
@@ -248,7 +259,8 @@ public final class FakeBatch implements AutoCloseable {
     private Answer submit(JsonNode request) {
         String name = request.path("jobName").asText("");
         String queue = shortName(request.path("jobQueue").asText(""));
-        String definitionName = shortName(request.path("jobDefinition").asText("")).replaceAll(":\\d+$", "");
+        String definitionName =
+                shortName(request.path("jobDefinition").asText("")).replaceAll(":\\d+$", "");
         if (!JOB_NAME.matcher(name).matches()) {
             return Answer.client("Error executing request, Exception : JobName must be 1 to 128 letters, numbers,"
                     + " hyphens and underscores, starting with a letter or number, got '" + name + "'");
@@ -258,7 +270,8 @@ public final class FakeBatch implements AutoCloseable {
         }
         Definition definition = definitions.get(definitionName);
         if (definition == null) {
-            return Answer.client("JobDefinition " + request.path("jobDefinition").asText("") + " not found.");
+            return Answer.client(
+                    "JobDefinition " + request.path("jobDefinition").asText("") + " not found.");
         }
         Map<String, String> environment = new LinkedHashMap<>(definition.environment);
         for (JsonNode variable : request.path("containerOverrides").path("environment")) {
@@ -275,14 +288,26 @@ public final class FakeBatch implements AutoCloseable {
             overridden.forEach(part -> command.add(part.asText()));
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        request.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        request.path("tags")
+                .fields()
+                .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
         int timeout = request.path("timeout").path("attemptDurationSeconds").asInt(definition.timeoutSeconds);
-        Job job = new Job(UUID.randomUUID().toString(), name, queue, definitionName, command, environment, tags,
-                timeout, System.currentTimeMillis());
+        Job job = new Job(
+                UUID.randomUUID().toString(),
+                name,
+                queue,
+                definitionName,
+                command,
+                environment,
+                tags,
+                timeout,
+                System.currentTimeMillis());
         jobs.put(job.id, job);
         log.info("Fake Batch job {} ({}) SUBMITTED on {}", job.id, name, queue);
         ObjectNode answer = json.createObjectNode()
-                .put("jobArn", jobArn(job.id)).put("jobName", name).put("jobId", job.id);
+                .put("jobArn", jobArn(job.id))
+                .put("jobName", name)
+                .put("jobId", job.id);
         return Answer.ok(answer);
     }
 
@@ -308,7 +333,8 @@ public final class FakeBatch implements AutoCloseable {
         boolean filtered = false;
         for (JsonNode filter : request.path("filters")) {
             if (!"JOB_NAME".equals(filter.path("name").asText())) {
-                return Answer.client("the fake filters only by JOB_NAME, not " + filter.path("name").asText());
+                return Answer.client("the fake filters only by JOB_NAME, not "
+                        + filter.path("name").asText());
             }
             filtered = true;
             filter.path("values").forEach(v -> names.add(v.asText()));
@@ -318,7 +344,9 @@ public final class FakeBatch implements AutoCloseable {
         ArrayNode summaries = json.createArrayNode();
         jobs.values().stream()
                 .filter(j -> j.queue.equals(queue))
-                .filter(j -> byName ? names.stream().anyMatch(n -> matches(n, j.name)) : j.view().status().equals(status))
+                .filter(j -> byName
+                        ? names.stream().anyMatch(n -> matches(n, j.name))
+                        : j.view().status().equals(status))
                 .sorted(Comparator.comparingLong((Job j) -> j.createdAt).reversed())
                 .forEach(j -> summaries.add(summary(j)));
         ObjectNode answer = json.createObjectNode();
@@ -327,7 +355,9 @@ public final class FakeBatch implements AutoCloseable {
     }
 
     private static boolean matches(String pattern, String name) {
-        return pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(name);
+        return pattern.endsWith("*")
+                ? name.startsWith(pattern.substring(0, pattern.length() - 1))
+                : pattern.equals(name);
     }
 
     private Answer terminate(JsonNode request) {
@@ -357,17 +387,21 @@ public final class FakeBatch implements AutoCloseable {
     private Answer logEvents(JsonNode request) {
         String group = request.path("logGroupName").asText("");
         String stream = request.path("logStreamName").asText("");
-        Optional<Job> job = jobs.values().stream().filter(j -> stream.equals(j.logStream)).findFirst();
+        Optional<Job> job =
+                jobs.values().stream().filter(j -> stream.equals(j.logStream)).findFirst();
         if (!LOG_GROUP.equals(group) || job.isEmpty()) {
             return Answer.error(400, "ResourceNotFoundException", "The specified log stream does not exist.");
         }
         int limit = Math.min(10_000, Math.max(1, request.path("limit").asInt(10_000)));
         boolean fromHead = request.path("startFromHead").asBoolean(false);
         List<Event> events = List.copyOf(job.get().events);
-        List<Event> page = fromHead ? events.subList(0, Math.min(limit, events.size()))
+        List<Event> page = fromHead
+                ? events.subList(0, Math.min(limit, events.size()))
                 : events.subList(Math.max(0, events.size() - limit), events.size());
         ArrayNode out = json.createArrayNode();
-        page.forEach(e -> out.addObject().put("timestamp", e.timestamp).put("message", e.message)
+        page.forEach(e -> out.addObject()
+                .put("timestamp", e.timestamp)
+                .put("message", e.message)
                 .put("ingestionTime", e.timestamp));
         ObjectNode answer = json.createObjectNode();
         answer.set("events", out);
@@ -379,7 +413,9 @@ public final class FakeBatch implements AutoCloseable {
         JobView view = job.view();
         ObjectNode node = summary(job);
         node.put("jobQueue", "arn:aws:batch:" + region + ":" + ACCOUNT + ":job-queue/" + job.queue)
-                .put("jobDefinition", "arn:aws:batch:" + region + ":" + ACCOUNT + ":job-definition/" + job.definition + ":1");
+                .put(
+                        "jobDefinition",
+                        "arn:aws:batch:" + region + ":" + ACCOUNT + ":job-definition/" + job.definition + ":1");
         node.putObject("parameters");
         ObjectNode tags = node.putObject("tags");
         job.tags.forEach(tags::put);
@@ -402,8 +438,11 @@ public final class FakeBatch implements AutoCloseable {
     private ObjectNode summary(Job job) {
         JobView view = job.view();
         ObjectNode node = json.createObjectNode()
-                .put("jobArn", jobArn(job.id)).put("jobId", job.id).put("jobName", job.name)
-                .put("createdAt", job.createdAt).put("status", view.status());
+                .put("jobArn", jobArn(job.id))
+                .put("jobId", job.id)
+                .put("jobName", job.name)
+                .put("createdAt", job.createdAt)
+                .put("status", view.status());
         if (view.statusReason() != null) {
             node.put("statusReason", view.statusReason());
         }
@@ -484,8 +523,16 @@ public final class FakeBatch implements AutoCloseable {
         private Process process;
         private String terminatedFor;
 
-        Job(String id, String name, String queue, String definition, List<String> command, Map<String, String> environment,
-                Map<String, String> tags, int timeoutSeconds, long createdAt) {
+        Job(
+                String id,
+                String name,
+                String queue,
+                String definition,
+                List<String> command,
+                Map<String, String> environment,
+                Map<String, String> tags,
+                int timeoutSeconds,
+                long createdAt) {
             this.id = id;
             this.name = name;
             this.queue = queue;
@@ -500,8 +547,22 @@ public final class FakeBatch implements AutoCloseable {
 
         synchronized JobView view() {
             Long pid = process == null ? null : process.pid();
-            return new JobView(id, name, queue, definition, status, statusReason, exitCode, containerReason, logStream, pid,
-                    environment, command, tags, startedAt, stoppedAt);
+            return new JobView(
+                    id,
+                    name,
+                    queue,
+                    definition,
+                    status,
+                    statusReason,
+                    exitCode,
+                    containerReason,
+                    logStream,
+                    pid,
+                    environment,
+                    command,
+                    tags,
+                    startedAt,
+                    stoppedAt);
         }
 
         synchronized void advance(long now) {
@@ -565,8 +626,8 @@ public final class FakeBatch implements AutoCloseable {
 
         /** Turns the process's output into log events, then records how it ended. */
         private void pump(Process started) {
-            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(started.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (var lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
                     events.add(new Event(System.currentTimeMillis(), line));
@@ -625,21 +686,21 @@ public final class FakeBatch implements AutoCloseable {
             List<ProcessHandle> children = running.descendants().toList();
             children.forEach(ProcessHandle::destroy);
             running.destroy();
-            ticker.schedule(() -> {
-                children.forEach(ProcessHandle::destroyForcibly);
-                running.destroyForcibly();
-            }, 2, TimeUnit.SECONDS);
+            ticker.schedule(
+                    () -> {
+                        children.forEach(ProcessHandle::destroyForcibly);
+                        running.destroyForcibly();
+                    },
+                    2,
+                    TimeUnit.SECONDS);
         }
     }
 
-    private record Event(long timestamp, String message) {
-    }
+    private record Event(long timestamp, String message) {}
 
-    private record Fault(String operation, int status, String type, String message) {
-    }
+    private record Fault(String operation, int status, String type, String message) {}
 
-    private record Definition(List<String> command, Map<String, String> environment, int timeoutSeconds) {
-    }
+    private record Definition(List<String> command, Map<String, String> environment, int timeoutSeconds) {}
 
     private record Answer(int status, Object body, String errorType) {
 
@@ -661,13 +722,27 @@ public final class FakeBatch implements AutoCloseable {
      *
      * @param pid the process's id once it was started
      */
-    public record JobView(String jobId, String jobName, String queue, String definition, String status, String statusReason,
-            Integer exitCode, String containerReason, String logStream, Long pid, Map<String, String> environment,
-            List<String> command, Map<String, String> tags, Long startedAt, Long stoppedAt) {
+    public record JobView(
+            String jobId,
+            String jobName,
+            String queue,
+            String definition,
+            String status,
+            String statusReason,
+            Integer exitCode,
+            String containerReason,
+            String logStream,
+            Long pid,
+            Map<String, String> environment,
+            List<String> command,
+            Map<String, String> tags,
+            Long startedAt,
+            Long stoppedAt) {
 
         /** Whether the job's process still runs. */
         public boolean processAlive() {
-            return pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return pid != null
+                    && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
     }
 
@@ -680,8 +755,7 @@ public final class FakeBatch implements AutoCloseable {
         private final Map<String, Definition> definitions = new LinkedHashMap<>();
         private final List<String> queues = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The region in ARNs; {@code us-east-1} by default. */
         public Builder region(String region) {
@@ -716,8 +790,8 @@ public final class FakeBatch implements AutoCloseable {
         }
 
         /** A job definition with an attempt timeout in seconds (0: none). */
-        public Builder jobDefinition(String name, List<String> command, Map<String, String> environment,
-                int timeoutSeconds) {
+        public Builder jobDefinition(
+                String name, List<String> command, Map<String, String> environment, int timeoutSeconds) {
             definitions.put(name, new Definition(List.copyOf(command), Map.copyOf(environment), timeoutSeconds));
             return this;
         }

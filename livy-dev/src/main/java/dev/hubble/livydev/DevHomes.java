@@ -25,8 +25,7 @@ public final class DevHomes {
     /** System property naming the spark-job jar. */
     public static final String SPARK_JOB_JAR = "hubble.spark-job.jar";
 
-    private DevHomes() {
-    }
+    private DevHomes() {}
 
     /** The Livy home: {@code jars/} holds livy-server and its dependencies. */
     public static Path livyHome() {
@@ -53,9 +52,10 @@ public final class DevHomes {
             }
             return path;
         }
-        return search(relative).orElseThrow(() -> new IllegalStateException("no " + relative + " above "
-                + Path.of("").toAbsolutePath() + ": build it with ./mvnw -pl livy-dev -am verify -DskipTests,"
-                + " or set the system property " + property));
+        return search(relative)
+                .orElseThrow(() -> new IllegalStateException("no " + relative + " above "
+                        + Path.of("").toAbsolutePath() + ": build it with ./mvnw -pl livy-dev -am verify -DskipTests,"
+                        + " or set the system property " + property));
     }
 
     /** Above the working directory, else above the jar this JVM runs ({@code java -jar .../hubble-dev.jar}). */

@@ -43,7 +43,8 @@ public final class LivyServerProcess implements AutoCloseable {
 
     private final Builder settings;
     private final Path workDir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private int port;
     private Process process;
 
@@ -177,15 +178,22 @@ public final class LivyServerProcess implements AutoCloseable {
             String classpath = settings.livyHome.resolve("jars") + "/*" + java.io.File.pathSeparator + conf;
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-cp", classpath, "org.apache.livy.server.LivyServer"));
+                    "-Xmx256m",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    classpath,
+                    "org.apache.livy.server.LivyServer"));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
             Map<String, String> env = builder.environment();
-            env.keySet().removeIf(key -> key.startsWith("SPARK_") || key.startsWith("LIVY_")
-                    || key.startsWith("HADOOP_") || key.equals("YARN_CONF_DIR"));
+            env.keySet()
+                    .removeIf(key -> key.startsWith("SPARK_")
+                            || key.startsWith("LIVY_")
+                            || key.startsWith("HADOOP_")
+                            || key.equals("YARN_CONF_DIR"));
             env.put("LIVY_HOME", settings.livyHome.toString());
             env.put("LIVY_CONF_DIR", conf.toString());
             env.put("LIVY_LOG_DIR", workDir.resolve("logs").toString());
@@ -210,24 +218,30 @@ public final class LivyServerProcess implements AutoCloseable {
         conf.put("livy.spark.master", settings.sparkMaster);
         conf.put("livy.spark.deploy-mode", "client");
         conf.put("livy.spark.scala-version", "2.12");
-        conf.put("livy.file.local-dir-whitelist", settings.localDirWhitelist.stream()
-                .map(path -> path.toAbsolutePath().normalize() + "/")
-                .collect(Collectors.joining(",")));
+        conf.put(
+                "livy.file.local-dir-whitelist",
+                settings.localDirWhitelist.stream()
+                        .map(path -> path.toAbsolutePath().normalize() + "/")
+                        .collect(Collectors.joining(",")));
         conf.put("livy.server.session.state-retain.sec", settings.stateRetain.toSeconds() + "s");
         conf.put("livy.server.recovery.mode", "off");
         conf.put("livy.ui.enabled", "false");
         conf.putAll(settings.conf);
-        return conf.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue())
+        return conf.entrySet().stream()
+                .map(e -> e.getKey() + " = " + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n"));
     }
 
     private void awaitAnswer() {
         long deadline = System.nanoTime() + settings.startTimeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(url().resolve("/batches")).timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(url().resolve("/batches"))
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Livy exited with code " + process.exitValue() + " while starting; its log:\n"
-                        + tail(log(), 30));
+                throw new IllegalStateException("Livy exited with code " + process.exitValue()
+                        + " while starting; its log:\n" + tail(log(), 30));
             }
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -292,7 +306,8 @@ public final class LivyServerProcess implements AutoCloseable {
         }
     }
 
-    private static final String LOG4J = String.join("\n",
+    private static final String LOG4J = String.join(
+            "\n",
             "log4j.rootCategory=INFO, console",
             "log4j.appender.console=org.apache.log4j.ConsoleAppender",
             "log4j.appender.console.target=System.err",
@@ -317,8 +332,7 @@ public final class LivyServerProcess implements AutoCloseable {
         private final Map<String, String> conf = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The Livy home; by default {@link DevHomes#livyHome()}. */
         public Builder livyHome(Path livyHome) {
@@ -420,7 +434,8 @@ public final class LivyServerProcess implements AutoCloseable {
             }
             try {
                 Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("livy-");
-                LivyServerProcess livy = new LivyServerProcess(this, dir.toAbsolutePath().normalize());
+                LivyServerProcess livy =
+                        new LivyServerProcess(this, dir.toAbsolutePath().normalize());
                 livy.port = port;
                 livy.start();
                 return livy;

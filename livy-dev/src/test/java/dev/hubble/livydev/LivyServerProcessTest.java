@@ -2,7 +2,6 @@ package dev.hubble.livydev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,8 +41,10 @@ class LivyServerProcessTest {
     @Test
     void runsASparkJobBatchToSuccessAndForgetsItWhenRestarted() throws Exception {
         Path location = Files.createDirectories(dir.resolve("jobs/livy-1"));
-        Files.writeString(location.resolve("_job.json"), "{\"jobId\": \"livy-1\", \"query\": \"select 1 as one\","
-                + " \"format\": \"csv\", \"location\": \"" + location.toUri() + "\"}");
+        Files.writeString(
+                location.resolve("_job.json"),
+                "{\"jobId\": \"livy-1\", \"query\": \"select 1 as one\"," + " \"format\": \"csv\", \"location\": \""
+                        + location.toUri() + "\"}");
         String body = "{\"file\": \"" + DevHomes.sparkJobJar().toUri() + "\","
                 + " \"className\": \"dev.hubble.sparkjob.SparkJob\","
                 + " \"args\": [\"" + location.resolve("_job.json").toUri() + "\"], \"name\": \"job-livy-1\"}";

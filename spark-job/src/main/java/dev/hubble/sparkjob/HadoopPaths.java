@@ -13,8 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
  */
 final class HadoopPaths {
 
-    private HadoopPaths() {
-    }
+    private HadoopPaths() {}
 
     /** {@code path} as this Spark's Hadoop reads it: {@code s3://} becomes {@code s3a://} when nothing serves {@code s3}. */
     static String of(String path, Configuration hadoop) {

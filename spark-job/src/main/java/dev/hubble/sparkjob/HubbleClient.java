@@ -32,7 +32,12 @@ final class HubbleClient {
     private final int readTimeoutMillis;
     private final ObjectMapper mapper;
 
-    HubbleClient(String apiUrl, String jobId, String token, int connectTimeoutMillis, int readTimeoutMillis,
+    HubbleClient(
+            String apiUrl,
+            String jobId,
+            String token,
+            int connectTimeoutMillis,
+            int readTimeoutMillis,
             ObjectMapper mapper) {
         this.jobsUrl = apiUrl == null || apiUrl.trim().isEmpty()
                 ? null

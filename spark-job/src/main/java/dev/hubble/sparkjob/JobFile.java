@@ -41,8 +41,13 @@ final class JobFile {
         if (!format.equals("csv") && !format.equals("parquet")) {
             throw new IOException("unknown result format '" + format + "': csv or parquet");
         }
-        return new JobFile(required(root, "jobId"), required(root, "query"), format, required(root, "location"),
-                optional(root, "apiUrl"), optional(root, "jobToken"));
+        return new JobFile(
+                required(root, "jobId"),
+                required(root, "query"),
+                format,
+                required(root, "location"),
+                optional(root, "apiUrl"),
+                optional(root, "jobToken"));
     }
 
     private static String required(JsonNode root, String field) throws IOException {

@@ -11,10 +11,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -67,8 +67,8 @@ public final class SparkJob {
 
     private static final Logger log = LoggerFactory.getLogger(SparkJob.class);
     // Error classes that only say where an error happened; the cause says what it was.
-    private static final Set<String> WRAPPERS = new HashSet<>(Arrays.asList(
-            "TASK_WRITE_FAILED", "_LEGACY_ERROR_TEMP_2030", "FAILED_EXECUTE_UDF"));
+    private static final Set<String> WRAPPERS =
+            new HashSet<>(Arrays.asList("TASK_WRITE_FAILED", "_LEGACY_ERROR_TEMP_2030", "FAILED_EXECUTE_UDF"));
 
     private final SparkSession spark;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -110,8 +110,8 @@ public final class SparkJob {
             throw e;
         }
         log.info("Running {}", job);
-        HubbleClient hubble = new HubbleClient(job.apiUrl, job.jobId, job.jobToken, connectTimeoutMillis,
-                readTimeoutMillis, mapper);
+        HubbleClient hubble =
+                new HubbleClient(job.apiUrl, job.jobId, job.jobToken, connectTimeoutMillis, readTimeoutMillis, mapper);
         hubble.status("RUNNING", null);
         String where = HadoopPaths.of(job.location, hadoop);
         Path location = new Path(where);
@@ -191,7 +191,8 @@ public final class SparkJob {
     }
 
     private byte[] errorJson(Failure failure) {
-        ObjectNode root = mapper.createObjectNode().put("message", failure.message).put("detail", failure.detail);
+        ObjectNode root =
+                mapper.createObjectNode().put("message", failure.message).put("detail", failure.detail);
         try {
             return mapper.writeValueAsBytes(root);
         } catch (IOException e) {

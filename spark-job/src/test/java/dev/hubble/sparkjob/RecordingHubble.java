@@ -3,7 +3,6 @@ package dev.hubble.sparkjob;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +16,7 @@ import java.util.concurrent.Executors;
 final class RecordingHubble implements AutoCloseable {
 
     /** One request as received. */
-    record Post(String method, String path, String authorization, String body) {
-    }
+    record Post(String method, String path, String authorization, String body) {}
 
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newCachedThreadPool();
@@ -30,8 +28,11 @@ final class RecordingHubble implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                posts.add(new Post(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        exchange.getRequestHeaders().getFirst("Authorization"), body));
+                posts.add(new Post(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders().getFirst("Authorization"),
+                        body));
                 Thread.sleep(delay.toMillis());
                 exchange.sendResponseHeaders(202, -1);
             } catch (InterruptedException e) {

@@ -81,7 +81,8 @@ class SparkJobTest {
         JsonNode result = JSON.readTree(location.resolve(SparkJob.RESULT).toFile());
         assertThat(result.get("rows").asLong()).isEqualTo(1);
         assertThat(result.get("files")).hasSize(1);
-        assertThat(result.get("files").get(0).get("name").asText()).isEqualTo(results.get(0).getFileName().toString());
+        assertThat(result.get("files").get(0).get("name").asText())
+                .isEqualTo(results.get(0).getFileName().toString());
         assertThat(result.get("files").get(0).get("sizeBytes").asLong()).isEqualTo(Files.size(results.get(0)));
         assertThat(location.resolve(SparkJob.ERROR)).doesNotExist();
         assertThat(location.resolve("_job.json")).exists();
@@ -91,9 +92,11 @@ class SparkJobTest {
     void pushesRunningThenSucceededWithTheJobsToken() throws Exception {
         run(stage("select 1", "csv", hubble.url()));
 
-        assertThat(hubble.posts()).extracting(Post::path, Post::body).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("/v1/jobs/job-7/status", "{\"phase\":\"RUNNING\"}"),
-                org.assertj.core.groups.Tuple.tuple("/v1/jobs/job-7/status", "{\"phase\":\"SUCCEEDED\"}"));
+        assertThat(hubble.posts())
+                .extracting(Post::path, Post::body)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("/v1/jobs/job-7/status", "{\"phase\":\"RUNNING\"}"),
+                        org.assertj.core.groups.Tuple.tuple("/v1/jobs/job-7/status", "{\"phase\":\"SUCCEEDED\"}"));
         assertThat(hubble.posts()).allSatisfy(post -> {
             assertThat(post.method()).isEqualTo("POST");
             assertThat(post.authorization()).isEqualTo("Bearer " + TOKEN);
@@ -104,11 +107,20 @@ class SparkJobTest {
     void parquetResultReadsBackWithEveryRow() throws Exception {
         run(stage("select id, id * 2 as twice from range(100000)", "parquet", hubble.url()));
 
-        assertThat(results()).isNotEmpty().allSatisfy(file -> assertThat(file.toString()).endsWith(".parquet"));
+        assertThat(results())
+                .isNotEmpty()
+                .allSatisfy(file -> assertThat(file.toString()).endsWith(".parquet"));
         assertThat(spark.read().parquet(location.toString()).count()).isEqualTo(100_000);
-        assertThat(spark.read().parquet(location.toString()).selectExpr("sum(twice)").first().getLong(0))
+        assertThat(spark.read()
+                        .parquet(location.toString())
+                        .selectExpr("sum(twice)")
+                        .first()
+                        .getLong(0))
                 .isEqualTo(2L * (100_000L * 99_999L / 2));
-        assertThat(JSON.readTree(location.resolve(SparkJob.RESULT).toFile()).get("rows").asLong()).isEqualTo(100_000);
+        assertThat(JSON.readTree(location.resolve(SparkJob.RESULT).toFile())
+                        .get("rows")
+                        .asLong())
+                .isEqualTo(100_000);
     }
 
     @Test
@@ -123,8 +135,9 @@ class SparkJobTest {
         assertThat(error.get("detail").asText()).contains("== SQL ==").contains("selec 1");
         assertThat(location.resolve(SparkJob.RESULT)).doesNotExist();
         List<Post> posts = hubble.posts();
-        assertThat(posts).extracting(Post::path).containsExactly(
-                "/v1/jobs/job-7/status", "/v1/jobs/job-7/errors", "/v1/jobs/job-7/status");
+        assertThat(posts)
+                .extracting(Post::path)
+                .containsExactly("/v1/jobs/job-7/status", "/v1/jobs/job-7/errors", "/v1/jobs/job-7/status");
         JsonNode reported = JSON.readTree(posts.get(1).body());
         assertThat(reported.get("message").asText()).isEqualTo(message);
         assertThat(reported.get("detail").asText()).contains("== SQL ==");
@@ -136,12 +149,17 @@ class SparkJobTest {
 
     @Test
     void anErrorRaisedInATaskIsReportedWithTheTasksOwnMessage() throws Exception {
-        String jobFile = stage("select id, case when id = 2 then cast(raise_error('bad row 2') as string)"
-                + " else 'ok' end as verdict from range(3)", "csv", hubble.url());
+        String jobFile = stage(
+                "select id, case when id = 2 then cast(raise_error('bad row 2') as string)"
+                        + " else 'ok' end as verdict from range(3)",
+                "csv",
+                hubble.url());
 
         assertThatThrownBy(() -> run(jobFile)).isInstanceOf(Exception.class);
 
-        String message = JSON.readTree(location.resolve(SparkJob.ERROR).toFile()).get("message").asText();
+        String message = JSON.readTree(location.resolve(SparkJob.ERROR).toFile())
+                .get("message")
+                .asText();
         assertThat(message).isEqualTo("bad row 2");
     }
 
@@ -155,7 +173,9 @@ class SparkJobTest {
             spark.conf().unset("spark.sql.ansi.enabled");
         }
 
-        assertThat(JSON.readTree(location.resolve(SparkJob.ERROR).toFile()).get("message").asText())
+        assertThat(JSON.readTree(location.resolve(SparkJob.ERROR).toFile())
+                        .get("message")
+                        .asText())
                 .startsWith("[DIVIDE_BY_ZERO] Division by zero.");
     }
 
@@ -193,7 +213,8 @@ class SparkJobTest {
         run(jobFile);
 
         assertThat(results()).hasSize(1);
-        assertThat(JSON.readTree(location.resolve(SparkJob.RESULT).toFile()).get("files")).hasSize(1);
+        assertThat(JSON.readTree(location.resolve(SparkJob.RESULT).toFile()).get("files"))
+                .hasSize(1);
     }
 
     @Test
@@ -211,7 +232,9 @@ class SparkJobTest {
         assertThatThrownBy(() -> run(location.resolve("_job.json").toUri().toString()))
                 .hasMessageContaining("the job file has no");
 
-        assertThat(JSON.readTree(location.resolve(SparkJob.ERROR).toFile()).get("message").asText())
+        assertThat(JSON.readTree(location.resolve(SparkJob.ERROR).toFile())
+                        .get("message")
+                        .asText())
                 .contains("the job file has no");
     }
 
@@ -234,7 +257,9 @@ class SparkJobTest {
 
     private List<Path> results() throws IOException {
         try (Stream<Path> files = Files.list(location)) {
-            return files.filter(file -> SparkJob.isResult(file.getFileName().toString())).sorted().toList();
+            return files.filter(file -> SparkJob.isResult(file.getFileName().toString()))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -247,8 +272,15 @@ class SparkJobTest {
         LogCapture(StringWriter target) {
             Configuration config = context.getConfiguration();
             appender = WriterAppender.createAppender(
-                    PatternLayout.newBuilder().withPattern("%p %c %m%n").withConfiguration(config).build(),
-                    null, target, "capture", false, true);
+                    PatternLayout.newBuilder()
+                            .withPattern("%p %c %m%n")
+                            .withConfiguration(config)
+                            .build(),
+                    null,
+                    target,
+                    "capture",
+                    false,
+                    true);
             appender.start();
             config.getRootLogger().addAppender(appender, Level.ALL, null);
             config.getRootLogger().setLevel(Level.INFO);

@@ -33,7 +33,13 @@ final class EmbeddedS3 implements AutoCloseable {
      * {@code dir}, with one bucket {@code bucket} and the one key pair it accepts; clients reach
      * it at {@code connectHost}.
      */
-    static EmbeddedS3 start(String bindHost, String connectHost, int port, Path dir, String bucket, String accessKey,
+    static EmbeddedS3 start(
+            String bindHost,
+            String connectHost,
+            int port,
+            Path dir,
+            String bucket,
+            String accessKey,
             String secretKey) {
         BlobStoreContext blobs;
         try {

@@ -67,6 +67,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private String connectHost;
     /** The host of the API's URLs (result links, the jobs' API URL): localhost when it listens there. */
     private String urlHost;
+
     private RedisServer redis;
     private int apiPort;
     private EmbeddedKafkaKraftBroker kafka;
@@ -106,11 +107,14 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         apiPort = port(environment, "server.port", 8080);
         temporalPort = port(environment, "hubble.dev.temporal-port", 7233);
         boolean embeddedRedis = environment.getProperty("hubble.dev.embedded-redis", Boolean.class, true);
-        redisPort = embeddedRedis ? port(environment, "hubble.dev.redis-port", 6379)
+        redisPort = embeddedRedis
+                ? port(environment, "hubble.dev.redis-port", 6379)
                 : environment.getProperty("spring.data.redis.port", Integer.class, 6379);
         boolean embeddedKafka = environment.getProperty("hubble.dev.embedded-kafka", Boolean.class, true);
         int kafkaPort = embeddedKafka ? port(environment, "hubble.dev.kafka-port", 9092) : -1;
-        Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data")).toAbsolutePath().normalize();
+        Path dataDir = Path.of(environment.getProperty("hubble.dev.data-dir", "hubble-data"))
+                .toAbsolutePath()
+                .normalize();
 
         // Before anything starts, so that a second stack on the same ports, or a bad setting, fails
         // at once, naming the setting.
@@ -128,14 +132,21 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         // The embedded S3's key pair, made now: Livy starts before S3 and hands it to its Spark drivers.
         Map.Entry<String, String> s3Keys = Map.entry("hubble-dev", randomSecret());
         // Livy first: it starts in the background, in parallel with everything below.
-        spark = LocalSpark.start(environment, dataDir, "http://" + connectHost + ":" + apiPort, bindAddress,
-                localResults ? Optional.empty() : Optional.of(s3Keys), wiring).orElse(null);
+        spark = LocalSpark.start(
+                        environment,
+                        dataDir,
+                        "http://" + connectHost + ":" + apiPort,
+                        bindAddress,
+                        localResults ? Optional.empty() : Optional.of(s3Keys),
+                        wiring)
+                .orElse(null);
         temporal = TemporalTestServer.start(bindAddress, temporalPort);
         if (embeddedRedis) {
             redis = startRedis(bindAddress, redisPort, dataDir);
             redisWhere = connectHost + ":" + redisPort;
         } else {
-            redisWhere = environment.getProperty("spring.data.redis.host", "localhost") + ":" + redisPort + " (not embedded)";
+            redisWhere = environment.getProperty("spring.data.redis.host", "localhost") + ":" + redisPort
+                    + " (not embedded)";
         }
 
         // The API's port is chosen here, not by the web server, so that jobs and links can be told it.
@@ -177,9 +188,14 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         }
         PythonJobs.locate(environment, dataDir).forEach(wiring::putIfAbsent);
         environment.getPropertySources().addFirst(new MapPropertySource("hubbleLocalInfrastructure", wiring));
-        log.info("Temporal test server listens on {}:{}, Redis on {}, Kafka on {}", uriHost(bindAddress), temporalPort,
+        log.info(
+                "Temporal test server listens on {}:{}, Redis on {}, Kafka on {}",
+                uriHost(bindAddress),
+                temporalPort,
                 redisWhere,
-                kafka == null ? environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092") + " (not embedded)"
+                kafka == null
+                        ? environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092")
+                                + " (not embedded)"
                         : kafka.getBrokersAsString());
     }
 
@@ -187,13 +203,17 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
      * Starts the embedded S3 and makes it every driver's result store, with a key pair of its
      * own: the links it hands out are real presigned S3 URLs that plain {@code curl} downloads.
      */
-    private void startS3(ConfigurableEnvironment environment, Path dataDir, Map.Entry<String, String> keys,
+    private void startS3(
+            ConfigurableEnvironment environment,
+            Path dataDir,
+            Map.Entry<String, String> keys,
             Map<String, Object> wiring) {
         int s3Port = port(environment, "hubble.dev.s3-port", 9000);
         String bucket = environment.getProperty("hubble.results.s3.bucket", "hubble-results");
         String accessKey = keys.getKey();
         String secretKey = keys.getValue();
-        s3 = EmbeddedS3.start(uriHost(bindAddress), connectHost, s3Port, dataDir.resolve("s3"), bucket, accessKey, secretKey);
+        s3 = EmbeddedS3.start(
+                uriHost(bindAddress), connectHost, s3Port, dataDir.resolve("s3"), bucket, accessKey, secretKey);
         if (!environment.containsProperty("hubble.results.store")) {
             wiring.put("hubble.results.store", "s3");
         }
@@ -213,9 +233,10 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     /** The topics Hubble uses, by the names the application is configured with. */
     private static String[] topics(ConfigurableEnvironment environment) {
         return new String[] {
-                environment.getProperty("hubble.events.status-topic", "hubble.job-status"),
-                environment.getProperty("hubble.commands.topic", "hubble.job-commands"),
-                environment.getProperty("hubble.commands.dlq-topic", "hubble.job-commands.dlq")};
+            environment.getProperty("hubble.events.status-topic", "hubble.job-status"),
+            environment.getProperty("hubble.commands.topic", "hubble.job-commands"),
+            environment.getProperty("hubble.commands.dlq-topic", "hubble.job-commands.dlq")
+        };
     }
 
     /**
@@ -231,8 +252,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         broker.brokerProperty("advertised.listeners", "EXTERNAL://" + advertisedHost + ":" + port);
         // The test kit deletes its directories itself when it stops. The JVM shutdown hooks it would
         // add to do the same run beside Spring's, deleting them under a broker still shutting down.
-        Exit.setShutdownHookAdder((name, hook) -> {
-        });
+        Exit.setShutdownHookAdder((name, hook) -> {});
         try {
             broker.afterPropertiesSet();
         } finally {
@@ -244,7 +264,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private static RedisServer startRedis(InetAddress address, int port, Path dataDir) {
         try {
             Path redisDir = Files.createDirectories(dataDir.resolve("redis"));
-            ExecutableProvider executable = onPath("redis-server") ? ExecutableProvider.newExecutableInPath("redis-server")
+            ExecutableProvider executable = onPath("redis-server")
+                    ? ExecutableProvider.newExecutableInPath("redis-server")
                     : ExecutableProvider.newJarResourceProvider();
             RedisServer server = RedisServer.newRedisServer()
                     .executableProvider(executable)
@@ -269,9 +290,12 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         String setting = "hubble.jobs.token-secret";
         String secret = environment.getProperty(setting);
         if (secret != null && (secret.isBlank() || secret.length() < JobTokenProperties.MIN_SECRET_LENGTH)) {
-            throw new StartupException(setting + (secret.isBlank() ? " is empty." : " is too short."), setting,
+            throw new StartupException(
+                    setting + (secret.isBlank() ? " is empty." : " is too short."),
+                    setting,
                     "to a secret of at least " + JobTokenProperties.MIN_SECRET_LENGTH
-                            + " characters, or leave it out and the local stack makes one up", null);
+                            + " characters, or leave it out and the local stack makes one up",
+                    null);
         }
     }
 
@@ -314,7 +338,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         String statusTopic = environment.getProperty("hubble.events.status-topic", "hubble.job-status");
         String commandTopic = environment.getProperty("hubble.commands.topic", "hubble.job-commands");
         String dlqTopic = environment.getProperty("hubble.commands.dlq-topic", "hubble.job-commands.dlq");
-        log.info("""
+        log.info(
+                """
 
                 Hubble is ready.
                   API          {}   (OpenAPI: {}/swagger-ui.html)
@@ -338,11 +363,25 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   curl -o result.csv '<result.files[0].url>'
                 Or follow every job's status events:
                   kcat -b {} -t {} -C -f '%k %h\\n%s\\n\\n'
-                """, api, api, connectHost, temporalPort, redisWhere, brokers, statusTopic, commandTopic, dlqTopic,
+                """,
+                api,
+                api,
+                connectHost,
+                temporalPort,
+                redisWhere,
+                brokers,
+                statusTopic,
+                commandTopic,
+                dlqTopic,
                 resultsWhere,
                 environment.getProperty("hubble.drivers.local-python.jobs-dir"),
                 spark == null ? "off (--hubble.dev.spark=false, or not built)" : spark.describe(),
-                api, api, api, api, brokers, statusTopic);
+                api,
+                api,
+                api,
+                api,
+                brokers,
+                statusTopic);
     }
 
     /**
@@ -354,8 +393,11 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         try {
             return InetAddress.getByName(value);
         } catch (UnknownHostException e) {
-            throw new StartupException(BIND_ADDRESS + " names no known host: " + value + ".", BIND_ADDRESS,
-                    "to an address of this machine (127.0.0.1 by default)", e);
+            throw new StartupException(
+                    BIND_ADDRESS + " names no known host: " + value + ".",
+                    BIND_ADDRESS,
+                    "to an address of this machine (127.0.0.1 by default)",
+                    e);
         }
     }
 
@@ -370,11 +412,17 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
         } catch (BindException e) {
             String where = uriHost(bindAddress) + ":" + port;
             if (String.valueOf(e.getMessage()).contains("in use")) {
-                throw new StartupException(what + " cannot listen on " + where + ": the port is in use.", setting,
-                        "to a free port (0 picks one), or stop the process that listens on " + port, e);
+                throw new StartupException(
+                        what + " cannot listen on " + where + ": the port is in use.",
+                        setting,
+                        "to a free port (0 picks one), or stop the process that listens on " + port,
+                        e);
             }
-            throw new StartupException(what + " cannot listen on " + where + ": " + e.getMessage() + ".", BIND_ADDRESS,
-                    "to an address of this machine (127.0.0.1 by default)", e);
+            throw new StartupException(
+                    what + " cannot listen on " + where + ": " + e.getMessage() + ".",
+                    BIND_ADDRESS,
+                    "to an address of this machine (127.0.0.1 by default)",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check " + setting + " " + port, e);
         }

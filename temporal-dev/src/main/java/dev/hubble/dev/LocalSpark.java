@@ -53,8 +53,13 @@ final class LocalSpark {
      * pair {@code s3Credentials} (empty when results are local), and adds the spark driver's
      * settings to {@code wiring}; empty when Spark is off.
      */
-    static Optional<LocalSpark> start(ConfigurableEnvironment environment, Path dataDir, String apiUrl,
-            InetAddress bindAddress, Optional<Map.Entry<String, String>> s3Credentials, Map<String, Object> wiring) {
+    static Optional<LocalSpark> start(
+            ConfigurableEnvironment environment,
+            Path dataDir,
+            String apiUrl,
+            InetAddress bindAddress,
+            Optional<Map.Entry<String, String>> s3Credentials,
+            Map<String, Object> wiring) {
         if (!environment.getProperty("hubble.dev.spark", Boolean.class, true)) {
             return Optional.empty();
         }
@@ -80,17 +85,18 @@ final class LocalSpark {
                 .allowLocalDir(jar.getParent())
                 .host(bindAddress)
                 .port(port);
-        s3Credentials.ifPresent(keys -> builder
-                .environment("AWS_ACCESS_KEY_ID", keys.getKey())
+        s3Credentials.ifPresent(keys -> builder.environment("AWS_ACCESS_KEY_ID", keys.getKey())
                 .environment("AWS_SECRET_ACCESS_KEY", keys.getValue()));
         CompletableFuture<LivyServerProcess> livy = new CompletableFuture<>();
-        Thread starter = new Thread(() -> {
-            try {
-                livy.complete(builder.start());
-            } catch (RuntimeException e) {
-                livy.completeExceptionally(e);
-            }
-        }, "livy-starter");
+        Thread starter = new Thread(
+                () -> {
+                    try {
+                        livy.complete(builder.start());
+                    } catch (RuntimeException e) {
+                        livy.completeExceptionally(e);
+                    }
+                },
+                "livy-starter");
         starter.setDaemon(true);
         starter.start();
         String host = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : bindAddress.getHostAddress();
@@ -104,15 +110,23 @@ final class LocalSpark {
         });
 
         Map.<String, Object>of(
-                "hubble.drivers.spark.livy.url", url.toString(),
-                "hubble.drivers.spark.livy.jar", jar.toUri().toString(),
-                "hubble.drivers.spark.enabled", "true",
-                "hubble.drivers.spark.poll-initial", "500ms",
-                "hubble.drivers.spark.poll-max", "5s",
-                // Each Spark driver takes ~330 MB and a core: two at a time on a laptop.
-                "hubble.drivers.spark.concurrency", "2",
-                "hubble.drivers.spark.livy.api-url", apiUrl,
-                CONF + "spark.ui.enabled", "false")
+                        "hubble.drivers.spark.livy.url",
+                        url.toString(),
+                        "hubble.drivers.spark.livy.jar",
+                        jar.toUri().toString(),
+                        "hubble.drivers.spark.enabled",
+                        "true",
+                        "hubble.drivers.spark.poll-initial",
+                        "500ms",
+                        "hubble.drivers.spark.poll-max",
+                        "5s",
+                        // Each Spark driver takes ~330 MB and a core: two at a time on a laptop.
+                        "hubble.drivers.spark.concurrency",
+                        "2",
+                        "hubble.drivers.spark.livy.api-url",
+                        apiUrl,
+                        CONF + "spark.ui.enabled",
+                        "false")
                 .forEach((key, value) -> putUnlessSet(environment, wiring, key, value));
         return Optional.of(new LocalSpark(url, livy));
     }
@@ -129,14 +143,16 @@ final class LocalSpark {
      */
     static void useS3(ConfigurableEnvironment environment, URI endpoint, String region, Map<String, Object> wiring) {
         Map.<String, Object>of(
-                CONF + "spark.hadoop.fs.s3a.endpoint", endpoint.toString(),
-                CONF + "spark.hadoop.fs.s3a.endpoint.region", region,
-                CONF + "spark.hadoop.fs.s3a.path.style.access", "true",
-                CONF + "spark.hadoop.fs.s3a.connection.ssl.enabled", String.valueOf("https".equals(endpoint.getScheme())),
-                CONF + "spark.hadoop.fs.s3a.aws.credentials.provider", "com.amazonaws.auth.EnvironmentVariableCredentialsProvider",
-                CONF + "spark.hadoop.fs.s3a.directory.marker.retention", "keep",
-                CONF + "spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", "2",
-                CONF + "spark.hadoop.mapreduce.fileoutputcommitter.cleanup.skipped", "true")
+                        CONF + "spark.hadoop.fs.s3a.endpoint", endpoint.toString(),
+                        CONF + "spark.hadoop.fs.s3a.endpoint.region", region,
+                        CONF + "spark.hadoop.fs.s3a.path.style.access", "true",
+                        CONF + "spark.hadoop.fs.s3a.connection.ssl.enabled",
+                                String.valueOf("https".equals(endpoint.getScheme())),
+                        CONF + "spark.hadoop.fs.s3a.aws.credentials.provider",
+                                "com.amazonaws.auth.EnvironmentVariableCredentialsProvider",
+                        CONF + "spark.hadoop.fs.s3a.directory.marker.retention", "keep",
+                        CONF + "spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", "2",
+                        CONF + "spark.hadoop.mapreduce.fileoutputcommitter.cleanup.skipped", "true")
                 .forEach((key, value) -> putUnlessSet(environment, wiring, key, value));
     }
 
@@ -169,8 +185,8 @@ final class LocalSpark {
         }
     }
 
-    private static void putUnlessSet(ConfigurableEnvironment environment, Map<String, Object> wiring, String key,
-            Object value) {
+    private static void putUnlessSet(
+            ConfigurableEnvironment environment, Map<String, Object> wiring, String key, Object value) {
         if (!environment.containsProperty(key)) {
             wiring.put(key, value);
         }

@@ -23,21 +23,28 @@ final class PythonJobs {
     private static final String JOBS_DIR = "hubble.drivers.local-python.jobs-dir";
     private static final String HELPER_PATH = "hubble.drivers.local-python.helper-path";
 
-    private PythonJobs() {
-    }
+    private PythonJobs() {}
 
     /** The properties to add: where the jobs and the helper are. */
     static Map<String, Object> locate(Environment environment, Path dataDir) {
         Map<String, Object> located = new HashMap<>();
         if (!environment.containsProperty(JOBS_DIR)) {
             Path checkout = Path.of("examples", "python-jobs");
-            located.put(JOBS_DIR, Files.isDirectory(checkout) ? checkout.toAbsolutePath().toString()
-                    : unpack("hubble-dev/python-jobs/*.py", dataDir.resolve("python-jobs")).toString());
+            located.put(
+                    JOBS_DIR,
+                    Files.isDirectory(checkout)
+                            ? checkout.toAbsolutePath().toString()
+                            : unpack("hubble-dev/python-jobs/*.py", dataDir.resolve("python-jobs"))
+                                    .toString());
         }
         if (!environment.containsProperty(HELPER_PATH)) {
             Path checkout = Path.of("clients", "python");
-            located.put(HELPER_PATH, Files.isRegularFile(checkout.resolve("hubble_job.py")) ? checkout.toAbsolutePath().toString()
-                    : unpack("hubble-dev/python-client/*.py", dataDir.resolve("python-client")).toString());
+            located.put(
+                    HELPER_PATH,
+                    Files.isRegularFile(checkout.resolve("hubble_job.py"))
+                            ? checkout.toAbsolutePath().toString()
+                            : unpack("hubble-dev/python-client/*.py", dataDir.resolve("python-client"))
+                                    .toString());
         }
         return located;
     }

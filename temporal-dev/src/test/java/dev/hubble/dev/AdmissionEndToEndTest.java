@@ -24,8 +24,10 @@ class AdmissionEndToEndTest {
 
     @BeforeAll
     static void startStack() throws IOException {
-        stack = LocalStack.start(Files.createTempDirectory("hubble-admission-test"),
-                "--hubble.drivers.local-python.concurrency=2", "--hubble.drivers.duckdb.concurrency=1");
+        stack = LocalStack.start(
+                Files.createTempDirectory("hubble-admission-test"),
+                "--hubble.drivers.local-python.concurrency=2",
+                "--hubble.drivers.duckdb.concurrency=1");
     }
 
     @AfterAll
@@ -46,8 +48,13 @@ class AdmissionEndToEndTest {
             assertThat(parent.get("children")).hasSize(2);
             parent.get("children").forEach(child -> children.add(child.asText()));
         }
-        assertThat(children).hasSize(8).doesNotHaveDuplicates()
-                .allSatisfy(child -> assertThat(stack.read(stack.get("/v1/jobs/" + child).body()).get("state").asText())
+        assertThat(children)
+                .hasSize(8)
+                .doesNotHaveDuplicates()
+                .allSatisfy(child -> assertThat(
+                                stack.read(stack.get("/v1/jobs/" + child).body())
+                                        .get("state")
+                                        .asText())
                         .isEqualTo("SUCCEEDED"));
 
         String metrics = stack.get("/actuator/prometheus").body();

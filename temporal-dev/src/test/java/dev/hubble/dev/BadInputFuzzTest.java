@@ -58,7 +58,8 @@ class BadInputFuzzTest {
         long started = System.nanoTime();
         for (int i = 0; i < REQUESTS; i++) {
             if (i % VALID_EVERY == 0) {
-                valid.add(stack.submit(Map.of("query", "select " + i + " as n", "driver", "duckdb", "source", validSource)));
+                valid.add(stack.submit(
+                        Map.of("query", "select " + i + " as n", "driver", "duckdb", "source", validSource)));
             }
             RawRequest request = RawRequest.random(random, valid);
             int status = send(request);
@@ -67,10 +68,13 @@ class BadInputFuzzTest {
                 failures.add("request " + i + " answered " + (status < 0 ? "nothing" : status) + ": " + request);
             }
         }
-        System.out.printf("BadInputFuzzTest: %d requests in %d ms, statuses %s%n", REQUESTS,
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), statuses);
+        System.out.printf(
+                "BadInputFuzzTest: %d requests in %d ms, statuses %s%n",
+                REQUESTS, Duration.ofNanos(System.nanoTime() - started).toMillis(), statuses);
 
-        assertThat(failures).as("seed %d (replay with -Dhubble.fuzz.seed=%d)", SEED, SEED).isEmpty();
+        assertThat(failures)
+                .as("seed %d (replay with -Dhubble.fuzz.seed=%d)", SEED, SEED)
+                .isEmpty();
         for (String jobId : valid) {
             stack.awaitState(jobId, "SUCCEEDED", Duration.ofMinutes(3));
         }
@@ -104,18 +108,28 @@ class BadInputFuzzTest {
         System.out.printf("BadInputFuzzTest: records the broker refused itself: %s%n", refusedByTheBroker);
 
         assertThat(refused).as("records that reached Hubble").hasSize(RECORDS);
-        Map<String, String> reasons = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        Map<String, String> reasons = await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> deadLetterReasons(refused.keySet()), found -> found.size() == refused.size());
-        assertThat(reasons).as("seed %d: every refused record is dead-lettered with a reason", SEED)
-                .allSatisfy((origin, reason) -> assertThat(reason).as("%s: %s", origin, refused.get(origin))
+        assertThat(reasons)
+                .as("seed %d: every refused record is dead-lettered with a reason", SEED)
+                .allSatisfy((origin, reason) -> assertThat(reason)
+                        .as("%s: %s", origin, refused.get(origin))
                         .matches("[a-z-]+: .+"));
-        System.out.printf("BadInputFuzzTest: %d refused records, reasons %s%n", refused.size(), reasons.values().stream()
-                .collect(Collectors.groupingBy(r -> r.substring(0, r.indexOf(':')), TreeMap::new, Collectors.counting())));
+        System.out.printf(
+                "BadInputFuzzTest: %d refused records, reasons %s%n",
+                refused.size(),
+                reasons.values().stream()
+                        .collect(Collectors.groupingBy(
+                                r -> r.substring(0, r.indexOf(':')), TreeMap::new, Collectors.counting())));
 
         int expected = validCount;
-        List<JsonNode> jobs = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        List<JsonNode> jobs = await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> finishedJobs(validSource), found -> found.size() == expected);
-        assertThat(jobs).as("seed %d", SEED).allSatisfy(job -> assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED"));
+        assertThat(jobs)
+                .as("seed %d", SEED)
+                .allSatisfy(job -> assertThat(job.get("state").asText()).isEqualTo("SUCCEEDED"));
     }
 
     /** The reason of each dead letter whose origin is one of {@code origins}. */
@@ -134,7 +148,8 @@ class BadInputFuzzTest {
         HttpResponse<String> response = stack.get("/v1/jobs?limit=500&source=" + source);
         List<JsonNode> finished = new ArrayList<>();
         stack.read(response.body()).get("jobs").forEach(job -> {
-            if (Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT").contains(job.get("state").asText())) {
+            if (Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT")
+                    .contains(job.get("state").asText())) {
                 finished.add(job);
             }
         });
@@ -143,12 +158,25 @@ class BadInputFuzzTest {
 
     private static ProducerRecord<byte[], byte[]> validCommand(String source, int i) {
         RecordHeaders headers = new RecordHeaders();
-        Map.of("ce_specversion", "1.0", "ce_id", UUID.randomUUID().toString(), "ce_source", "/fuzz",
-                        "ce_type", "hubble.job.submit", "content-type", "application/json")
+        Map.of(
+                        "ce_specversion",
+                        "1.0",
+                        "ce_id",
+                        UUID.randomUUID().toString(),
+                        "ce_source",
+                        "/fuzz",
+                        "ce_type",
+                        "hubble.job.submit",
+                        "content-type",
+                        "application/json")
                 .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         String data = "{\"query\": \"select " + i + " as n\", \"driver\": \"duckdb\", \"source\": \"" + source + "\"}";
-        return new ProducerRecord<>("hubble.job-commands", null, source.getBytes(StandardCharsets.UTF_8),
-                data.getBytes(StandardCharsets.UTF_8), headers);
+        return new ProducerRecord<>(
+                "hubble.job-commands",
+                null,
+                source.getBytes(StandardCharsets.UTF_8),
+                data.getBytes(StandardCharsets.UTF_8),
+                headers);
     }
 
     /** Sends the request as raw bytes and returns the status of the answer, or -1 for none. */
@@ -185,15 +213,37 @@ class BadInputFuzzTest {
     /** One random HTTP/1.1 request. */
     record RawRequest(String method, String target, Map<String, String> headers, byte[] body, String bodyKind) {
 
-        private static final List<String> METHODS = List.of("GET", "GET", "POST", "POST", "POST", "DELETE", "PUT", "PATCH",
-                "HEAD", "OPTIONS", "TRACE", "FROB");
-        private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json",
-                "application/json; charset=UTF-8", "application/json; charset=UTF-16", "application/json; charset=nope",
-                "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                "application/cloudevents+json", "application/problem+json", "*/*", "a/b/c", "", ";;;", "application/json;q");
-        private static final List<String> ACCEPTS = List.of("*/*", "application/json", "application/problem+json",
-                "application/xml", "text/html", "image/png", "nothing/at-all", "", "*/*;q=x");
-        private static final List<String> STATES = List.of("QUEUED", "RUNNING", "SUCCEEDED", "running", "", "NOPE", "%00");
+        private static final List<String> METHODS = List.of(
+                "GET", "GET", "POST", "POST", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "TRACE", "FROB");
+        private static final List<String> CONTENT_TYPES = List.of(
+                "application/json",
+                "application/json",
+                "application/json; charset=UTF-8",
+                "application/json; charset=UTF-16",
+                "application/json; charset=nope",
+                "text/plain",
+                "application/xml",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/cloudevents+json",
+                "application/problem+json",
+                "*/*",
+                "a/b/c",
+                "",
+                ";;;",
+                "application/json;q");
+        private static final List<String> ACCEPTS = List.of(
+                "*/*",
+                "application/json",
+                "application/problem+json",
+                "application/xml",
+                "text/html",
+                "image/png",
+                "nothing/at-all",
+                "",
+                "*/*;q=x");
+        private static final List<String> STATES =
+                List.of("QUEUED", "RUNNING", "SUCCEEDED", "running", "", "NOPE", "%00");
 
         static RawRequest random(Random random, List<String> knownJobs) {
             String method = pick(random, METHODS);
@@ -218,7 +268,9 @@ class BadInputFuzzTest {
             String[] kind = new String[1];
             byte[] body = body(random, kind);
             if (random.nextInt(8) == 0) {
-                headers.put("Content-Encoding", random.nextBoolean() ? "gzip" : pick(random, List.of("br", "deflate", "x", "")));
+                headers.put(
+                        "Content-Encoding",
+                        random.nextBoolean() ? "gzip" : pick(random, List.of("br", "deflate", "x", "")));
                 if ("gzip".equals(headers.get("Content-Encoding")) && random.nextBoolean()) {
                     body = gzip(body);
                 }
@@ -228,9 +280,13 @@ class BadInputFuzzTest {
 
         byte[] bytes() {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+            StringBuilder head =
+                    new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
             // Any byte but CR and LF, which would end the header: framing is not what is tested here.
-            headers.forEach((name, value) -> head.append(name).append(": ").append(value.replaceAll("[\r\n]", " ")).append("\r\n"));
+            headers.forEach((name, value) -> head.append(name)
+                    .append(": ")
+                    .append(value.replaceAll("[\r\n]", " "))
+                    .append("\r\n"));
             head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
             out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
             out.writeBytes(body);
@@ -249,7 +305,12 @@ class BadInputFuzzTest {
                 case 0, 1 -> knownJobs.isEmpty() ? UUID.randomUUID().toString() : pick(random, knownJobs);
                 case 2 -> UUID.randomUUID().toString();
                 case 3 -> encoded(random, text(random, 1 + random.nextInt(40)));
-                case 4 -> pick(random, List.of("%zz", "%", "%00", "%2F", "..", "%2e%2e", ".", "%C3%28", "%FF%FE", ";x=1", "a%0Ab"));
+                case 4 ->
+                    pick(
+                            random,
+                            List.of(
+                                    "%zz",
+                                    "%", "%00", "%2F", "..", "%2e%2e", ".", "%C3%28", "%FF%FE", ";x=1", "a%0Ab"));
                 case 5 -> "x".repeat(random.nextInt(3) == 0 ? 9_000 : 65);
                 case 6 -> token(random, 1 + random.nextInt(64));
                 default -> "";
@@ -258,12 +319,28 @@ class BadInputFuzzTest {
                 case 0, 1 -> "/v1/jobs";
                 case 2, 3 -> "/v1/jobs/" + id;
                 case 4 -> "/v1/jobs/" + id + "/errors";
-                case 5 -> "/v1/jobs/" + id + "/results/" + encoded(random, text(random, 12))
-                        + (random.nextBoolean() ? "?expires=" + random.nextLong() + "&signature=" + token(random, 43) : "");
+                case 5 ->
+                    "/v1/jobs/" + id + "/results/" + encoded(random, text(random, 12))
+                            + (random.nextBoolean()
+                                    ? "?expires=" + random.nextLong() + "&signature=" + token(random, 43)
+                                    : "");
                 case 6 -> "/v1/jobs?" + query(random);
                 case 7 -> "/v1/jobs/" + id + "/" + token(random, 8);
-                case 8 -> pick(random, List.of("/", "/actuator/health", "/actuator/prometheus", "/v3/api-docs", "/v1", "/v1/",
-                        "/v1/jobs/", "//v1//jobs", "/v1/jobs/../jobs", "/error", "*"));
+                case 8 ->
+                    pick(
+                            random,
+                            List.of(
+                                    "/",
+                                    "/actuator/health",
+                                    "/actuator/prometheus",
+                                    "/v3/api-docs",
+                                    "/v1",
+                                    "/v1/",
+                                    "/v1/jobs/",
+                                    "//v1//jobs",
+                                    "/v1/jobs/../jobs",
+                                    "/error",
+                                    "*"));
                 case 9 -> "/" + encoded(random, text(random, random.nextInt(100)));
                 default -> "/v1/jobs/" + id + "?" + query(random);
             };
@@ -299,11 +376,13 @@ class BadInputFuzzTest {
                 case 3:
                     kind[0] = "deep nesting";
                     int depth = 1 + random.nextInt(5_000);
-                    return ("{\"query\": " + "[".repeat(depth) + "]".repeat(depth) + "}").getBytes(StandardCharsets.UTF_8);
+                    return ("{\"query\": " + "[".repeat(depth) + "]".repeat(depth) + "}")
+                            .getBytes(StandardCharsets.UTF_8);
                 case 4:
                     kind[0] = "large query";
-                    return ("{\"query\": \"select '" + "x".repeat(random.nextInt(200_000)) + "'\", \"driver\": \"duckdb\","
-                            + " \"source\": \"fuzz\"}").getBytes(StandardCharsets.UTF_8);
+                    return ("{\"query\": \"select '" + "x".repeat(random.nextInt(200_000))
+                                    + "'\", \"driver\": \"duckdb\"," + " \"source\": \"fuzz\"}")
+                            .getBytes(StandardCharsets.UTF_8);
                 case 5:
                     kind[0] = "mutated json";
                     return mutate(random, job(random).getBytes(StandardCharsets.UTF_8));
@@ -314,10 +393,21 @@ class BadInputFuzzTest {
                     return json;
                 case 7:
                     kind[0] = "json of another shape";
-                    return pick(random, List.of("[]", "null", "42", "\"text\"", "true", "{\"a\": {\"b\": [1, 2, {}]}}",
-                            "{\"query\": {}, \"driver\": [], \"source\": 1e999999}", "{\"message\": \"x\", \"detail\": []}",
-                            "{\"priority\": 1e10, \"timeout\": \"P1000000000D\"}", "{\"timeout\": \"PT-1S\"}",
-                            "{\"parameters\": {\"\": \"x\", \"a b\": null}}", "{\"parameters\": [1]}"))
+                    return pick(
+                                    random,
+                                    List.of(
+                                            "[]",
+                                            "null",
+                                            "42",
+                                            "\"text\"",
+                                            "true",
+                                            "{\"a\": {\"b\": [1, 2, {}]}}",
+                                            "{\"query\": {}, \"driver\": [], \"source\": 1e999999}",
+                                            "{\"message\": \"x\", \"detail\": []}",
+                                            "{\"priority\": 1e10, \"timeout\": \"P1000000000D\"}",
+                                            "{\"timeout\": \"PT-1S\"}",
+                                            "{\"parameters\": {\"\": \"x\", \"a b\": null}}",
+                                            "{\"parameters\": [1]}"))
                             .getBytes(StandardCharsets.UTF_8);
                 default:
                     kind[0] = "job-like json";
@@ -332,7 +422,11 @@ class BadInputFuzzTest {
                 fields.put("query", json(random.nextInt(3) == 0 ? text(random, 50) : "select " + random.nextInt(100)));
             }
             if (random.nextInt(5) > 0) {
-                fields.put("driver", json(pick(random, List.of("duckdb", "local-python", "spark", "python", "", "DUCKDB", text(random, 8)))));
+                fields.put(
+                        "driver",
+                        json(pick(
+                                random,
+                                List.of("duckdb", "local-python", "spark", "python", "", "DUCKDB", text(random, 8)))));
             }
             if (random.nextInt(3) == 0) {
                 fields.put("format", json(pick(random, List.of("csv", "parquet", "CSV", "xlsx", ""))));
@@ -341,21 +435,27 @@ class BadInputFuzzTest {
                 fields.put("source", random.nextInt(10) == 0 ? "null" : json("fuzz-" + text(random, 10)));
             }
             if (random.nextInt(4) == 0) {
-                fields.put("priority", pick(random, List.of("0", "9", "10", "-1", "5.5", "\"5\"", "null", "99999999999")));
+                fields.put(
+                        "priority", pick(random, List.of("0", "9", "10", "-1", "5.5", "\"5\"", "null", "99999999999")));
             }
             if (random.nextInt(4) == 0) {
-                fields.put("timeout", json(pick(random, List.of("PT1M", "PT0S", "P8D", "1h", "", "PT-5M", "P99999999999D"))));
+                fields.put(
+                        "timeout",
+                        json(pick(random, List.of("PT1M", "PT0S", "P8D", "1h", "", "PT-5M", "P99999999999D"))));
             }
             if (random.nextInt(4) == 0) {
                 fields.put("parameters", "{" + json(text(random, 5)) + ": " + json(text(random, 10)) + "}");
             }
             if (random.nextInt(6) == 0) {
-                fields.put("parentJobId", json(random.nextBoolean() ? UUID.randomUUID().toString() : text(random, 20)));
+                fields.put(
+                        "parentJobId",
+                        json(random.nextBoolean() ? UUID.randomUUID().toString() : text(random, 20)));
             }
             if (random.nextInt(6) == 0) {
                 fields.put(text(random, 6), json(text(random, 6)));
             }
-            return fields.entrySet().stream().map(e -> json(e.getKey()) + ": " + e.getValue())
+            return fields.entrySet().stream()
+                    .map(e -> json(e.getKey()) + ": " + e.getValue())
                     .collect(Collectors.joining(", ", "{", "}"));
         }
 
@@ -408,7 +508,9 @@ class BadInputFuzzTest {
         }
 
         private static String encoded(Random random, String text) {
-            return random.nextInt(5) == 0 ? text.replaceAll("[\\s\\p{Cntrl}]", "") : URLEncoder.encode(text, StandardCharsets.UTF_8);
+            return random.nextInt(5) == 0
+                    ? text.replaceAll("[\\s\\p{Cntrl}]", "")
+                    : URLEncoder.encode(text, StandardCharsets.UTF_8);
         }
 
         private static byte[] bytes(Random random, int max) {
@@ -431,8 +533,15 @@ class BadInputFuzzTest {
     /** One command record that Hubble must refuse, and what kind of bad it is. */
     record BadRecord(String kind, ProducerRecord<byte[], byte[]> record) {
 
-        private static final List<String> CONTENT_TYPES = List.of("application/json", "application/cloudevents+json",
-                "text/plain", "application/xml", "application/octet-stream", "", "a/b", "application/json; charset=UTF-16");
+        private static final List<String> CONTENT_TYPES = List.of(
+                "application/json",
+                "application/cloudevents+json",
+                "text/plain",
+                "application/xml",
+                "application/octet-stream",
+                "",
+                "a/b",
+                "application/json; charset=UTF-16");
 
         static BadRecord random(Random random) {
             RecordHeaders headers = new RecordHeaders();
@@ -461,7 +570,8 @@ class BadInputFuzzTest {
                     kind = "submit without a source";
                     ce(headers, random, "hubble.job.submit", "application/json");
                     value = ("{\"query\": \"select 1\", \"driver\": " + RawRequest.json(RawRequest.text(random, 6))
-                            + ", \"x\": " + random.nextInt() + "}").getBytes(StandardCharsets.UTF_8);
+                                    + ", \"x\": " + random.nextInt() + "}")
+                            .getBytes(StandardCharsets.UTF_8);
                 }
                 case 4 -> {
                     kind = "submit with random data";
@@ -471,8 +581,9 @@ class BadInputFuzzTest {
                 case 5 -> {
                     kind = "broken structured event";
                     headers.add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
-                    String event = "{\"specversion\": \"1.0\", \"id\": \"" + UUID.randomUUID() + "\", \"source\": \"/fuzz\","
-                            + " \"type\": \"hubble.job.submit\", \"data\": {\"query\": \"select 1\"}}";
+                    String event =
+                            "{\"specversion\": \"1.0\", \"id\": \"" + UUID.randomUUID() + "\", \"source\": \"/fuzz\","
+                                    + " \"type\": \"hubble.job.submit\", \"data\": {\"query\": \"select 1\"}}";
                     value = RawRequest.mutate(random, event.getBytes(StandardCharsets.UTF_8));
                     // A mutation that leaves the event whole still lacks a source and driver: refused.
                 }
@@ -483,14 +594,18 @@ class BadInputFuzzTest {
                         headers.add("ce_subject", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
                         value = new byte[0];
                     } else {
-                        value = ("{\"jobId\": " + RawRequest.json(RawRequest.text(random, 20)) + "}").getBytes(StandardCharsets.UTF_8);
+                        value = ("{\"jobId\": " + RawRequest.json(RawRequest.text(random, 20)) + "}")
+                                .getBytes(StandardCharsets.UTF_8);
                     }
                 }
                 case 7 -> {
                     kind = "wrong spec version";
                     ce(headers, random, "hubble.job.submit", "application/json");
                     headers.remove("ce_specversion");
-                    headers.add("ce_specversion", pick(random, List.of("0.3", "2.0", "", "1.0.0", "x")).getBytes(StandardCharsets.UTF_8));
+                    headers.add(
+                            "ce_specversion",
+                            pick(random, List.of("0.3", "2.0", "", "1.0.0", "x"))
+                                    .getBytes(StandardCharsets.UTF_8));
                     value = "{\"query\": \"select 1\", \"driver\": \"nope\"}".getBytes(StandardCharsets.UTF_8);
                 }
                 default -> {
@@ -505,8 +620,17 @@ class BadInputFuzzTest {
         }
 
         private static void ce(RecordHeaders headers, Random random, String type, String contentType) {
-            Map.of("ce_specversion", "1.0", "ce_id", RawRequest.text(random, 1 + random.nextInt(30)),
-                            "ce_source", "/fuzz/" + RawRequest.text(random, 5), "ce_type", type, "content-type", contentType)
+            Map.of(
+                            "ce_specversion",
+                            "1.0",
+                            "ce_id",
+                            RawRequest.text(random, 1 + random.nextInt(30)),
+                            "ce_source",
+                            "/fuzz/" + RawRequest.text(random, 5),
+                            "ce_type",
+                            type,
+                            "content-type",
+                            contentType)
                     .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         }
 

@@ -34,7 +34,8 @@ final class Burst {
         /** Per job, from acceptance to its final state, sorted. */
         List<Duration> latencies() {
             List<Duration> latencies = new ArrayList<>(finished.stream()
-                    .map(r -> Duration.between(r.createdAt(), r.updatedAt())).toList());
+                    .map(r -> Duration.between(r.createdAt(), r.updatedAt()))
+                    .toList());
             Collections.sort(latencies);
             return latencies;
         }
@@ -45,12 +46,12 @@ final class Burst {
         }
 
         Duration meanLatency() {
-            return Duration.ofNanos((long) latencies().stream().mapToLong(Duration::toNanos).average().orElse(0));
+            return Duration.ofNanos((long)
+                    latencies().stream().mapToLong(Duration::toNanos).average().orElse(0));
         }
     }
 
-    private Burst() {
-    }
+    private Burst() {}
 
     /** Submits {@code count} jobs of {@code source} with {@code priority}, returns their ids in acceptance order. */
     static List<String> submit(LocalStack stack, String source, int count, int priority, int clients) {
@@ -62,8 +63,18 @@ final class Burst {
             for (int c = 0; c < clients; c++) {
                 done.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                        HttpResponse<String> response = stack.post("/v1/jobs", Map.of("query", "select " + i + " as n",
-                                "driver", "duckdb", "source", source, "priority", priority), Map.of());
+                        HttpResponse<String> response = stack.post(
+                                "/v1/jobs",
+                                Map.of(
+                                        "query",
+                                        "select " + i + " as n",
+                                        "driver",
+                                        "duckdb",
+                                        "source",
+                                        source,
+                                        "priority",
+                                        priority),
+                                Map.of());
                         if (response.statusCode() != 202) {
                             throw new IllegalStateException("job " + i + " refused: " + response.body());
                         }
@@ -89,16 +100,22 @@ final class Burst {
         List<String> ids = submit(stack, source, count, 5, 8);
         Duration acceptTime = Duration.between(start, Instant.now());
         List<JobRecord> finished = awaitFinished(stack, source, count, atMost);
-        Instant lastFinish = finished.stream().map(JobRecord::updatedAt).max(Instant::compareTo).orElseThrow();
+        Instant lastFinish = finished.stream()
+                .map(JobRecord::updatedAt)
+                .max(Instant::compareTo)
+                .orElseThrow();
         return new Outcome(ids, acceptTime, Duration.between(start, lastFinish), finished);
     }
 
     /** Waits until {@code count} jobs of {@code source} are in a terminal state, and returns their records. */
     static List<JobRecord> awaitFinished(LocalStack stack, String source, int count, Duration atMost) {
         JobStore store = stack.context.getBean(JobStore.class);
-        return await().atMost(atMost).pollInterval(Duration.ofMillis(500))
-                .until(() -> store.list(new JobQuery(source, null, null, 100_000)).stream()
-                                .filter(r -> r.state().isTerminal()).toList(),
+        return await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> store.list(new JobQuery(source, null, null, 100_000)).stream()
+                                .filter(r -> r.state().isTerminal())
+                                .toList(),
                         records -> records.size() >= count);
     }
 

@@ -37,30 +37,43 @@ class BurstBenchmark {
         Run unlimited = run("unlimited gate", 100_000);
 
         System.out.printf("%n=== Hubble burst benchmark: %d duckdb jobs, 8 client threads, 2 cores ===%n", JOBS);
-        System.out.printf("%-16s %12s %10s %12s %12s %12s %14s%n",
+        System.out.printf(
+                "%-16s %12s %10s %12s %12s %12s %14s%n",
                 "gate", "accept/s", "drain s", "mean ms", "p50 ms", "p99 ms", "alone mean ms");
         for (Run run : List.of(limited, unlimited)) {
-            System.out.printf("%-16s %12.1f %10.1f %12d %12d %12d %14d%n", run.name(), run.burst().acceptRate(),
-                    seconds(run.burst().drainTime()), run.burst().meanLatency().toMillis(),
-                    run.burst().latencyPercentile(0.50).toMillis(), run.burst().latencyPercentile(0.99).toMillis(),
+            System.out.printf(
+                    "%-16s %12.1f %10.1f %12d %12d %12d %14d%n",
+                    run.name(),
+                    run.burst().acceptRate(),
+                    seconds(run.burst().drainTime()),
+                    run.burst().meanLatency().toMillis(),
+                    run.burst().latencyPercentile(0.50).toMillis(),
+                    run.burst().latencyPercentile(0.99).toMillis(),
                     run.alone().toMillis());
         }
-        System.out.printf("gate added latency per job in the burst: %+d ms mean (x%.2f)%n",
-                limited.burst().meanLatency().minus(unlimited.burst().meanLatency()).toMillis(),
+        System.out.printf(
+                "gate added latency per job in the burst: %+d ms mean (x%.2f)%n",
+                limited.burst()
+                        .meanLatency()
+                        .minus(unlimited.burst().meanLatency())
+                        .toMillis(),
                 ratio(limited.burst().meanLatency(), unlimited.burst().meanLatency()));
-        System.out.printf("drain time: x%.2f of the unlimited run; accept rate: x%.2f%n",
+        System.out.printf(
+                "drain time: x%.2f of the unlimited run; accept rate: x%.2f%n",
                 ratio(limited.burst().drainTime(), unlimited.burst().drainTime()),
                 limited.burst().acceptRate() / unlimited.burst().acceptRate());
-        System.out.printf("one job at a time: %d ms with the limit, %d ms unlimited (x%.2f)%n%n",
+        System.out.printf(
+                "one job at a time: %d ms with the limit, %d ms unlimited (x%.2f)%n%n",
                 limited.alone().toMillis(), unlimited.alone().toMillis(), ratio(limited.alone(), unlimited.alone()));
     }
 
-    private record Run(String name, Burst.Outcome burst, Duration alone) {
-    }
+    private record Run(String name, Burst.Outcome burst, Duration alone) {}
 
     private static Run run(String name, int concurrency) throws IOException {
-        try (LocalStack stack = LocalStack.start(Files.createTempDirectory("hubble-benchmark"),
-                "--hubble.drivers.duckdb.concurrency=" + concurrency, "--logging.level.dev.hubble=WARN")) {
+        try (LocalStack stack = LocalStack.start(
+                Files.createTempDirectory("hubble-benchmark"),
+                "--hubble.drivers.duckdb.concurrency=" + concurrency,
+                "--logging.level.dev.hubble=WARN")) {
             // Warm-up, not measured: the JIT, the connection pools and the gate's first start.
             Burst.run(stack, "warm-up", WARM_UP, Duration.ofMinutes(10));
             Duration alone = alone(stack);
@@ -77,7 +90,9 @@ class BurstBenchmark {
             String jobId = stack.submit(Map.of("query", "select " + i, "driver", "duckdb", "source", "alone"));
             stack.awaitState(jobId, "SUCCEEDED");
             JobRecord done = Burst.awaitFinished(stack, "alone", i + 1, Duration.ofMinutes(1)).stream()
-                    .filter(r -> r.jobId().equals(jobId)).findFirst().orElseThrow();
+                    .filter(r -> r.jobId().equals(jobId))
+                    .findFirst()
+                    .orElseThrow();
             total += Duration.between(done.createdAt(), done.updatedAt()).toNanos();
         }
         return Duration.ofNanos(total / ONE_AT_A_TIME);

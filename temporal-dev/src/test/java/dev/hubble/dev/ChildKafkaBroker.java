@@ -33,22 +33,25 @@ final class ChildKafkaBroker implements AutoCloseable {
         this.port = freePort();
         int controllerPort = freePort();
         this.config = dir.resolve("server.properties");
-        Files.writeString(config, String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "inter.broker.listener.name=PLAINTEXT",
-                "controller.listener.names=CONTROLLER",
-                "log.dirs=" + dir.resolve("log"),
-                "num.partitions=3",
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "process.roles=broker,controller",
+                        "node.id=1",
+                        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "inter.broker.listener.name=PLAINTEXT",
+                        "controller.listener.names=CONTROLLER",
+                        "log.dirs=" + dir.resolve("log"),
+                        "num.partitions=3",
+                        "offsets.topic.replication.factor=1",
+                        "transaction.state.log.replication.factor=1",
+                        "transaction.state.log.min.isr=1",
+                        "group.initial.rebalance.delay.ms=0",
+                        ""));
         Path logback = dir.resolve("logback.xml");
         Files.writeString(logback, """
                 <configuration>
@@ -62,18 +65,27 @@ final class ChildKafkaBroker implements AutoCloseable {
         // The test class path (kafka_2.13 and its dependencies are on it), in an argument file:
         // too long for one command-line argument on some systems.
         this.argFile = dir.resolve("java.args");
-        Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path") + "\"\n"
-                + "-Xmx512m\n-Dlogback.configurationFile=" + logback + "\n");
+        Files.writeString(
+                argFile,
+                "-cp \"" + System.getProperty("java.class.path") + "\"\n" + "-Xmx512m\n-Dlogback.configurationFile="
+                        + logback + "\n");
     }
 
     /** Formats a fresh log directory and starts the broker on it. */
     static ChildKafkaBroker start(Path dir) {
         try {
             ChildKafkaBroker broker = new ChildKafkaBroker(dir);
-            Process format = broker.run("storage", "kafka.tools.StorageTool", "format", "-t",
-                    Uuid.randomUuid().toString(), "-c", broker.config.toString());
+            Process format = broker.run(
+                    "storage",
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    Uuid.randomUuid().toString(),
+                    "-c",
+                    broker.config.toString());
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                throw new IllegalStateException("formatting the broker's log failed; see " + dir.resolve("storage.log"));
+                throw new IllegalStateException(
+                        "formatting the broker's log failed; see " + dir.resolve("storage.log"));
             }
             broker.startAgain();
             return broker;
@@ -103,7 +115,8 @@ final class ChildKafkaBroker implements AutoCloseable {
                     return;
                 } catch (Exception notYet) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the broker did not start; see " + dir.resolve("broker.log"), notYet);
+                        throw new IllegalStateException(
+                                "the broker did not start; see " + dir.resolve("broker.log"), notYet);
                     }
                 }
             }
@@ -139,18 +152,24 @@ final class ChildKafkaBroker implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5_000));
     }
 
     private Process run(String name, String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + argFile, mainClass));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + argFile, mainClass));
         command.addAll(List.of(args));
         try {
             return new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve(name + ".log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + mainClass, e);

@@ -43,17 +43,20 @@ final class ChildRedis implements AutoCloseable {
         new SecureRandom().nextBytes(secret);
         this.password = HexFormat.of().formatHex(secret);
         this.config = dir.resolve("redis.conf");
-        Files.writeString(config, String.join("\n",
-                "bind 127.0.0.1",
-                "port " + port,
-                "dir " + dir,
-                "logfile " + dir.resolve("redis.log"),
-                "requirepass " + password,
-                "save \"\"",
-                // Every write reaches the file before it is acknowledged: a stop loses nothing.
-                "appendonly yes",
-                "appendfsync always",
-                ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "bind 127.0.0.1",
+                        "port " + port,
+                        "dir " + dir,
+                        "logfile " + dir.resolve("redis.log"),
+                        "requirepass " + password,
+                        "save \"\"",
+                        // Every write reaches the file before it is acknowledged: a stop loses nothing.
+                        "appendonly yes",
+                        "appendfsync always",
+                        ""));
         this.executable = ExecutableProvider.newJarResourceProvider().get();
     }
 
@@ -78,8 +81,11 @@ final class ChildRedis implements AutoCloseable {
 
     /** The local stack's settings that point it at this Redis instead of its own. */
     List<String> stackArgs() {
-        return List.of("--hubble.dev.embedded-redis=false", "--spring.data.redis.host=127.0.0.1",
-                "--spring.data.redis.port=" + port, "--spring.data.redis.password=" + password);
+        return List.of(
+                "--hubble.dev.embedded-redis=false",
+                "--spring.data.redis.host=127.0.0.1",
+                "--spring.data.redis.port=" + port,
+                "--spring.data.redis.password=" + password);
     }
 
     /** Starts Redis on its data directory, and waits until it answers. */
@@ -90,7 +96,8 @@ final class ChildRedis implements AutoCloseable {
         try {
             process = new ProcessBuilder(executable.getAbsolutePath(), config.toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("stdout.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + executable, e);

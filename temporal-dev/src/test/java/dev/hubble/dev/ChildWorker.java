@@ -1,5 +1,6 @@
 package dev.hubble.dev;
 
+import dev.hubble.worker.HubbleWorkerApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import dev.hubble.worker.HubbleWorkerApplication;
 
 /**
  * Hubble's worker application ({@link HubbleWorkerApplication}, as production runs it) in a JVM
@@ -45,9 +45,11 @@ final class ChildWorker implements AutoCloseable {
             Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path") + "\"\n-Xmx768m\n");
             Path log = dir.resolve(name + ".log");
             Process process = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + argFile,
-                    HubbleWorkerApplication.class.getName(),
-                    "--spring.config.additional-location=file:" + properties))
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "@" + argFile,
+                            HubbleWorkerApplication.class.getName(),
+                            "--spring.config.additional-location=file:" + properties))
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

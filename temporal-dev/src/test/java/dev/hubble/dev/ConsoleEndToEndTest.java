@@ -38,12 +38,14 @@ class ConsoleEndToEndTest {
     private static Path chromium;
     /** Chromium's profile; not a @TempDir, which Chromium's helpers may still write into as it is deleted. */
     private static Path profile;
+
     private final LocalStack stack = LocalStack.get();
 
     @BeforeAll
     static void findChromium() throws IOException {
         chromium = browser().orElse(null);
-        Assumptions.assumeTrue(chromium != null,
+        Assumptions.assumeTrue(
+                chromium != null,
                 "No Chromium on this machine (looked for chromium, chromium-browser, google-chrome on the PATH):"
                         + " the console is not tested in a browser here. Install it with: apt-get install chromium");
         profile = Files.createTempDirectory("hubble-console-chromium");
@@ -61,9 +63,13 @@ class ConsoleEndToEndTest {
         String source = "e2e-console-" + UUID.randomUUID();
         String jobId = stack.submit(Map.of("query", "select 42 as answer", "driver", "duckdb", "source", source));
 
-        String page = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .until(() -> dom("/console/#/jobs/" + jobId), dom -> dom.contains("data-state=\"SUCCEEDED\"")
-                        && dom.contains("class=\"result-link\"") && dom.contains("data-kind=\"workflow-completed\""));
+        String page = await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> dom("/console/#/jobs/" + jobId),
+                        dom -> dom.contains("data-state=\"SUCCEEDED\"")
+                                && dom.contains("class=\"result-link\"")
+                                && dom.contains("data-kind=\"workflow-completed\""));
 
         assertThat(page).contains(jobId).contains("1 file,").contains("SUCCEEDED after");
         Matcher link = RESULT_LINK.matcher(page);
@@ -73,32 +79,57 @@ class ConsoleEndToEndTest {
         assertThat(new String(download.body(), StandardCharsets.UTF_8)).isEqualTo("answer\n42\n");
 
         String list = dom("/console/#/?source=" + source);
-        assertThat(list).contains("data-job-id=\"" + jobId + "\"").contains("data-state=\"SUCCEEDED\"").contains("1 job, newest first");
-        assertThat(dom("/console/#/?source=" + source + "&state=FAILED")).contains("No jobs match.").doesNotContain(jobId);
+        assertThat(list)
+                .contains("data-job-id=\"" + jobId + "\"")
+                .contains("data-state=\"SUCCEEDED\"")
+                .contains("1 job, newest first");
+        assertThat(dom("/console/#/?source=" + source + "&state=FAILED"))
+                .contains("No jobs match.")
+                .doesNotContain(jobId);
     }
 
     @Test
     void jobWithAThousandFilesAndAFiveThousandLineLogStaysReadable() {
-        String jobId = stack.submit(Map.of("query", "many_files", "driver", "local-python", "source", "e2e-console-large",
-                "parameters", Map.of("files", "1000", "lines", "5000")));
+        String jobId = stack.submit(Map.of(
+                "query",
+                "many_files",
+                "driver",
+                "local-python",
+                "source",
+                "e2e-console-large",
+                "parameters",
+                Map.of("files", "1000", "lines", "5000")));
         stack.awaitState(jobId, "SUCCEEDED", Duration.ofMinutes(3));
 
-        String page = await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-                .until(() -> dom("/console/#/jobs/" + jobId + "?log=5000"), dom -> dom.contains("progress line 5000 of 5000"));
+        String page = await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> dom("/console/#/jobs/" + jobId + "?log=5000"),
+                        dom -> dom.contains("progress line 5000 of 5000"));
 
         assertThat(page).contains("1000 files,").contains("page 1 of 20");
-        assertThat(RESULT_LINK.matcher(page).results().count()).as("links on the first page").isEqualTo(50);
+        assertThat(RESULT_LINK.matcher(page).results().count())
+                .as("links on the first page")
+                .isEqualTo(50);
         assertThat(page).contains("progress line 1 of 5000").contains("showing the last 5000 lines");
         String shortLog = dom("/console/#/jobs/" + jobId);
-        assertThat(shortLog).contains("progress line 5000 of 5000").doesNotContain("progress line 4500 of 5000")
+        assertThat(shortLog)
+                .contains("progress line 5000 of 5000")
+                .doesNotContain("progress line 4500 of 5000")
                 .contains("showing the last 500 lines");
     }
 
     @Test
     void screenshotsOfTheConsole() throws IOException {
-        String jobId = stack.submit(Map.of("query", "select 42 as answer, 'forty-two' as words", "driver", "duckdb",
-                "source", "e2e-console-shots"));
-        String failed = stack.submit(Map.of("query", "select * from events", "driver", "duckdb", "source", "e2e-console-shots"));
+        String jobId = stack.submit(Map.of(
+                "query",
+                "select 42 as answer, 'forty-two' as words",
+                "driver",
+                "duckdb",
+                "source",
+                "e2e-console-shots"));
+        String failed = stack.submit(
+                Map.of("query", "select * from events", "driver", "duckdb", "source", "e2e-console-shots"));
         stack.awaitState(jobId, "SUCCEEDED");
         stack.awaitState(failed, "FAILED");
         Path shots = Files.createDirectories(Path.of("target", "console-screenshots"));
@@ -120,12 +151,21 @@ class ConsoleEndToEndTest {
     }
 
     private String chromium(List<String> args) {
-        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars", "--user-data-dir=" + profile,
+        List<String> command = new ArrayList<>(List.of(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile,
                 "--virtual-time-budget=" + PAGE_BUDGET.toMillis()));
         command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

@@ -44,11 +44,18 @@ class FailFastStartTest {
     @Test
     void aSecondStackOnATakenTemporalPortExitsNamingTheSetting() throws Exception {
         try (ServerSocket taken = takePort()) {
-            Outcome outcome = run(HubbleDev.class, "--hubble.dev.temporal-port=" + taken.getLocalPort(), "--server.port=0",
-                    "--hubble.dev.redis-port=0", "--hubble.dev.kafka-port=0", "--hubble.dev.data-dir=" + dir.resolve("data"));
+            Outcome outcome = run(
+                    HubbleDev.class,
+                    "--hubble.dev.temporal-port=" + taken.getLocalPort(),
+                    "--server.port=0",
+                    "--hubble.dev.redis-port=0",
+                    "--hubble.dev.kafka-port=0",
+                    "--hubble.dev.data-dir=" + dir.resolve("data"));
 
             assertThat(outcome.exit()).as(outcome.output()).isNotZero();
-            assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX)
+            assertThat(outcome.lastLine())
+                    .as(outcome.output())
+                    .startsWith(OneLineFailureReporter.PREFIX)
                     .contains(":" + taken.getLocalPort() + ": the port is in use", "hubble.dev.temporal-port");
         }
     }
@@ -56,67 +63,111 @@ class FailFastStartTest {
     @Test
     void aStackOnATakenApiPortExitsBeforeStartingAnything() throws Exception {
         try (ServerSocket taken = takePort()) {
-            Outcome outcome = run(HubbleDev.class, "--server.port=" + taken.getLocalPort(), "--hubble.dev.temporal-port=0",
-                    "--hubble.dev.redis-port=0", "--hubble.dev.kafka-port=0", "--hubble.dev.data-dir=" + dir.resolve("data"));
+            Outcome outcome = run(
+                    HubbleDev.class,
+                    "--server.port=" + taken.getLocalPort(),
+                    "--hubble.dev.temporal-port=0",
+                    "--hubble.dev.redis-port=0",
+                    "--hubble.dev.kafka-port=0",
+                    "--hubble.dev.data-dir=" + dir.resolve("data"));
 
             assertThat(outcome.exit()).as(outcome.output()).isNotZero();
-            assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX).contains("in use", "server.port");
+            assertThat(outcome.lastLine())
+                    .as(outcome.output())
+                    .startsWith(OneLineFailureReporter.PREFIX)
+                    .contains("in use", "server.port");
             assertThat(outcome.output()).doesNotContain("Temporal test server listens");
         }
     }
 
     @Test
     void anApiWithoutItsTokenSecretExitsNamingIt() throws Exception {
-        Outcome outcome = run(HubbleApiApplication.class, ONLY_THESE_SETTINGS, "--server.port=0",
-                "--hubble.results.local.dir=" + dir, "--hubble.results.local.signing-key=" + "k".repeat(32));
+        Outcome outcome = run(
+                HubbleApiApplication.class,
+                ONLY_THESE_SETTINGS,
+                "--server.port=0",
+                "--hubble.results.local.dir=" + dir,
+                "--hubble.results.local.signing-key=" + "k".repeat(32));
 
         assertThat(outcome.exit()).as(outcome.output()).isNotZero();
-        assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX).contains("hubble.jobs.token-secret");
+        assertThat(outcome.lastLine())
+                .as(outcome.output())
+                .startsWith(OneLineFailureReporter.PREFIX)
+                .contains("hubble.jobs.token-secret");
     }
 
     @Test
     void aWorkerWithATooShortTokenSecretExitsNamingItWithoutPrintingIt() throws Exception {
         String secret = "short-but-secret-1234";
-        Outcome outcome = run(HubbleWorkerApplication.class, ONLY_THESE_SETTINGS, "--hubble.jobs.token-secret=" + secret,
-                "--hubble.results.local.dir=" + dir, "--hubble.results.local.signing-key=" + "k".repeat(32));
+        Outcome outcome = run(
+                HubbleWorkerApplication.class,
+                ONLY_THESE_SETTINGS,
+                "--hubble.jobs.token-secret=" + secret,
+                "--hubble.results.local.dir=" + dir,
+                "--hubble.results.local.signing-key=" + "k".repeat(32));
 
         assertThat(outcome.exit()).as(outcome.output()).isNotZero();
-        assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX).contains("hubble.jobs.token-secret");
+        assertThat(outcome.lastLine())
+                .as(outcome.output())
+                .startsWith(OneLineFailureReporter.PREFIX)
+                .contains("hubble.jobs.token-secret");
         assertThat(outcome.output()).doesNotContain(secret);
     }
 
     @Test
     void aStackWithoutItsTokenSecretExitsNamingIt() throws Exception {
         // The stack makes up every secret it is not given; one given empty is missing, not made up.
-        Outcome outcome = run(HubbleDev.class, "--hubble.jobs.token-secret=", "--server.port=0",
-                "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0", "--hubble.dev.kafka-port=0",
-                "--hubble.dev.s3-port=0", "--hubble.dev.spark=false", "--hubble.dev.data-dir=" + dir.resolve("data"));
+        Outcome outcome = run(
+                HubbleDev.class,
+                "--hubble.jobs.token-secret=",
+                "--server.port=0",
+                "--hubble.dev.temporal-port=0",
+                "--hubble.dev.redis-port=0",
+                "--hubble.dev.kafka-port=0",
+                "--hubble.dev.s3-port=0",
+                "--hubble.dev.spark=false",
+                "--hubble.dev.data-dir=" + dir.resolve("data"));
 
         assertThat(outcome.exit()).as(outcome.output()).isNotZero();
-        assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX)
+        assertThat(outcome.lastLine())
+                .as(outcome.output())
+                .startsWith(OneLineFailureReporter.PREFIX)
                 .contains("hubble.jobs.token-secret");
     }
 
     @Test
     void anApiOnATakenPortExitsNamingTheSetting() throws Exception {
         try (ServerSocket taken = takePort()) {
-            Outcome outcome = run(HubbleApiApplication.class, ONLY_THESE_SETTINGS, "--server.port=" + taken.getLocalPort(),
-                    "--server.address=127.0.0.1", "--hubble.jobs.token-secret=" + "s".repeat(32),
-                    "--hubble.results.local.dir=" + dir, "--hubble.results.local.signing-key=" + "k".repeat(32));
+            Outcome outcome = run(
+                    HubbleApiApplication.class,
+                    ONLY_THESE_SETTINGS,
+                    "--server.port=" + taken.getLocalPort(),
+                    "--server.address=127.0.0.1",
+                    "--hubble.jobs.token-secret=" + "s".repeat(32),
+                    "--hubble.results.local.dir=" + dir,
+                    "--hubble.results.local.signing-key=" + "k".repeat(32));
 
             assertThat(outcome.exit()).as(outcome.output()).isNotZero();
-            assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX)
+            assertThat(outcome.lastLine())
+                    .as(outcome.output())
+                    .startsWith(OneLineFailureReporter.PREFIX)
                     .contains(taken.getLocalPort() + ": it is in use", "server.port");
         }
     }
 
     @Test
     void aWorkerWithoutItsTokenSecretExitsNamingIt() throws Exception {
-        Outcome outcome = run(HubbleWorkerApplication.class, ONLY_THESE_SETTINGS, "--server.port=0",
-                "--hubble.results.local.dir=" + dir, "--hubble.results.local.signing-key=" + "k".repeat(32));
+        Outcome outcome = run(
+                HubbleWorkerApplication.class,
+                ONLY_THESE_SETTINGS,
+                "--server.port=0",
+                "--hubble.results.local.dir=" + dir,
+                "--hubble.results.local.signing-key=" + "k".repeat(32));
 
         assertThat(outcome.exit()).as(outcome.output()).isNotZero();
-        assertThat(outcome.lastLine()).as(outcome.output()).startsWith(OneLineFailureReporter.PREFIX)
+        assertThat(outcome.lastLine())
+                .as(outcome.output())
+                .startsWith(OneLineFailureReporter.PREFIX)
                 .contains("hubble.jobs.token-secret");
     }
 
@@ -130,13 +181,18 @@ class FailFastStartTest {
     private Outcome run(Class<?> mainClass, String... args) throws Exception {
         Path argFile = dir.resolve("java.args");
         Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path") + "\"\n-Xmx512m\n");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + argFile, mainClass.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + argFile,
+                mainClass.getName()));
         command.addAll(List.of(args));
         Path log = dir.resolve(mainClass.getSimpleName() + ".log");
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean exited = process.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS);
         if (!exited) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -144,9 +200,12 @@ class FailFastStartTest {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(exited).as("%s still runs after %d s:%n%s", mainClass.getSimpleName(), PATIENCE_SECONDS, output).isTrue();
-        System.out.printf("%s failed to start and exited with %d after %d ms%n", mainClass.getSimpleName(),
-                process.exitValue(), millis);
+        assertThat(exited)
+                .as("%s still runs after %d s:%n%s", mainClass.getSimpleName(), PATIENCE_SECONDS, output)
+                .isTrue();
+        System.out.printf(
+                "%s failed to start and exited with %d after %d ms%n",
+                mainClass.getSimpleName(), process.exitValue(), millis);
         return new Outcome(process.exitValue(), output);
     }
 

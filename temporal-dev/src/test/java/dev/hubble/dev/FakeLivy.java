@@ -86,8 +86,11 @@ final class FakeLivy implements AutoCloseable {
                 JsonNode request = json.readTree(exchange.getRequestBody());
                 String name = request.path("name").asText();
                 submits.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
-                ObjectNode batch = json.createObjectNode().put("id", ids.getAndIncrement()).put("name", name)
-                        .put("state", "running").putNull("appId");
+                ObjectNode batch = json.createObjectNode()
+                        .put("id", ids.getAndIncrement())
+                        .put("name", name)
+                        .put("state", "running")
+                        .putNull("appId");
                 batch.putObject("appInfo");
                 batch.putArray("log");
                 if (batches.putIfAbsent(name, batch) != null) {
@@ -106,8 +109,14 @@ final class FakeLivy implements AutoCloseable {
             if (batch == null) {
                 reply(exchange, 404, json.createObjectNode().put("msg", "Session '" + parts[2] + "' not found."));
             } else if (parts.length == 4 && parts[3].equals("log")) {
-                reply(exchange, 200, json.createObjectNode().put("id", batch.get("id").asInt()).put("from", 0)
-                        .put("total", 0).putArray("log"));
+                reply(
+                        exchange,
+                        200,
+                        json.createObjectNode()
+                                .put("id", batch.get("id").asInt())
+                                .put("from", 0)
+                                .put("total", 0)
+                                .putArray("log"));
             } else if (method.equals("DELETE")) {
                 batches.remove(batch.get("name").asText());
                 reply(exchange, 200, json.createObjectNode().put("msg", "deleted"));
@@ -124,7 +133,10 @@ final class FakeLivy implements AutoCloseable {
         if (byName != null) {
             return byName;
         }
-        return batches.values().stream().filter(b -> b.get("id").asText().equals(nameOrId)).findFirst().orElse(null);
+        return batches.values().stream()
+                .filter(b -> b.get("id").asText().equals(nameOrId))
+                .findFirst()
+                .orElse(null);
     }
 
     private void reply(HttpExchange exchange, int status, JsonNode body) throws IOException {

@@ -64,15 +64,19 @@ class JobLatencyBenchmark {
     private static final int WARM_UP = 50;
     /** The local stack's result store: {@code s3} (its default) or {@code local}. */
     private static final String RESULTS = System.getProperty("hubble.benchmark.results", "s3");
+
     private static final String BARE_QUEUE = "benchmark-bare";
     /** Jobs waiting in line when a queued job is read. */
     private static final int QUEUED = Integer.getInteger("hubble.benchmark.queued", 10_000);
+
     private static final int PYTHON_CONCURRENCY = 2;
 
     @Test
     void selectFortyTwoAndStatusReads() throws Exception {
-        try (LocalStack stack = LocalStack.start(Files.createTempDirectory("hubble-benchmark"),
-                "--logging.level.dev.hubble=WARN", "--hubble.dev.results=" + RESULTS,
+        try (LocalStack stack = LocalStack.start(
+                Files.createTempDirectory("hubble-benchmark"),
+                "--logging.level.dev.hubble=WARN",
+                "--hubble.dev.results=" + RESULTS,
                 "--hubble.drivers.local-python.concurrency=" + PYTHON_CONCURRENCY)) {
             WorkflowClient client = stack.context.getBean(WorkflowClient.class);
             WorkerFactory factory = WorkerFactory.newInstance(client);
@@ -100,20 +104,26 @@ class JobLatencyBenchmark {
                     bare.add(runBare(client, shape));
                     bareSeen.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 }
-                System.out.printf("%n=== select 42 on duckdb, %d sequential jobs, results on %s, acceptance to SUCCEEDED"
-                        + " (server-recorded) ===%n", JOBS, RESULTS);
-                System.out.printf("bare workflow: %d activities + %d local activities, same test server, same JVM%n",
+                System.out.printf(
+                        "%n=== select 42 on duckdb, %d sequential jobs, results on %s, acceptance to SUCCEEDED"
+                                + " (server-recorded) ===%n",
+                        JOBS, RESULTS);
+                System.out.printf(
+                        "bare workflow: %d activities + %d local activities, same test server, same JVM%n",
                         shape[0], shape[1]);
                 System.out.printf("%-14s %8s %8s %8s%n", "", "p50 ms", "p99 ms", "mean ms");
                 print("hubble job", jobs);
                 print("bare workflow", bare);
-                System.out.printf("p50 ratio job/bare: x%.2f (goal <= 1.5); p99 ratio: x%.2f%n",
-                        ratio(percentile(jobs, 50), percentile(bare, 50)), ratio(percentile(jobs, 99), percentile(bare, 99)));
+                System.out.printf(
+                        "p50 ratio job/bare: x%.2f (goal <= 1.5); p99 ratio: x%.2f%n",
+                        ratio(percentile(jobs, 50), percentile(bare, 50)),
+                        ratio(percentile(jobs, 99), percentile(bare, 99)));
                 System.out.println("as the client sees it (job: POST to a GET that shows SUCCEEDED, polled every 5 ms;"
                         + " bare: start to result, describe included):");
                 print("hubble job", jobsSeen);
                 print("bare workflow", bareSeen);
-                System.out.printf("p50 ratio job/bare: x%.2f%n", ratio(percentile(jobsSeen, 50), percentile(bareSeen, 50)));
+                System.out.printf(
+                        "p50 ratio job/bare: x%.2f%n", ratio(percentile(jobsSeen, 50), percentile(bareSeen, 50)));
                 statusReads(stack, first);
                 queuedReads(stack, first);
             } finally {
@@ -151,8 +161,15 @@ class JobLatencyBenchmark {
         // Python jobs that sleep hold every permit of their driver without taking the CPU.
         List<String> holders = new ArrayList<>();
         for (int i = 0; i < PYTHON_CONCURRENCY; i++) {
-            holders.add(stack.submit(Map.of("query", "sleeps", "driver", "local-python", "source", "benchmark",
-                    "parameters", Map.of("seconds", "3600"))));
+            holders.add(stack.submit(Map.of(
+                    "query",
+                    "sleeps",
+                    "driver",
+                    "local-python",
+                    "source",
+                    "benchmark",
+                    "parameters",
+                    Map.of("seconds", "3600"))));
         }
         for (String holder : holders) {
             stack.awaitState(holder, "RUNNING", Duration.ofMinutes(2));
@@ -161,8 +178,8 @@ class JobLatencyBenchmark {
         ExecutorService submitters = Executors.newFixedThreadPool(8);
         List<Future<String>> queued = new ArrayList<>();
         for (int i = 0; i < QUEUED; i++) {
-            queued.add(submitters.submit(() -> stack.submit(
-                    Map.of("query", "hello", "driver", "local-python", "source", "benchmark"))));
+            queued.add(submitters.submit(
+                    () -> stack.submit(Map.of("query", "hello", "driver", "local-python", "source", "benchmark"))));
         }
         String last = null;
         for (Future<String> job : queued) {
@@ -176,7 +193,8 @@ class JobLatencyBenchmark {
             Thread.sleep(1_000);
             seen = stack.read(stack.get("/v1/jobs/" + lastJob).body());
         } while (!seen.has("queuePosition") && System.nanoTime() < giveUpAt);
-        System.out.printf("%n=== reads with %d jobs waiting (submitted in %d s), wrk 2 threads 16 connections 15 s ===%n",
+        System.out.printf(
+                "%n=== reads with %d jobs waiting (submitted in %d s), wrk 2 threads 16 connections 15 s ===%n",
                 QUEUED, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         System.out.println("last job's place in line: " + seen.path("queuePosition"));
         String queuedUrl = stack.api.resolve("/v1/jobs/" + lastJob).toString();
@@ -186,22 +204,30 @@ class JobLatencyBenchmark {
         double queuedRate = wrk(queuedUrl, 15);
         double runningRate = wrk(runningUrl, 15);
         double finishedRate = wrk(finishedUrl, 15);
-        System.out.printf("GET queued job:   %.0f req/s%nGET running job:  %.0f req/s%nGET finished job: %.0f req/s%n",
+        System.out.printf(
+                "GET queued job:   %.0f req/s%nGET running job:  %.0f req/s%nGET finished job: %.0f req/s%n",
                 queuedRate, runningRate, finishedRate);
-        System.out.printf("cost of a queued read: x%.2f a running one's, x%.2f a finished one's (goal <= 2)%n%n",
+        System.out.printf(
+                "cost of a queued read: x%.2f a running one's, x%.2f a finished one's (goal <= 2)%n%n",
                 runningRate / queuedRate, finishedRate / queuedRate);
     }
 
     private static boolean wrkInstalled() {
         try {
-            return new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor() >= 0;
+            return new ProcessBuilder("wrk", "--version")
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    >= 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
     }
 
     private static double wrk(String url, int seconds) throws IOException, InterruptedException {
-        Process wrk = new ProcessBuilder("wrk", "-t2", "-c16", "-d" + seconds + "s", url).redirectErrorStream(true).start();
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c16", "-d" + seconds + "s", url)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(wrk.getInputStream().readAllBytes());
         wrk.waitFor();
         Matcher rate = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
@@ -232,7 +258,9 @@ class JobLatencyBenchmark {
     /** Acceptance to SUCCEEDED as the job's record has it. */
     private static long serverLatency(LocalStack stack, String jobId) {
         JsonNode job = stack.read(stack.get("/v1/jobs/" + jobId).body());
-        return Duration.between(Instant.parse(job.get("createdAt").asText()), Instant.parse(job.get("updatedAt").asText()))
+        return Duration.between(
+                        Instant.parse(job.get("createdAt").asText()),
+                        Instant.parse(job.get("updatedAt").asText()))
                 .toMillis();
     }
 
@@ -254,11 +282,17 @@ class JobLatencyBenchmark {
     /** Runs one bare workflow and returns its start-to-close time as the server recorded it. */
     private static long runBare(WorkflowClient client, int[] shape) {
         String id = "bare-" + UUID.randomUUID();
-        BareWorkflow workflow = client.newWorkflowStub(BareWorkflow.class,
-                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(BARE_QUEUE).build());
+        BareWorkflow workflow = client.newWorkflowStub(
+                BareWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(BARE_QUEUE)
+                        .build());
         workflow.run(shape[0], shape[1]);
-        WorkflowExecutionInfo info = WorkflowStub.fromTyped(workflow).describe().getRawDescription().getWorkflowExecutionInfo();
-        return Duration.between(instant(info.getStartTime()), instant(info.getCloseTime())).toMillis();
+        WorkflowExecutionInfo info =
+                WorkflowStub.fromTyped(workflow).describe().getRawDescription().getWorkflowExecutionInfo();
+        return Duration.between(instant(info.getStartTime()), instant(info.getCloseTime()))
+                .toMillis();
     }
 
     private static Instant instant(com.google.protobuf.Timestamp timestamp) {
@@ -266,7 +300,11 @@ class JobLatencyBenchmark {
     }
 
     private static void print(String name, List<Long> millis) {
-        System.out.printf("%-14s %8d %8d %8.1f%n", name, percentile(millis, 50), percentile(millis, 99),
+        System.out.printf(
+                "%-14s %8d %8d %8.1f%n",
+                name,
+                percentile(millis, 50),
+                percentile(millis, 99),
                 millis.stream().mapToLong(Long::longValue).average().orElse(0));
     }
 
@@ -289,10 +327,16 @@ class JobLatencyBenchmark {
 
     public static final class BareWorkflowImpl implements BareWorkflow {
 
-        private final NoOp remote = Workflow.newActivityStub(NoOp.class,
-                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
-        private final NoOp local = Workflow.newLocalActivityStub(NoOp.class,
-                LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+        private final NoOp remote = Workflow.newActivityStub(
+                NoOp.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        .build());
+        private final NoOp local = Workflow.newLocalActivityStub(
+                NoOp.class,
+                LocalActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        .build());
 
         @Override
         public void run(int activities, int localActivities) {
@@ -312,7 +356,6 @@ class JobLatencyBenchmark {
 
     static final class NoOpActivities implements NoOp {
         @Override
-        public void noOp() {
-        }
+        public void noOp() {}
     }
 }

@@ -44,7 +44,8 @@ class JobsSurviveARedisOutageTest {
     @Test
     void everyJobIsReadableDuringAThirtySecondRedisOutageAndFullyRecordedAfterIt(@TempDir Path tmp) {
         try (ChildRedis redis = ChildRedis.start(tmp.resolve("redis"))) {
-            try (LocalStack stack = LocalStack.start(tmp.resolve("data"), redis.stackArgs().toArray(String[]::new))) {
+            try (LocalStack stack =
+                    LocalStack.start(tmp.resolve("data"), redis.stackArgs().toArray(String[]::new))) {
                 run(redis, stack);
             }
         }
@@ -85,7 +86,8 @@ class JobsSurviveARedisOutageTest {
         expectedEnd.put(stack.submit(python("hello", source, Map.of())), "SUCCEEDED");
         expectedEnd.put(stack.submit(python("fails", source, Map.of())), "FAILED");
         assertThat(expectedEnd).hasSize(12);
-        toCancel.forEach(id -> assertThat(stack.delete("/v1/jobs/" + id).statusCode()).isEqualTo(202));
+        toCancel.forEach(
+                id -> assertThat(stack.delete("/v1/jobs/" + id).statusCode()).isEqualTo(202));
 
         Map<String, String> lastSeen = new LinkedHashMap<>();
         int reads = 0;
@@ -94,8 +96,11 @@ class JobsSurviveARedisOutageTest {
             for (String jobId : expectedEnd.keySet()) {
                 long started = System.nanoTime();
                 HttpResponse<String> response = stack.get("/v1/jobs/" + jobId);
-                slowestMillis = Math.max(slowestMillis, Duration.ofNanos(System.nanoTime() - started).toMillis());
-                assertThat(response.statusCode()).as("GET of job %s while Redis is down: %s", jobId, response.body())
+                slowestMillis = Math.max(
+                        slowestMillis,
+                        Duration.ofNanos(System.nanoTime() - started).toMillis());
+                assertThat(response.statusCode())
+                        .as("GET of job %s while Redis is down: %s", jobId, response.body())
                         .isEqualTo(200);
                 JsonNode document = stack.read(response.body());
                 assertThat(document.get("jobId").asText()).isEqualTo(jobId);
@@ -105,7 +110,8 @@ class JobsSurviveARedisOutageTest {
         }
         Instant readsDone = Instant.now();
         long finishedDuringOutage = expectedEnd.keySet().stream()
-                .filter(id -> StatusEventLog.TERMINAL.contains(lastSeen.get(id))).count();
+                .filter(id -> StatusEventLog.TERMINAL.contains(lastSeen.get(id)))
+                .count();
         redis.startAgain();
         Instant up = Instant.now();
         log.info("Redis back after {} s", Duration.between(down, up).toMillis() / 1000.0);
@@ -115,10 +121,14 @@ class JobsSurviveARedisOutageTest {
 
         JobStore store = stack.context.getBean(JobStore.class);
         StatusEventLog events = stack.statusEvents();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> expectedEnd.entrySet()
-                .stream().allMatch(job -> stored(store, job.getKey()).map(JobRecord::state)
-                        .filter(state -> state.name().equals(job.getValue())).isPresent()
-                        && finished(events.of(job.getKey()))));
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> expectedEnd.entrySet().stream()
+                        .allMatch(job -> stored(store, job.getKey())
+                                        .map(JobRecord::state)
+                                        .filter(state -> state.name().equals(job.getValue()))
+                                        .isPresent()
+                                && finished(events.of(job.getKey()))));
         Instant recorded = Instant.now();
 
         int transitions = 0;
@@ -126,18 +136,27 @@ class JobsSurviveARedisOutageTest {
             JobRecord stored = store.find(job.getKey()).orElseThrow();
             List<Event> sent = events.of(job.getKey());
             StatusEventLog.assertComplete(sent);
-            assertThat(sent.get(sent.size() - 1).state()).as("last event of job %s", job.getKey()).isEqualTo(job.getValue());
+            assertThat(sent.get(sent.size() - 1).state())
+                    .as("last event of job %s", job.getKey())
+                    .isEqualTo(job.getValue());
             // The stored record counts every transition, and each of them was sent.
-            assertThat(stored.sequence()).as("transitions of job %s: %s", job.getKey(), StatusEventLog.states(sent))
+            assertThat(stored.sequence())
+                    .as("transitions of job %s: %s", job.getKey(), StatusEventLog.states(sent))
                     .isEqualTo(sent.size());
             JsonNode read = stack.awaitState(job.getKey(), job.getValue());
             assertThat(read.get("state").asText()).isEqualTo(job.getValue());
             transitions += sent.size();
         }
-        log.info("Redis outage of {} s: {} GETs of {} jobs answered while it was down (slowest {} ms), {} jobs "
+        log.info(
+                "Redis outage of {} s: {} GETs of {} jobs answered while it was down (slowest {} ms), {} jobs "
                         + "finished during it; all {} transitions stored and sent {} s after Redis came back",
-                Duration.between(down, up).toMillis() / 1000.0, reads, expectedEnd.size(), slowestMillis,
-                finishedDuringOutage, transitions, Duration.between(up, recorded).toMillis() / 1000.0);
+                Duration.between(down, up).toMillis() / 1000.0,
+                reads,
+                expectedEnd.size(),
+                slowestMillis,
+                finishedDuringOutage,
+                transitions,
+                Duration.between(up, recorded).toMillis() / 1000.0);
     }
 
     private static Optional<JobRecord> stored(JobStore store, String jobId) {
@@ -149,7 +168,9 @@ class JobsSurviveARedisOutageTest {
     }
 
     private static boolean finished(List<Event> events) {
-        return !events.isEmpty() && StatusEventLog.TERMINAL.contains(events.get(events.size() - 1).state());
+        return !events.isEmpty()
+                && StatusEventLog.TERMINAL.contains(
+                        events.get(events.size() - 1).state());
     }
 
     private static Map<String, Object> duckdb(String query, String source, String timeout) {
@@ -161,7 +182,7 @@ class JobsSurviveARedisOutageTest {
     }
 
     private static Map<String, Object> python(String name, String source, Map<String, String> parameters) {
-        return new LinkedHashMap<>(Map.of("query", name, "driver", "local-python", "source", source,
-                "parameters", parameters));
+        return new LinkedHashMap<>(
+                Map.of("query", name, "driver", "local-python", "source", source, "parameters", parameters));
     }
 }

@@ -39,8 +39,7 @@ final class ListeningSockets {
         }
     }
 
-    private ListeningSockets() {
-    }
+    private ListeningSockets() {}
 
     static boolean supported() {
         return Files.isReadable(Path.of("/proc/net/tcp")) && Files.isDirectory(Path.of("/proc/self/fd"));
@@ -49,7 +48,9 @@ final class ListeningSockets {
     /** The listening sockets of this process and of every process it started, directly or not. */
     static Set<Listener> ofThisJvmAndItsChildren() {
         Set<Long> inodes = new HashSet<>();
-        Stream.concat(Stream.of(ProcessHandle.current()), ProcessHandle.current().descendants())
+        Stream.concat(
+                        Stream.of(ProcessHandle.current()),
+                        ProcessHandle.current().descendants())
                 .forEach(process -> inodes.addAll(socketInodes(process.pid())));
         Set<Listener> listeners = new LinkedHashSet<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
@@ -67,7 +68,8 @@ final class ListeningSockets {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             fds.forEach(fd -> {
                 try {
-                    Matcher socket = SOCKET_LINK.matcher(Files.readSymbolicLink(fd).toString());
+                    Matcher socket =
+                            SOCKET_LINK.matcher(Files.readSymbolicLink(fd).toString());
                     if (socket.matches()) {
                         inodes.add(Long.parseLong(socket.group(1)));
                     }
@@ -93,7 +95,8 @@ final class ListeningSockets {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return lines.stream().skip(1)
+        return lines.stream()
+                .skip(1)
                 .map(String::trim)
                 .map(line -> line.split("\\s+"))
                 .filter(columns -> columns.length > 9 && LISTEN.equals(columns[3]))

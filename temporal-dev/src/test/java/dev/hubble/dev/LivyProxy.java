@@ -38,11 +38,13 @@ import java.util.stream.StreamSupport;
  */
 final class LivyProxy implements AutoCloseable {
 
-    private static final Set<String> PASSED_HEADERS = Set.of("content-type", "accept", "x-requested-by", "authorization");
+    private static final Set<String> PASSED_HEADERS =
+            Set.of("content-type", "accept", "x-requested-by", "authorization");
 
     private final HttpServer server;
     private final URI livy;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicBoolean loseNextCreate = new AtomicBoolean();
     private final AtomicInteger lostCreates = new AtomicInteger();
@@ -100,7 +102,8 @@ final class LivyProxy implements AutoCloseable {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
-            if (hidden.stream().anyMatch(name -> path.equals("/batches/" + name) || path.startsWith("/batches/" + name + "/"))) {
+            if (hidden.stream()
+                    .anyMatch(name -> path.equals("/batches/" + name) || path.startsWith("/batches/" + name + "/"))) {
                 respond(exchange, 503, "{\"msg\":\"hidden by the test\"}");
                 return;
             }
@@ -114,8 +117,10 @@ final class LivyProxy implements AutoCloseable {
                 lostCreates.incrementAndGet();
                 return; // closed without an answer
             }
-            exchange.getResponseHeaders().set("Content-Type",
-                    answer.headers().firstValue("Content-Type").orElse("application/json"));
+            exchange.getResponseHeaders()
+                    .set(
+                            "Content-Type",
+                            answer.headers().firstValue("Content-Type").orElse("application/json"));
             exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
             if (answer.body().length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -132,10 +137,17 @@ final class LivyProxy implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(livy.resolve(exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery())))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        livy.resolve(exchange.getRequestURI().getRawPath()
+                                + (exchange.getRequestURI().getRawQuery() == null
+                                        ? ""
+                                        : "?" + exchange.getRequestURI().getRawQuery())))
                 .timeout(Duration.ofSeconds(60))
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (PASSED_HEADERS.contains(name.toLowerCase())) {
                 values.forEach(value -> request.header(name, value));
@@ -161,8 +173,11 @@ final class LivyProxy implements AutoCloseable {
     /** Names of the batches Livy itself lists now. */
     List<String> batchNamesAtLivy() {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(livy.resolve("/batches?from=0&size=1000"))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(livy.resolve("/batches?from=0&size=1000"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             JsonNode sessions = json.readTree(response.body()).path("sessions");
             return StreamSupport.stream(sessions.spliterator(), false)
                     .map(session -> session.path("name").asText(null))
@@ -178,9 +193,14 @@ final class LivyProxy implements AutoCloseable {
     /** Livy's own state of the batch named {@code name}, or null when Livy does not know it. */
     String stateAtLivy(String name) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(livy.resolve("/batches/" + name))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            return response.statusCode() == 404 ? null : json.readTree(response.body()).path("state").asText();
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(livy.resolve("/batches/" + name))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return response.statusCode() == 404
+                    ? null
+                    : json.readTree(response.body()).path("state").asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

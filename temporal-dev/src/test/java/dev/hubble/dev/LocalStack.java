@@ -61,7 +61,8 @@ final class LocalStack implements AutoCloseable {
             try {
                 // DuckDB may run more queries at once than the duckdb gate admits (4), so that no
                 // test's "at most 4 at the engine" can hold for any reason but the gate.
-                instance = start(Files.createTempDirectory("hubble-dev-test"),
+                instance = start(
+                        Files.createTempDirectory("hubble-dev-test"),
                         "--hubble.drivers.duckdb.parallel-queries=" + DUCKDB_PARALLEL_QUERIES);
                 Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
             } catch (IOException e) {
@@ -77,8 +78,12 @@ final class LocalStack implements AutoCloseable {
      */
     static LocalStack start(Path dataDir, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
-                "--server.port=0", "--hubble.dev.temporal-port=0", "--hubble.dev.redis-port=0",
-                "--hubble.dev.kafka-port=0", "--hubble.dev.s3-port=0", "--hubble.dev.data-dir=" + dataDir));
+                "--server.port=0",
+                "--hubble.dev.temporal-port=0",
+                "--hubble.dev.redis-port=0",
+                "--hubble.dev.kafka-port=0",
+                "--hubble.dev.s3-port=0",
+                "--hubble.dev.data-dir=" + dataDir));
         args.addAll(List.of(extraArgs));
         if (args.stream().noneMatch(arg -> arg.startsWith("--hubble.dev.spark="))) {
             args.add("--hubble.dev.spark=false"); // Livy only for the tests that run Spark jobs
@@ -118,8 +123,8 @@ final class LocalStack implements AutoCloseable {
     /** Every status event of the stack, from the first, as a subscriber sees them. */
     synchronized StatusEventLog statusEvents() {
         if (statusEvents == null) {
-            statusEvents = new StatusEventLog(kafka, context.getEnvironment().getProperty("hubble.events.status-topic",
-                    "hubble.job-status"));
+            statusEvents = new StatusEventLog(
+                    kafka, context.getEnvironment().getProperty("hubble.events.status-topic", "hubble.job-status"));
         }
         return statusEvents;
     }
@@ -135,8 +140,10 @@ final class LocalStack implements AutoCloseable {
     /** Sends a record to the stack's broker and waits for the acknowledgement. */
     synchronized RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
-                    new ByteArraySerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer());
         }
         try {
             return producer.send(record).get(30, TimeUnit.SECONDS);
@@ -158,7 +165,8 @@ final class LocalStack implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathOrUrl) {
-        return send(authorized(HttpRequest.newBuilder(api.resolve(pathOrUrl)).GET()).build(),
+        return send(
+                authorized(HttpRequest.newBuilder(api.resolve(pathOrUrl)).GET()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -167,7 +175,8 @@ final class LocalStack implements AutoCloseable {
     }
 
     HttpResponse<String> delete(String path) {
-        return send(authorized(HttpRequest.newBuilder(api.resolve(path)).DELETE()).build(),
+        return send(
+                authorized(HttpRequest.newBuilder(api.resolve(path)).DELETE()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

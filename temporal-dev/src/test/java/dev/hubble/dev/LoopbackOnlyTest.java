@@ -37,19 +37,25 @@ class LoopbackOnlyTest {
             assertThat(opened.stream().map(ListeningSockets.Listener::port).collect(Collectors.toSet()))
                     .as("the stack's listeners, found in /proc: %s", opened)
                     .containsAll(ports(stack.context.getEnvironment()));
-            assertThat(opened).as("listeners of the stack").isNotEmpty()
-                    .allSatisfy(l -> assertThat(l.address().isLoopbackAddress()).as("%s is loopback", l).isTrue());
+            assertThat(opened)
+                    .as("listeners of the stack")
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l.address().isLoopbackAddress())
+                            .as("%s is loopback", l)
+                            .isTrue());
         }
     }
 
     @Test
     void theBindAddressSettingOpensTheStackDeliberately(@TempDir Path dataDir) {
         Set<ListeningSockets.Listener> before = ListeningSockets.ofThisJvmAndItsChildren();
-        try (LocalStack stack = LocalStack.start(dataDir, "--hubble.dev.bind-address=0.0.0.0", "--hubble.dev.spark=true")) {
+        try (LocalStack stack =
+                LocalStack.start(dataDir, "--hubble.dev.bind-address=0.0.0.0", "--hubble.dev.spark=true")) {
             awaitLivy(stack);
             Set<Integer> ports = ports(stack.context.getEnvironment());
             Set<ListeningSockets.Listener> wildcards = opened(before).stream()
-                    .filter(ListeningSockets.Listener::wildcard).collect(Collectors.toSet());
+                    .filter(ListeningSockets.Listener::wildcard)
+                    .collect(Collectors.toSet());
 
             assertThat(wildcards.stream().map(ListeningSockets.Listener::port).collect(Collectors.toSet()))
                     .as("listeners on every interface: %s", wildcards)
@@ -68,11 +74,15 @@ class LoopbackOnlyTest {
         String kafka = environment.getRequiredProperty("spring.kafka.bootstrap-servers");
         return Set.of(
                 environment.getRequiredProperty("local.server.port", Integer.class),
-                Integer.parseInt(environment.getRequiredProperty("hubble.temporal.target").replaceAll(".*:", "")),
+                Integer.parseInt(environment
+                        .getRequiredProperty("hubble.temporal.target")
+                        .replaceAll(".*:", "")),
                 environment.getRequiredProperty("spring.data.redis.port", Integer.class),
                 Integer.parseInt(kafka.replaceAll(".*:", "")),
-                URI.create(environment.getRequiredProperty("hubble.dev.s3-endpoint")).getPort(),
-                URI.create(environment.getRequiredProperty("hubble.drivers.spark.livy.url")).getPort());
+                URI.create(environment.getRequiredProperty("hubble.dev.s3-endpoint"))
+                        .getPort(),
+                URI.create(environment.getRequiredProperty("hubble.drivers.spark.livy.url"))
+                        .getPort());
     }
 
     /** Livy starts in the background: its listener exists once it answers. */

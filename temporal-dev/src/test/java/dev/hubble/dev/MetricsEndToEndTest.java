@@ -33,9 +33,11 @@ class MetricsEndToEndTest {
 
     /** Labels a Hubble metric may carry: its driver and state, and the buckets of a histogram. */
     private static final Set<String> ALLOWED_LABELS = Set.of("driver", "state", "le", "quantile");
+
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? .*$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Path DASHBOARD = Path.of("..", "ops", "grafana", "dashboards", "hubble.json");
 
     private static final LocalStack stack = LocalStack.get();
@@ -54,16 +56,21 @@ class MetricsEndToEndTest {
         stack.awaitState(bad, "FAILED");
         stack.awaitState(python, "SUCCEEDED");
         WorkflowClient client = stack.context.getBean(WorkflowClient.class);
-        WorkflowStub unknown = client.newUntypedWorkflowStub("NoSuchWorkflowType", WorkflowOptions.newBuilder()
-                .setWorkflowId("e2e-metrics-" + UUID.randomUUID())
-                .setTaskQueue(TaskQueues.forDriver("duckdb"))
-                .build());
+        WorkflowStub unknown = client.newUntypedWorkflowStub(
+                "NoSuchWorkflowType",
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId("e2e-metrics-" + UUID.randomUUID())
+                        .setTaskQueue(TaskQueues.forDriver("duckdb"))
+                        .build());
         unknown.start();
         try {
-            scrape = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> stack.get("/actuator/prometheus").body(), body -> body.contains("temporal_workflow_task_execution_failed")
-                            && body.contains("temporal_workflow_task_schedule_to_start_latency_seconds_bucket")
-                            && body.contains("hubble_jobs_duration_seconds_bucket"));
+            scrape = await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> stack.get("/actuator/prometheus").body(),
+                            body -> body.contains("temporal_workflow_task_execution_failed")
+                                    && body.contains("temporal_workflow_task_schedule_to_start_latency_seconds_bucket")
+                                    && body.contains("hubble_jobs_duration_seconds_bucket"));
         } finally {
             unknown.terminate("test over");
         }
@@ -87,30 +94,42 @@ class MetricsEndToEndTest {
                 }
             }
             assertThat(labels).as("labels of " + sample).isSubsetOf(ALLOWED_LABELS);
-            assertThat(UUID_TEXT.matcher(sample).find()).as("a job id in " + sample).isFalse();
+            assertThat(UUID_TEXT.matcher(sample).find())
+                    .as("a job id in " + sample)
+                    .isFalse();
         }
-        for (String line : scrape.lines().filter(l -> l.startsWith("# TYPE hubble_")).toList()) {
+        for (String line :
+                scrape.lines().filter(l -> l.startsWith("# TYPE hubble_")).toList()) {
             String[] parts = line.split(" ");
             if (parts[3].equals("counter")) {
                 // The TYPE line names a counter with or without its suffix; its samples carry it.
-                assertThat(names).as("counter " + parts[2]).contains(parts[2].endsWith("_total") ? parts[2] : parts[2] + "_total");
+                assertThat(names)
+                        .as("counter " + parts[2])
+                        .contains(parts[2].endsWith("_total") ? parts[2] : parts[2] + "_total");
             }
         }
-        assertThat(names).contains("hubble_jobs_submitted_total", "hubble_jobs_finished_total", "hubble_jobs_duration_seconds_bucket",
-                "hubble_jobs_waiting", "hubble_jobs_running", "hubble_commands_dead_lettered_total");
+        assertThat(names)
+                .contains(
+                        "hubble_jobs_submitted_total",
+                        "hubble_jobs_finished_total",
+                        "hubble_jobs_duration_seconds_bucket",
+                        "hubble_jobs_waiting",
+                        "hubble_jobs_running",
+                        "hubble_commands_dead_lettered_total");
     }
 
     @Test
     void temporalSdkMetricsAreExposedBesideHubbles() {
         Set<String> names = names();
 
-        assertThat(names).contains(
-                "temporal_workflow_task_schedule_to_start_latency_seconds_bucket",
-                "temporal_activity_schedule_to_start_latency_seconds_bucket",
-                "temporal_workflow_task_execution_failed_total",
-                "temporal_sticky_cache_size",
-                "temporal_num_pollers",
-                "temporal_request_total");
+        assertThat(names)
+                .contains(
+                        "temporal_workflow_task_schedule_to_start_latency_seconds_bucket",
+                        "temporal_activity_schedule_to_start_latency_seconds_bucket",
+                        "temporal_workflow_task_execution_failed_total",
+                        "temporal_sticky_cache_size",
+                        "temporal_num_pollers",
+                        "temporal_request_total");
     }
 
     @Test
@@ -131,7 +150,8 @@ class MetricsEndToEndTest {
     private static void collectExpressions(JsonNode node, List<String> into) {
         if (node.isObject()) {
             node.fields().forEachRemaining(field -> {
-                if ((field.getKey().equals("expr") || field.getKey().equals("definition")) && field.getValue().isTextual()) {
+                if ((field.getKey().equals("expr") || field.getKey().equals("definition"))
+                        && field.getValue().isTextual()) {
                     into.add(field.getValue().asText());
                 } else {
                     collectExpressions(field.getValue(), into);
@@ -148,7 +168,8 @@ class MetricsEndToEndTest {
 
     private static Set<String> names() {
         Set<String> names = new TreeSet<>();
-        for (String line : scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList()) {
+        for (String line :
+                scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList()) {
             Matcher matcher = SAMPLE.matcher(line);
             if (matcher.matches()) {
                 names.add(matcher.group(1));

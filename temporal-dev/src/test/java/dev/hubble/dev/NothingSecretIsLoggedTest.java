@@ -15,12 +15,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.hubble.core.security.JobTokens;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
@@ -84,7 +84,8 @@ class NothingSecretIsLoggedTest {
         try (ChildRedis redis = ChildRedis.start(tmp.resolve("redis"))) {
             secrets.add(redis.password());
             List<String> args = new ArrayList<>(redis.stackArgs());
-            args.add("--hubble.api.auth.jwt.jwk-set-uri=http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json");
+            args.add("--hubble.api.auth.jwt.jwk-set-uri=http://127.0.0.1:"
+                    + jwks.getAddress().getPort() + "/jwks.json");
             try (LocalStack stack = LocalStack.start(tmp.resolve("data"), args.toArray(String[]::new))) {
                 Environment environment = stack.context.getEnvironment();
                 secrets.add(environment.getRequiredProperty("hubble.results.s3.secret-access-key"));
@@ -132,9 +133,16 @@ class NothingSecretIsLoggedTest {
                 leaks.add(pattern + ": " + lineWith(log, matcher.group()));
             }
         }
-        System.out.printf("Scanned %d lines (%d bytes) the stack printed while it ran %d jobs with %d downloads, for %d"
-                + " secrets and %d jobs' tokens: %d leaks%n", log.lines().count(), log.length(), jobIds.size(), downloads,
-                secrets.size(), jobIds.size(), leaks.size());
+        System.out.printf(
+                "Scanned %d lines (%d bytes) the stack printed while it ran %d jobs with %d downloads, for %d"
+                        + " secrets and %d jobs' tokens: %d leaks%n",
+                log.lines().count(),
+                log.length(),
+                jobIds.size(),
+                downloads,
+                secrets.size(),
+                jobIds.size(),
+                leaks.size());
         assertThat(leaks).as("secrets in the stack's output").isEmpty();
     }
 
@@ -160,8 +168,8 @@ class NothingSecretIsLoggedTest {
         stack.awaitState(longQuery, "RUNNING");
         RecordHeaders cancel = headers(UUID.randomUUID().toString(), "hubble.job.cancel");
         cancel.add("ce_subject", longQuery.getBytes(StandardCharsets.UTF_8));
-        stack.send(new ProducerRecord<>("hubble.job-commands", null, longQuery.getBytes(StandardCharsets.UTF_8),
-                new byte[0], cancel));
+        stack.send(new ProducerRecord<>(
+                "hubble.job-commands", null, longQuery.getBytes(StandardCharsets.UTF_8), new byte[0], cancel));
 
         // The executor's calls, with the job's own token, a forged one and another job's.
         stack.awaitState(sleeper, "RUNNING");
@@ -171,14 +179,30 @@ class NothingSecretIsLoggedTest {
         secrets.add(otherJobsToken);
         String forged = token.substring(0, token.lastIndexOf('.') + 1) + "Zm9yZ2VkLXNpZ25hdHVyZS1mb3ItYS10ZXN0";
         secrets.add(forged.substring(forged.lastIndexOf('.') + 1));
-        assertThat(stack.post("/v1/jobs/" + sleeper + "/status", Map.of("phase", "RUNNING", "message", "half way"),
-                Map.of("Authorization", "Bearer " + token)).statusCode()).isEqualTo(202);
-        assertThat(stack.post("/v1/jobs/" + sleeper + "/errors", Map.of("message", "the input is missing",
-                "detail", "looked everywhere"), Map.of("Authorization", "Bearer " + token)).statusCode()).isEqualTo(202);
-        assertThat(stack.post("/v1/jobs/" + sleeper + "/errors", Map.of("message", "forged"),
-                Map.of("Authorization", "Bearer " + forged)).statusCode()).isIn(401, 403);
-        assertThat(stack.post("/v1/jobs/" + sleeper + "/errors", Map.of("message", "not mine"),
-                Map.of("Authorization", "Bearer " + otherJobsToken)).statusCode()).isIn(401, 403);
+        assertThat(stack.post(
+                                "/v1/jobs/" + sleeper + "/status",
+                                Map.of("phase", "RUNNING", "message", "half way"),
+                                Map.of("Authorization", "Bearer " + token))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(stack.post(
+                                "/v1/jobs/" + sleeper + "/errors",
+                                Map.of("message", "the input is missing", "detail", "looked everywhere"),
+                                Map.of("Authorization", "Bearer " + token))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(stack.post(
+                                "/v1/jobs/" + sleeper + "/errors",
+                                Map.of("message", "forged"),
+                                Map.of("Authorization", "Bearer " + forged))
+                        .statusCode())
+                .isIn(401, 403);
+        assertThat(stack.post(
+                                "/v1/jobs/" + sleeper + "/errors",
+                                Map.of("message", "not mine"),
+                                Map.of("Authorization", "Bearer " + otherJobsToken))
+                        .statusCode())
+                .isIn(401, 403);
         assertThat(stack.delete("/v1/jobs/" + sleeper).statusCode()).isEqualTo(202);
 
         stack.awaitState(sql, "SUCCEEDED");
@@ -188,9 +212,14 @@ class NothingSecretIsLoggedTest {
         stack.awaitState(longQuery, "CANCELLED");
         JsonNode cancelled = stack.awaitState(sleeper, "CANCELLED");
         assertThat(cancelled.toString()).doesNotContain(token);
-        String fromCommand = await().atMost(Duration.ofSeconds(60)).until(() -> stack.statusEvents().ofSource(source)
-                .stream().filter(e -> e.data().path("sourceId").asText().equals("from-kafka")).findFirst(),
-                Optional::isPresent).orElseThrow().jobId();
+        String fromCommand = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> stack.statusEvents().ofSource(source).stream()
+                                .filter(e -> e.data().path("sourceId").asText().equals("from-kafka"))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow()
+                .jobId();
         jobIds.add(fromCommand);
         stack.awaitState(fromCommand, "SUCCEEDED");
 
@@ -198,8 +227,12 @@ class NothingSecretIsLoggedTest {
         int downloads = 0;
         for (String jobId : List.of(sql, python, fromCommand)) {
             List<String> urls = new ArrayList<>();
-            stack.awaitState(jobId, "SUCCEEDED").path("result").path("files").forEach(f -> urls.add(f.get("url").asText()));
-            stack.read(stack.get("/v1/jobs/" + jobId + "/results").body()).path("files")
+            stack.awaitState(jobId, "SUCCEEDED")
+                    .path("result")
+                    .path("files")
+                    .forEach(f -> urls.add(f.get("url").asText()));
+            stack.read(stack.get("/v1/jobs/" + jobId + "/results").body())
+                    .path("files")
                     .forEach(f -> urls.add(f.get("url").asText()));
             assertThat(urls).isNotEmpty();
             for (String url : urls) {
@@ -218,9 +251,15 @@ class NothingSecretIsLoggedTest {
 
     private static String jwt(RSAKey key, String subject, Instant expires) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-                    new JWTClaimsSet.Builder().subject(subject).issueTime(Date.from(Instant.now().minusSeconds(120)))
-                            .expirationTime(Date.from(expires)).build());
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(key.getKeyID())
+                            .build(),
+                    new JWTClaimsSet.Builder()
+                            .subject(subject)
+                            .issueTime(Date.from(Instant.now().minusSeconds(120)))
+                            .expirationTime(Date.from(expires))
+                            .build());
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -251,14 +290,19 @@ class NothingSecretIsLoggedTest {
     }
 
     private static Map<String, Object> job(String driver, String query, String source, Map<String, String> parameters) {
-        return new LinkedHashMap<>(Map.of("query", query, "driver", driver, "source", source, "parameters", parameters));
+        return new LinkedHashMap<>(
+                Map.of("query", query, "driver", driver, "source", source, "parameters", parameters));
     }
 
     private static ProducerRecord<byte[], byte[]> command(String id, String type, String key, String data) {
         RecordHeaders headers = headers(id, type);
         headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>("hubble.job-commands", null, key.getBytes(StandardCharsets.UTF_8),
-                data.getBytes(StandardCharsets.UTF_8), headers);
+        return new ProducerRecord<>(
+                "hubble.job-commands",
+                null,
+                key.getBytes(StandardCharsets.UTF_8),
+                data.getBytes(StandardCharsets.UTF_8),
+                headers);
     }
 
     private static RecordHeaders headers(String id, String type) {
@@ -272,7 +316,8 @@ class NothingSecretIsLoggedTest {
         Map<String, String> query = new LinkedHashMap<>();
         for (String pair : url.getRawQuery().split("&")) {
             int eq = pair.indexOf('=');
-            query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            query.put(
+                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                     URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return query;
@@ -289,27 +334,30 @@ class NothingSecretIsLoggedTest {
 
     /** A stream that writes to {@code console} and to {@code copy}. */
     private static PrintStream tee(PrintStream console, ByteArrayOutputStream copy) {
-        return new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                console.write(b);
-                synchronized (copy) {
-                    copy.write(b);
-                }
-            }
+        return new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        console.write(b);
+                        synchronized (copy) {
+                            copy.write(b);
+                        }
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                console.write(b, off, len);
-                synchronized (copy) {
-                    copy.write(b, off, len);
-                }
-            }
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        console.write(b, off, len);
+                        synchronized (copy) {
+                            copy.write(b, off, len);
+                        }
+                    }
 
-            @Override
-            public void flush() {
-                console.flush();
-            }
-        }, true, StandardCharsets.UTF_8);
+                    @Override
+                    public void flush() {
+                        console.flush();
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
     }
 }

@@ -23,7 +23,8 @@ class OperatorViewsEndToEndTest {
         HttpResponse<String> log = stack.get("/v1/jobs/" + jobId + "/log?lines=50");
 
         assertThat(log.statusCode()).isEqualTo(200);
-        assertThat(log.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(log.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(log.body()).contains("  select 42 as answer").containsPattern("SUCCEEDED after \\d+ ms\n$");
     }
 
@@ -43,8 +44,10 @@ class OperatorViewsEndToEndTest {
         String jobId = stack.submit(Map.of("query", "select 1", "driver", "duckdb", "source", "e2e-log"));
 
         assertThat(stack.get("/v1/jobs/" + jobId + "/log?lines=0").statusCode()).isEqualTo(400);
-        assertThat(stack.get("/v1/jobs/" + UUID.randomUUID() + "/log").statusCode()).isEqualTo(404);
-        assertThat(stack.get("/v1/jobs/" + UUID.randomUUID() + "/history").statusCode()).isEqualTo(404);
+        assertThat(stack.get("/v1/jobs/" + UUID.randomUUID() + "/log").statusCode())
+                .isEqualTo(404);
+        assertThat(stack.get("/v1/jobs/" + UUID.randomUUID() + "/history").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -59,8 +62,15 @@ class OperatorViewsEndToEndTest {
         List<String> kinds = new ArrayList<>();
         history.get("entries").forEach(e -> kinds.add(e.get("kind").asText()));
         // QUEUED is recorded in the background, in the same workflow task that asks for the permit.
-        assertThat(kinds).containsSubsequence("workflow-started", "permit-requested", "permit-granted",
-                "activity-failed", "permit-released", "transition", "workflow-completed");
+        assertThat(kinds)
+                .containsSubsequence(
+                        "workflow-started",
+                        "permit-requested",
+                        "permit-granted",
+                        "activity-failed",
+                        "permit-released",
+                        "transition",
+                        "workflow-completed");
         List<String> states = new ArrayList<>();
         history.get("entries").forEach(e -> {
             if (e.get("kind").asText().equals("transition")) {

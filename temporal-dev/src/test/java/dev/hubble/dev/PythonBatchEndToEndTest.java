@@ -41,9 +41,14 @@ class PythonBatchEndToEndTest {
         // The driver's SDK clients take credentials from the default chain; the fake checks none.
         System.setProperty("aws.accessKeyId", "batch-test-key");
         System.setProperty("aws.secretAccessKey", "batch-test-secret");
-        batch = FakeBatch.builder().stepDelay(Duration.ofMillis(100)).queue(QUEUE).queue(STUCK_QUEUE).start();
+        batch = FakeBatch.builder()
+                .stepDelay(Duration.ofMillis(100))
+                .queue(QUEUE)
+                .queue(STUCK_QUEUE)
+                .start();
         String driver = "--hubble.drivers.python.";
-        stack = LocalStack.start(dataDir,
+        stack = LocalStack.start(
+                dataDir,
                 driver + "enabled=true",
                 driver + "poll-initial=200ms",
                 driver + "poll-max=2s",
@@ -67,15 +72,23 @@ class PythonBatchEndToEndTest {
         String helper = stack.context.getEnvironment().getRequiredProperty("hubble.drivers.local-python.helper-path");
         S3ResultsProperties s3 = stack.context.getBean(S3ResultsProperties.class);
         Map<String, String> image = Map.of(
-                "PYTHONPATH", helper,
-                "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", s3.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", s3.secretAccessKey(),
-                "AWS_DEFAULT_REGION", "us-east-1",
-                "AWS_REQUEST_CHECKSUM_CALCULATION", "when_required",
-                "AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required");
+                "PYTHONPATH",
+                helper,
+                "AWS_ENDPOINT_URL_S3",
+                s3.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID",
+                s3.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY",
+                s3.secretAccessKey(),
+                "AWS_DEFAULT_REGION",
+                "us-east-1",
+                "AWS_REQUEST_CHECKSUM_CALCULATION",
+                "when_required",
+                "AWS_RESPONSE_CHECKSUM_VALIDATION",
+                "when_required");
         for (String job : List.of("hello", "reports_error", "sleeps", "parent")) {
-            batch.registerJobDefinition(job, List.of("python3", "-u", Path.of(jobsDir, job + ".py").toString()), image);
+            batch.registerJobDefinition(
+                    job, List.of("python3", "-u", Path.of(jobsDir, job + ".py").toString()), image);
         }
     }
 
@@ -91,29 +104,36 @@ class PythonBatchEndToEndTest {
 
     @Test
     void aPythonJobWritesACsvToItsS3LocationThatDownloadsThroughItsPresignedLink() {
-        String jobId = stack.submit(Map.of("query", "hello", "driver", "python", "source", "e2e-batch",
-                "parameters", Map.of("name", "Batch")));
+        String jobId = stack.submit(Map.of(
+                "query", "hello", "driver", "python", "source", "e2e-batch", "parameters", Map.of("name", "Batch")));
 
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED");
 
         assertThat(job.at("/result/location").asText()).isEqualTo("s3://hubble-results/jobs/" + jobId + "/");
-        assertThat(job.at("/result/files")).extracting(f -> f.get("name").asText()).containsExactly("hello.csv");
+        assertThat(job.at("/result/files"))
+                .extracting(f -> f.get("name").asText())
+                .containsExactly("hello.csv");
         String url = job.at("/result/files/0/url").asText();
-        assertThat(url).startsWith(stack.s3() + "/hubble-results/jobs/" + jobId + "/hello.csv?").contains("X-Amz-Signature=");
+        assertThat(url)
+                .startsWith(stack.s3() + "/hubble-results/jobs/" + jobId + "/hello.csv?")
+                .contains("X-Amz-Signature=");
         HttpResponse<byte[]> download = stack.download(url);
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(new String(download.body(), StandardCharsets.UTF_8))
                 .isEqualTo("greeting,job_id\r\n\"hello, Batch\"," + jobId + "\r\n");
 
         FakeBatch.JobView container = batch.jobsNamed("hubble-" + jobId).get(0);
-        assertThat(container.environment()).containsEntry("HUBBLE_API_URL", stack.api.toString())
+        assertThat(container.environment())
+                .containsEntry("HUBBLE_API_URL", stack.api.toString())
                 .containsEntry("HUBBLE_OUTPUT", "s3://hubble-results/jobs/" + jobId + "/")
                 .containsEntry("HUBBLE_PARAM_name", "Batch");
         assertThat(job.at("/remote/engineId").asText()).isEqualTo(container.jobId());
         assertThat(job.at("/remote/logStream").asText()).isEqualTo(container.logStream());
         assertThat(job.at("/remote/uiUrl").asText())
-                .isEqualTo("https://eu-west-1.console.aws.amazon.com/batch/home?region=eu-west-1#jobs/detail/" + container.jobId());
-        assertThat(job.at("/remote/logUrl").asText()).startsWith("https://eu-west-1.console.aws.amazon.com/cloudwatch/");
+                .isEqualTo("https://eu-west-1.console.aws.amazon.com/batch/home?region=eu-west-1#jobs/detail/"
+                        + container.jobId());
+        assertThat(job.at("/remote/logUrl").asText())
+                .startsWith("https://eu-west-1.console.aws.amazon.com/cloudwatch/");
         assertThat(stack.get("/v1/jobs/" + jobId + "/log").body()).contains("wrote hello.csv for Batch");
     }
 
@@ -124,19 +144,21 @@ class PythonBatchEndToEndTest {
         JsonNode job = stack.awaitState(jobId, "FAILED");
 
         assertThat(job.at("/error/message").asText()).isEqualTo("upstream export for 2024-01-01 is missing");
-        assertThat(job.at("/error/detail").asText()).isEqualTo("looked for s3://exports/2024-01-01/ and found no objects");
+        assertThat(job.at("/error/detail").asText())
+                .isEqualTo("looked for s3://exports/2024-01-01/ and found no objects");
         assertThat(stack.get("/v1/jobs/" + jobId + "/log").body()).contains("stderr says something less useful");
         assertThat(batch.jobsNamed("hubble-" + jobId).get(0).exitCode()).isEqualTo(1);
     }
 
     @Test
     void anUnknownJobIsRefusedAtSubmitWithTheKnownOnes() {
-        HttpResponse<String> response = stack.post("/v1/jobs",
-                Map.of("query", "nope", "driver", "python", "source", "e2e-batch"), Map.of());
+        HttpResponse<String> response =
+                stack.post("/v1/jobs", Map.of("query", "nope", "driver", "python", "source", "e2e-batch"), Map.of());
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains(
-                "unknown Python job 'nope'; available jobs: hello, parent, reports_error, sleeps, waits_for_capacity");
+        assertThat(response.body())
+                .contains(
+                        "unknown Python job 'nope'; available jobs: hello, parent, reports_error, sleeps, waits_for_capacity");
     }
 
     @Test
@@ -144,7 +166,8 @@ class PythonBatchEndToEndTest {
         String jobId = stack.submit(Map.of("query", "sleeps", "driver", "python", "source", "e2e-batch"));
         stack.awaitState(jobId, "RUNNING");
         FakeBatch.JobView running = batch.jobsNamed("hubble-" + jobId).get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> batch.job(running.jobId()).orElseThrow().processAlive());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> batch.job(running.jobId()).orElseThrow().processAlive());
 
         assertThat(stack.delete("/v1/jobs/" + jobId).statusCode()).isEqualTo(202);
 
@@ -161,8 +184,9 @@ class PythonBatchEndToEndTest {
 
         JsonNode job = stack.awaitState(jobId, "FAILED", MAX_RUNNABLE.multipliedBy(6));
 
-        assertThat(job.at("/error/message").asText()).startsWith("the Batch job was still RUNNABLE 4 s after its submission"
-                + " (hubble.drivers.python.max-runnable) and was terminated");
+        assertThat(job.at("/error/message").asText())
+                .startsWith("the Batch job was still RUNNABLE 4 s after its submission"
+                        + " (hubble.drivers.python.max-runnable) and was terminated");
         FakeBatch.JobView container = batch.jobsNamed("hubble-" + jobId).get(0);
         assertThat(container.status()).isEqualTo("FAILED");
         assertThat(container.pid()).isNull();
@@ -184,11 +208,13 @@ class PythonBatchEndToEndTest {
 
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED", Duration.ofMinutes(2));
 
-        String children = new String(stack.download(job.at("/result/files/0/url").asText()).body(), StandardCharsets.UTF_8);
+        String children = new String(
+                stack.download(job.at("/result/files/0/url").asText()).body(), StandardCharsets.UTF_8);
         List<String> rows = children.lines().skip(1).toList();
         assertThat(rows).hasSize(2).allSatisfy(row -> assertThat(row).contains(",SUCCEEDED,1"));
         for (String row : rows) {
-            JsonNode child = stack.read(stack.get("/v1/jobs/" + row.substring(0, row.indexOf(','))).body());
+            JsonNode child = stack.read(
+                    stack.get("/v1/jobs/" + row.substring(0, row.indexOf(','))).body());
             assertThat(child.get("driver").asText()).isEqualTo("duckdb");
             assertThat(child.get("parentJobId").asText()).isEqualTo(jobId);
         }

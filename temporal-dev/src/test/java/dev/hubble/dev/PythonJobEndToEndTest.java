@@ -24,21 +24,38 @@ class PythonJobEndToEndTest {
 
     @Test
     void pythonJobThatSucceedsHandsBackItsCsv() {
-        String jobId = stack.submit(Map.of("query", "hello", "driver", "local-python", "source", "e2e-python",
-                "parameters", Map.of("name", "Hubble")));
+        String jobId = stack.submit(Map.of(
+                "query",
+                "hello",
+                "driver",
+                "local-python",
+                "source",
+                "e2e-python",
+                "parameters",
+                Map.of("name", "Hubble")));
 
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED");
 
-        assertThat(job.at("/result/files")).extracting(f -> f.get("name").asText()).containsExactly("hello.csv");
-        HttpResponse<byte[]> download = stack.download(job.at("/result/files/0/url").asText());
+        assertThat(job.at("/result/files"))
+                .extracting(f -> f.get("name").asText())
+                .containsExactly("hello.csv");
+        HttpResponse<byte[]> download =
+                stack.download(job.at("/result/files/0/url").asText());
         assertThat(new String(download.body(), StandardCharsets.UTF_8))
                 .isEqualTo("greeting,job_id\r\n\"hello, Hubble\"," + jobId + "\r\n");
     }
 
     @Test
     void pythonJobThatRaisesFailsWithTheExceptionMessage() {
-        String jobId = stack.submit(Map.of("query", "fails", "driver", "local-python", "source", "e2e-python",
-                "parameters", Map.of("day", "2026-11-24")));
+        String jobId = stack.submit(Map.of(
+                "query",
+                "fails",
+                "driver",
+                "local-python",
+                "source",
+                "e2e-python",
+                "parameters",
+                Map.of("day", "2026-11-24")));
 
         JsonNode job = stack.awaitState(jobId, "FAILED");
 
@@ -53,7 +70,8 @@ class PythonJobEndToEndTest {
         JsonNode job = stack.awaitState(jobId, "FAILED");
 
         assertThat(job.at("/error/message").asText()).isEqualTo("upstream export for 2024-01-01 is missing");
-        assertThat(job.at("/error/detail").asText()).isEqualTo("looked for s3://exports/2024-01-01/ and found no objects");
+        assertThat(job.at("/error/detail").asText())
+                .isEqualTo("looked for s3://exports/2024-01-01/ and found no objects");
     }
 
     @Test
@@ -62,13 +80,18 @@ class PythonJobEndToEndTest {
 
         JsonNode parent = stack.awaitState(parentId, "SUCCEEDED");
 
-        String children = new String(stack.download(parent.at("/result/files/0/url").asText()).body(), StandardCharsets.UTF_8);
+        String children = new String(
+                stack.download(parent.at("/result/files/0/url").asText()).body(), StandardCharsets.UTF_8);
         List<String> rows = children.lines().skip(1).toList();
         assertThat(rows).hasSize(2).allSatisfy(row -> assertThat(row).contains(",SUCCEEDED,1"));
-        assertThat(parent.get("children")).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrderElementsOf(rows.stream().map(row -> row.substring(0, row.indexOf(','))).toList());
+        assertThat(parent.get("children"))
+                .extracting(JsonNode::asText)
+                .containsExactlyInAnyOrderElementsOf(rows.stream()
+                        .map(row -> row.substring(0, row.indexOf(',')))
+                        .toList());
         for (String row : rows) {
-            JsonNode child = stack.read(stack.get("/v1/jobs/" + row.substring(0, row.indexOf(','))).body());
+            JsonNode child = stack.read(
+                    stack.get("/v1/jobs/" + row.substring(0, row.indexOf(','))).body());
             assertThat(child.get("driver").asText()).isEqualTo("duckdb");
             assertThat(child.get("parentJobId").asText()).isEqualTo(parentId);
         }
@@ -86,14 +109,16 @@ class PythonJobEndToEndTest {
         assertThat(stack.delete("/v1/jobs/" + jobId).statusCode()).isEqualTo(202);
 
         stack.awaitState(jobId, "CANCELLED");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(processes).allSatisfy(p -> assertThat(isGone(p)).as("process %d", p.pid()).isTrue()));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(processes)
+                        .allSatisfy(p ->
+                                assertThat(isGone(p)).as("process %d", p.pid()).isTrue()));
     }
 
     @Test
     void unknownPythonJobIsRefusedAtSubmitWithTheAvailableJobs() {
-        HttpResponse<String> response = stack.post("/v1/jobs",
-                Map.of("query", "no_such_job", "driver", "local-python", "source", "e2e-python"), Map.of());
+        HttpResponse<String> response = stack.post(
+                "/v1/jobs", Map.of("query", "no_such_job", "driver", "local-python", "source", "e2e-python"), Map.of());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("hello").contains("parent").contains("sleeps");
@@ -101,11 +126,21 @@ class PythonJobEndToEndTest {
 
     @Test
     void errorReportNeedsTheJobsOwnToken() {
-        String jobId = stack.submit(Map.of("query", "sleeps", "driver", "local-python", "source", "e2e-python",
-                "parameters", Map.of("seconds", "5")));
+        String jobId = stack.submit(Map.of(
+                "query",
+                "sleeps",
+                "driver",
+                "local-python",
+                "source",
+                "e2e-python",
+                "parameters",
+                Map.of("seconds", "5")));
 
-        HttpResponse<String> anonymous = stack.post("/v1/jobs/" + jobId + "/errors", Map.of("message", "forged"), Map.of());
-        HttpResponse<String> forged = stack.post("/v1/jobs/" + jobId + "/errors", Map.of("message", "forged"),
+        HttpResponse<String> anonymous =
+                stack.post("/v1/jobs/" + jobId + "/errors", Map.of("message", "forged"), Map.of());
+        HttpResponse<String> forged = stack.post(
+                "/v1/jobs/" + jobId + "/errors",
+                Map.of("message", "forged"),
                 Map.of("Authorization", "Bearer not-the-token"));
 
         assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -122,7 +157,8 @@ class PythonJobEndToEndTest {
 
     private static boolean isIn(ProcessHandle process, Path dir) {
         try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")).equals(dir.toRealPath());
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd"))
+                    .equals(dir.toRealPath());
         } catch (IOException | SecurityException e) {
             return false;
         }

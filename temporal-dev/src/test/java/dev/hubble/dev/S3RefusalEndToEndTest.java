@@ -25,8 +25,10 @@ class S3RefusalEndToEndTest {
         try (LocalStack stack = refusingStack(dataDir, "no-such-bucket", s3.accessKeyId(), s3.secretAccessKey())) {
             JsonNode job = stack.awaitState(submit(stack), "FAILED", Duration.ofSeconds(90));
 
-            assertThat(job.at("/error/message").asText()).startsWith("S3 refused to list the job's result location s3://no-such-bucket/")
-                    .contains("The specified bucket does not exist").contains("NoSuchBucket");
+            assertThat(job.at("/error/message").asText())
+                    .startsWith("S3 refused to list the job's result location s3://no-such-bucket/")
+                    .contains("The specified bucket does not exist")
+                    .contains("NoSuchBucket");
         }
     }
 
@@ -36,16 +38,24 @@ class S3RefusalEndToEndTest {
         try (LocalStack stack = refusingStack(dataDir, s3.bucket(), "not-a-key-s3-knows", "wrong-secret")) {
             JsonNode job = stack.awaitState(submit(stack), "FAILED", Duration.ofSeconds(90));
 
-            assertThat(job.at("/error/message").asText()).startsWith("S3 refused to list the job's result location s3://"
-                    + s3.bucket() + "/").contains("InvalidAccessKeyId").doesNotContain("wrong-secret");
+            assertThat(job.at("/error/message").asText())
+                    .startsWith("S3 refused to list the job's result location s3://" + s3.bucket() + "/")
+                    .contains("InvalidAccessKeyId")
+                    .doesNotContain("wrong-secret");
         }
     }
 
     private LocalStack refusingStack(Path dataDir, String bucket, String accessKey, String secretKey) {
-        return LocalStack.start(dataDir, "--hubble.dev.results=local", "--hubble.drivers.duckdb.results=s3",
-                "--hubble.results.s3.bucket=" + bucket, "--hubble.results.s3.endpoint=" + shared.s3(),
-                "--hubble.results.s3.path-style-access=true", "--hubble.results.s3.region=us-east-1",
-                "--hubble.results.s3.access-key-id=" + accessKey, "--hubble.results.s3.secret-access-key=" + secretKey);
+        return LocalStack.start(
+                dataDir,
+                "--hubble.dev.results=local",
+                "--hubble.drivers.duckdb.results=s3",
+                "--hubble.results.s3.bucket=" + bucket,
+                "--hubble.results.s3.endpoint=" + shared.s3(),
+                "--hubble.results.s3.path-style-access=true",
+                "--hubble.results.s3.region=us-east-1",
+                "--hubble.results.s3.access-key-id=" + accessKey,
+                "--hubble.results.s3.secret-access-key=" + secretKey);
     }
 
     private static String submit(LocalStack stack) {

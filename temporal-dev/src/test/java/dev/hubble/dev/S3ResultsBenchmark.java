@@ -60,7 +60,8 @@ class S3ResultsBenchmark {
 
         Path dir = Files.createDirectories(tmp.resolve("result"));
         Path file = dir.resolve("result.csv");
-        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement()) {
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = duckdb.createStatement()) {
             statement.execute("copy (select range as n, md5(range::varchar) as h from range(5000000)) to '" + file
                     + "' (header)");
         }
@@ -72,7 +73,8 @@ class S3ResultsBenchmark {
             for (int round = 0; round <= ROUNDS; round++) {
                 long h = time(() -> store.upload(dir, location(properties)));
                 String key = "bench/" + UUID.randomUUID() + "/result.csv";
-                long b = time(() -> client.putObject(p -> p.bucket(properties.bucket()).key(key), RequestBody.fromFile(file)));
+                long b = time(() ->
+                        client.putObject(p -> p.bucket(properties.bucket()).key(key), RequestBody.fromFile(file)));
                 if (round > 0) {
                     hubble.add(h);
                     bare.add(b);
@@ -82,15 +84,24 @@ class S3ResultsBenchmark {
 
         String oneFile = stack.submit(Map.of("query", "select 1 as one", "driver", "duckdb", "source", "bench-s3"));
         String failed = stack.submit(Map.of("query", "selec 1", "driver", "duckdb", "source", "bench-s3"));
-        String thousand = stack.submit(Map.of("query", "many_files", "driver", "local-python", "source", "bench-s3",
-                "parameters", Map.of("count", "1000")));
+        String thousand = stack.submit(Map.of(
+                "query",
+                "many_files",
+                "driver",
+                "local-python",
+                "source",
+                "bench-s3",
+                "parameters",
+                Map.of("count", "1000")));
         stack.awaitState(oneFile, "SUCCEEDED");
         stack.awaitState(failed, "FAILED");
         stack.awaitState(thousand, "SUCCEEDED", Duration.ofMinutes(3));
         long noLinks = p50(() -> timeGet(failed));
         long oneLink = p50(() -> timeGet(oneFile));
         long thousandLinks = p50(() -> timeGet(thousand));
-        URI location = URI.create(stack.read(stack.get("/v1/jobs/" + oneFile).body()).at("/result/location").asText());
+        URI location = URI.create(stack.read(stack.get("/v1/jobs/" + oneFile).body())
+                .at("/result/location")
+                .asText());
         ResultFile result = new ResultFile("result.csv", 4);
         for (int i = 0; i < SIGNS; i++) {
             store.sign(location, oneFile, result, stack.api);
@@ -103,13 +114,16 @@ class S3ResultsBenchmark {
 
         long hubbleMedian = median(hubble);
         long bareMedian = median(bare);
-        System.out.printf("%n=== Hubble S3 results benchmark (embedded S3Proxy, filesystem-nio2, %d cores) ===%n",
+        System.out.printf(
+                "%n=== Hubble S3 results benchmark (embedded S3Proxy, filesystem-nio2, %d cores) ===%n",
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("upload of a %.1f MB CSV, median of %d after a warm-up%n", size / 1e6, ROUNDS);
-        System.out.printf("  Hubble S3 store (multipart %s parts)  %7d ms  %7.1f MB/s   runs %s%n", properties.partSize(),
-                hubbleMedian, size / 1e3 / hubbleMedian, hubble);
-        System.out.printf("  bare SDK putObject                   %7d ms  %7.1f MB/s   runs %s%n", bareMedian,
-                size / 1e3 / bareMedian, bare);
+        System.out.printf(
+                "  Hubble S3 store (multipart %s parts)  %7d ms  %7.1f MB/s   runs %s%n",
+                properties.partSize(), hubbleMedian, size / 1e3 / hubbleMedian, hubble);
+        System.out.printf(
+                "  bare SDK putObject                   %7d ms  %7.1f MB/s   runs %s%n",
+                bareMedian, size / 1e3 / bareMedian, bare);
         System.out.printf("  ratio (bare time / Hubble time)      %7.2f x%n", (double) bareMedian / hubbleMedian);
         System.out.printf("GET /v1/jobs/{id}, p50 of %d after as many warm-ups%n", GETS);
         System.out.printf("  no result files (FAILED job)        %7.2f ms%n", noLinks / 1e6);

@@ -52,7 +52,10 @@ class SparkJobEndToEndTest {
         long started = System.nanoTime();
         int livyPort = freePort();
         proxy = LivyProxy.to(URI.create("http://127.0.0.1:" + livyPort));
-        stack = LocalStack.start(dataDir, "--hubble.dev.spark=true", "--hubble.dev.livy-port=" + livyPort,
+        stack = LocalStack.start(
+                dataDir,
+                "--hubble.dev.spark=true",
+                "--hubble.dev.livy-port=" + livyPort,
                 "--hubble.drivers.spark.livy.url=" + proxy.url());
         livy = stack.context.getBean(LocalSpark.class).livy(Duration.ofMinutes(3));
         System.out.printf("Local stack with Spark ready after %d ms%n", (System.nanoTime() - started) / 1_000_000);
@@ -71,8 +74,8 @@ class SparkJobEndToEndTest {
     @Test
     void selectFortyTwoDownloadsAsCsvThroughItsPresignedS3Link() {
         long started = System.nanoTime();
-        String jobId = stack.submit(Map.of("query", "select 42 as answer", "driver", "spark", "format", "csv",
-                "source", "e2e-spark"));
+        String jobId = stack.submit(
+                Map.of("query", "select 42 as answer", "driver", "spark", "format", "csv", "source", "e2e-spark"));
 
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED", SPARK_JOB);
         System.out.printf("Spark select 42: submit to SUCCEEDED in %d ms%n", (System.nanoTime() - started) / 1_000_000);
@@ -88,12 +91,21 @@ class SparkJobEndToEndTest {
 
     @Test
     void aHundredThousandRowParquetResultReadsBackThroughItsPresignedS3Links(@TempDir Path downloads) throws Exception {
-        String jobId = stack.submit(Map.of("query", "select id, concat('row-', id) as name from range(100000)",
-                "driver", "spark", "format", "parquet", "source", "e2e-spark"));
+        String jobId = stack.submit(Map.of(
+                "query",
+                "select id, concat('row-', id) as name from range(100000)",
+                "driver",
+                "spark",
+                "format",
+                "parquet",
+                "source",
+                "e2e-spark"));
 
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED", SPARK_JOB);
 
-        assertThat(job.at("/result/fileCount").asInt()).isPositive().isEqualTo(job.at("/result/files").size());
+        assertThat(job.at("/result/fileCount").asInt())
+                .isPositive()
+                .isEqualTo(job.at("/result/files").size());
         List<String> files = new ArrayList<>();
         for (JsonNode file : job.at("/result/files")) {
             assertThat(file.get("name").asText()).endsWith(".parquet");
@@ -101,14 +113,17 @@ class SparkJobEndToEndTest {
             assertThat(url).startsWith(stack.s3());
             HttpResponse<byte[]> download = stack.download(url);
             assertThat(download.statusCode()).isEqualTo(200);
-            assertThat((long) download.body().length).isEqualTo(file.get("sizeBytes").asLong());
+            assertThat((long) download.body().length)
+                    .isEqualTo(file.get("sizeBytes").asLong());
             Path local = downloads.resolve(file.get("name").asText());
             Files.write(local, download.body());
             files.add("'" + local + "'");
         }
-        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duckdb.createStatement();
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+                Statement sql = duckdb.createStatement();
                 ResultSet rows = sql.executeQuery("select count(*), count(distinct id), sum(id),"
-                        + " count(*) filter (where name = 'row-' || id) from read_parquet([" + String.join(",", files) + "])")) {
+                        + " count(*) filter (where name = 'row-' || id) from read_parquet([" + String.join(",", files)
+                        + "])")) {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getLong(1)).isEqualTo(100_000);
             assertThat(rows.getLong(2)).isEqualTo(100_000);
@@ -123,7 +138,8 @@ class SparkJobEndToEndTest {
 
         JsonNode job = stack.awaitState(jobId, "FAILED", SPARK_JOB);
 
-        assertThat(job.at("/error/message").asText()).startsWith("[PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'");
+        assertThat(job.at("/error/message").asText())
+                .startsWith("[PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'");
     }
 
     @Test
@@ -133,8 +149,13 @@ class SparkJobEndToEndTest {
         String jobId = stack.submit(Map.of("query", "select 1 as one", "driver", "spark", "source", "e2e-spark"));
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED", SPARK_JOB);
 
-        assertThat(proxy.lostCreateAnswers()).as("Livy created a batch whose answer was lost").isEqualTo(1);
-        assertThat(proxy.batchNamesAtLivy()).as("Livy's batches").filteredOn(("hubble-" + jobId)::equals).hasSize(1);
+        assertThat(proxy.lostCreateAnswers())
+                .as("Livy created a batch whose answer was lost")
+                .isEqualTo(1);
+        assertThat(proxy.batchNamesAtLivy())
+                .as("Livy's batches")
+                .filteredOn(("hubble-" + jobId)::equals)
+                .hasSize(1);
         assertThat(job.at("/result/files")).hasSize(1);
     }
 
@@ -143,16 +164,20 @@ class SparkJobEndToEndTest {
         proxy.hideNextCreatedBatch();
         String jobId = stack.submit(Map.of("query", "select 7 as seven", "driver", "spark", "source", "e2e-spark"));
         String batch = "hubble-" + jobId;
-        await().atMost(SPARK_JOB).pollInterval(Duration.ofMillis(200))
+        await().atMost(SPARK_JOB)
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> "success".equals(proxy.stateAtLivy(batch)));
         assertThat(state(jobId)).as("Hubble has not seen the batch end").isIn("SUBMITTED", "RUNNING");
 
         livy.restart();
-        assertThat(proxy.stateAtLivy(batch)).as("a restarted Livy has forgotten the batch").isNull();
+        assertThat(proxy.stateAtLivy(batch))
+                .as("a restarted Livy has forgotten the batch")
+                .isNull();
         proxy.showBatches();
 
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED", SPARK_JOB);
-        HttpResponse<byte[]> download = stack.download(job.at("/result/files/0/url").asText());
+        HttpResponse<byte[]> download =
+                stack.download(job.at("/result/files/0/url").asText());
         assertThat(new String(download.body(), StandardCharsets.UTF_8)).isEqualTo("seven\n7\n");
     }
 
@@ -164,7 +189,8 @@ class SparkJobEndToEndTest {
 
         livy.crashAndRestart(); // Livy and the Spark driver it runs die at once; a new Livy knows no batch
 
-        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(drivers).noneMatch(ProcessHandle::isAlive));
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(() -> assertThat(drivers).noneMatch(ProcessHandle::isAlive));
         JsonNode job = stack.awaitState(jobId, "FAILED", Duration.ofMinutes(2));
         assertThat(job.at("/error/message").asText()).contains("vanished").contains("hubble-" + jobId);
     }
@@ -178,20 +204,26 @@ class SparkJobEndToEndTest {
         assertThat(stack.delete("/v1/jobs/" + jobId).statusCode()).isEqualTo(202);
 
         stack.awaitState(jobId, "CANCELLED", Duration.ofMinutes(2));
-        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(drivers)
-                .as("the Spark driver processes, in the process table")
-                .noneMatch(ProcessHandle::isAlive)
-                .allSatisfy(driver -> assertThat(Path.of("/proc", Long.toString(driver.pid()))).doesNotExist()));
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(() -> assertThat(drivers)
+                        .as("the Spark driver processes, in the process table")
+                        .noneMatch(ProcessHandle::isAlive)
+                        .allSatisfy(driver -> assertThat(Path.of("/proc", Long.toString(driver.pid())))
+                                .doesNotExist()));
         assertThat(livy.drivers()).isEmpty();
-        assertThat(proxy.stateAtLivy("hubble-" + jobId)).as("Livy no longer runs the batch").isNull();
+        assertThat(proxy.stateAtLivy("hubble-" + jobId))
+                .as("Livy no longer runs the batch")
+                .isNull();
     }
 
     /** Livy's child processes once one of them is the Spark driver JVM running spark-job. */
     private static List<ProcessHandle> awaitSparkDriver() {
-        await().atMost(SPARK_JOB).pollInterval(Duration.ofMillis(200)).until(() -> livy.drivers().stream()
-                .map(SparkJobEndToEndTest::commandLine)
-                .anyMatch(command -> command.contains("org.apache.spark.deploy.SparkSubmit")
-                        && command.contains("dev.hubble.sparkjob.SparkJob")));
+        await().atMost(SPARK_JOB)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> livy.drivers().stream()
+                        .map(SparkJobEndToEndTest::commandLine)
+                        .anyMatch(command -> command.contains("org.apache.spark.deploy.SparkSubmit")
+                                && command.contains("dev.hubble.sparkjob.SparkJob")));
         return livy.drivers();
     }
 

@@ -33,6 +33,7 @@ class SparkOverheadBenchmark {
 
     /** Rounds of one bare batch and one Hubble job; {@code -Dhubble.bench.rounds=N} for more on a busy machine. */
     private static final int ROUNDS = Integer.getInteger("hubble.bench.rounds", 3);
+
     private static final String QUERY = "select 42 as answer";
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -41,12 +42,17 @@ class SparkOverheadBenchmark {
     @Test
     void hubbleOverheadOverABareLivyBatch(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, "--hubble.dev.spark=true")) {
-            URI livy = stack.context.getBean(LocalSpark.class).livy(Duration.ofMinutes(3)).url();
+            URI livy = stack.context
+                    .getBean(LocalSpark.class)
+                    .livy(Duration.ofMinutes(3))
+                    .url();
             LivyProperties driver = stack.context.getBean(LivyProperties.class);
             S3ResultStore s3 = stack.context.getBean(S3ResultStore.class);
             // Warm-up: Livy up, the first batch's class loading paid, on both paths.
             bare(livy, driver, s3, "warm-up");
-            stack.awaitState(stack.submit(Map.of("query", QUERY, "driver", "spark", "source", "benchmark")), "SUCCEEDED",
+            stack.awaitState(
+                    stack.submit(Map.of("query", QUERY, "driver", "spark", "source", "benchmark")),
+                    "SUCCEEDED",
                     Duration.ofMinutes(5));
             List<Long> bare = new ArrayList<>();
             List<Long> hubble = new ArrayList<>();
@@ -61,10 +67,18 @@ class SparkOverheadBenchmark {
             for (int round = 0; round < ROUNDS; round++) {
                 differences.add(hubble.get(round) - bare.get(round));
             }
-            System.out.printf("%nSpark '%s', %d rounds, one job at a time:%n  bare Livy POST -> success: %s ms (median %d)"
+            System.out.printf(
+                    "%nSpark '%s', %d rounds, one job at a time:%n  bare Livy POST -> success: %s ms (median %d)"
                             + "%n  Hubble submit -> SUCCEEDED: %s ms (median %d)%n  overhead (median difference): %d ms"
                             + "%n  per round (Hubble - bare): %s ms (median %d)%n%n",
-                    QUERY, ROUNDS, bare, median(bare), hubble, median(hubble), median(hubble) - median(bare), differences,
+                    QUERY,
+                    ROUNDS,
+                    bare,
+                    median(bare),
+                    hubble,
+                    median(hubble),
+                    median(hubble) - median(bare),
+                    differences,
                     median(differences));
             assertThat(hubble).hasSize(ROUNDS);
         }
@@ -73,20 +87,38 @@ class SparkOverheadBenchmark {
     /** One batch straight on Livy, polled every 100 ms as the test's own client; its duration in ms. */
     private long bare(URI livy, LivyProperties driver, S3ResultStore s3, String name) throws Exception {
         URI location = s3.locationFor("bare-" + name);
-        s3.write(location, "_job.json", json.writeValueAsBytes(Map.of(
-                "jobId", name, "query", QUERY, "format", "csv", "location", location.toString())));
-        String body = json.writeValueAsString(Map.of("file", driver.jar().toString(), "className", driver.className(),
-                "name", "benchmark-" + name, "args", List.of(location + "_job.json"), "conf", driver.conf()));
+        s3.write(
+                location,
+                "_job.json",
+                json.writeValueAsBytes(
+                        Map.of("jobId", name, "query", QUERY, "format", "csv", "location", location.toString())));
+        String body = json.writeValueAsString(Map.of(
+                "file",
+                driver.jar().toString(),
+                "className",
+                driver.className(),
+                "name",
+                "benchmark-" + name,
+                "args",
+                List.of(location + "_job.json"),
+                "conf",
+                driver.conf()));
         long started = System.nanoTime();
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(livy.resolve("/batches"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(livy.resolve("/batches"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         int id = json.readTree(created.body()).get("id").asInt();
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode state = json.readTree(http.send(HttpRequest.newBuilder(livy.resolve("/batches/" + id + "/state")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode state = json.readTree(http.send(
+                            HttpRequest.newBuilder(livy.resolve("/batches/" + id + "/state"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
             String value = state.get("state").asText();
             if (value.equals("success")) {
                 return (System.nanoTime() - started) / 1_000_000;

@@ -35,11 +35,14 @@ class SqlJobEndToEndTest {
 
     @Test
     void csvResultDownloadsThroughItsSignedLink() {
-        HttpResponse<String> accepted = stack.post("/v1/jobs",
-                Map.of("query", "select 42 as answer", "driver", "duckdb", "format", "csv", "source", "e2e-csv"), Map.of());
+        HttpResponse<String> accepted = stack.post(
+                "/v1/jobs",
+                Map.of("query", "select 42 as answer", "driver", "duckdb", "format", "csv", "source", "e2e-csv"),
+                Map.of());
         assertThat(accepted.statusCode()).isEqualTo(202);
         String jobId = stack.read(accepted.body()).get("jobId").asText();
-        assertThat(accepted.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/v1/jobs/" + jobId));
+        assertThat(accepted.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/v1/jobs/" + jobId));
 
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED");
 
@@ -54,17 +57,26 @@ class SqlJobEndToEndTest {
 
     @Test
     void parquetResultReadsBackWithDuckDb(@TempDir Path tmp) throws Exception {
-        String jobId = stack.submit(Map.of("query", "select 42 as answer, 'forty-two' as words from range(3)",
-                "driver", "duckdb", "format", "parquet", "source", "e2e-parquet"));
+        String jobId = stack.submit(Map.of(
+                "query",
+                "select 42 as answer, 'forty-two' as words from range(3)",
+                "driver",
+                "duckdb",
+                "format",
+                "parquet",
+                "source",
+                "e2e-parquet"));
 
         JsonNode job = stack.awaitState(jobId, "SUCCEEDED");
 
-        HttpResponse<byte[]> download = stack.download(job.at("/result/files/0/url").asText());
+        HttpResponse<byte[]> download =
+                stack.download(job.at("/result/files/0/url").asText());
         assertThat(download.statusCode()).isEqualTo(200);
         Path parquet = Files.write(tmp.resolve("result.parquet"), download.body());
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
                 Statement statement = duckdb.createStatement();
-                ResultSet rows = statement.executeQuery("select count(*), min(answer), min(words) from '" + parquet + "'")) {
+                ResultSet rows =
+                        statement.executeQuery("select count(*), min(answer), min(words) from '" + parquet + "'")) {
             rows.next();
             assertThat(rows.getLong(1)).isEqualTo(3);
             assertThat(rows.getInt(2)).isEqualTo(42);
@@ -75,7 +87,8 @@ class SqlJobEndToEndTest {
     @Test
     void sqlErrorFailsTheJobWithDuckDbsMessage() {
         String syntax = stack.submit(Map.of("query", "selec 42", "driver", "duckdb", "source", "e2e-errors"));
-        String table = stack.submit(Map.of("query", "select * from events", "driver", "duckdb", "source", "e2e-errors"));
+        String table =
+                stack.submit(Map.of("query", "select * from events", "driver", "duckdb", "source", "e2e-errors"));
 
         assertThat(stack.awaitState(syntax, "FAILED").at("/error/message").asText())
                 .startsWith("Parser Error: syntax error at or near \"selec\"");
@@ -85,15 +98,18 @@ class SqlJobEndToEndTest {
 
     @Test
     void queriesCannotReadLocalFilesByDefault() {
-        String jobId = stack.submit(Map.of("query", "select * from read_csv('/etc/passwd')", "driver", "duckdb", "source", "e2e-sandbox"));
+        String jobId = stack.submit(
+                Map.of("query", "select * from read_csv('/etc/passwd')", "driver", "duckdb", "source", "e2e-sandbox"));
 
-        assertThat(stack.awaitState(jobId, "FAILED").at("/error/message").asText()).startsWith("Permission Error");
+        assertThat(stack.awaitState(jobId, "FAILED").at("/error/message").asText())
+                .startsWith("Permission Error");
     }
 
     @Test
     void sameIdempotencyKeyYieldsTheSameJob() {
         String key = UUID.randomUUID().toString();
-        Map<String, Object> body = Map.of("query", "select 7 as seven", "driver", "duckdb", "source", "e2e-idempotent-" + key);
+        Map<String, Object> body =
+                Map.of("query", "select 7 as seven", "driver", "duckdb", "source", "e2e-idempotent-" + key);
 
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 3; i++) {
@@ -108,7 +124,8 @@ class SqlJobEndToEndTest {
         assertThat(ids).hasSize(1);
         assertThat(stack.read(again.body()).get("jobId").asText()).isEqualTo(jobId);
         assertThat(stack.read(again.body()).get("state").asText()).isEqualTo("SUCCEEDED");
-        JsonNode listed = stack.read(stack.get("/v1/jobs?source=e2e-idempotent-" + key).body());
+        JsonNode listed =
+                stack.read(stack.get("/v1/jobs?source=e2e-idempotent-" + key).body());
         assertThat(listed.get("jobs")).hasSize(1);
     }
 
@@ -125,12 +142,15 @@ class SqlJobEndToEndTest {
         assertThat(job.has("result")).isFalse();
         assertThat(duckdb().running()).as("queries still executing").isZero();
         assertThat(resultFilesOf(jobId)).isEmpty();
-        assertThat(stack.delete("/v1/jobs/" + jobId).statusCode()).as("cancelling a finished job").isEqualTo(409);
+        assertThat(stack.delete("/v1/jobs/" + jobId).statusCode())
+                .as("cancelling a finished job")
+                .isEqualTo(409);
     }
 
     @Test
     void jobThatRunsPastItsTimeoutIsKilled() throws IOException {
-        String jobId = stack.submit(Map.of("query", LONG_QUERY, "driver", "duckdb", "source", "e2e-timeout", "timeout", "PT2S"));
+        String jobId = stack.submit(
+                Map.of("query", LONG_QUERY, "driver", "duckdb", "source", "e2e-timeout", "timeout", "PT2S"));
 
         JsonNode job = stack.awaitState(jobId, "TIMED_OUT", Duration.ofSeconds(12));
 
@@ -149,7 +169,8 @@ class SqlJobEndToEndTest {
     /** Result files of the job anywhere under the stack's data directory. */
     private List<Path> resultFilesOf(String jobId) throws IOException {
         try (var files = Files.walk(stack.dataDir)) {
-            return files.filter(f -> f.toString().contains(jobId) && f.getFileName().toString().startsWith("result"))
+            return files.filter(f -> f.toString().contains(jobId)
+                            && f.getFileName().toString().startsWith("result"))
                     .toList();
         }
     }
@@ -175,7 +196,9 @@ class SqlJobEndToEndTest {
         stack.awaitState(second, "FAILED");
 
         JsonNode all = stack.read(stack.get("/v1/jobs?source=" + source).body()).get("jobs");
-        JsonNode failed = stack.read(stack.get("/v1/jobs?source=" + source + "&state=FAILED").body()).get("jobs");
+        JsonNode failed = stack.read(
+                        stack.get("/v1/jobs?source=" + source + "&state=FAILED").body())
+                .get("jobs");
 
         assertThat(all).extracting(j -> j.get("jobId").asText()).containsExactly(second, first);
         assertThat(failed).extracting(j -> j.get("jobId").asText()).containsExactly(second);
@@ -183,7 +206,8 @@ class SqlJobEndToEndTest {
 
     @Test
     void badRequestsGetProblemDetails() {
-        HttpResponse<String> unknownDriver = stack.post("/v1/jobs", Map.of("query", "select 1", "driver", "oracle", "source", "e2e"), Map.of());
+        HttpResponse<String> unknownDriver =
+                stack.post("/v1/jobs", Map.of("query", "select 1", "driver", "oracle", "source", "e2e"), Map.of());
         HttpResponse<String> malformed = stack.post("/v1/jobs", "{\"query\": ", Map.of());
         HttpResponse<String> unknownJob = stack.get("/v1/jobs/" + UUID.randomUUID());
 
@@ -200,7 +224,9 @@ class SqlJobEndToEndTest {
         stack.awaitState(jobId, "SUCCEEDED");
 
         String token = stack.context.getBean(JobTokens.class).issue(jobId, Duration.ofHours(1));
-        HttpResponse<String> report = stack.post("/v1/jobs/" + jobId + "/errors", Map.of("message", "too late"),
+        HttpResponse<String> report = stack.post(
+                "/v1/jobs/" + jobId + "/errors",
+                Map.of("message", "too late"),
                 Map.of("Authorization", "Bearer " + token));
 
         assertThat(report.statusCode()).isEqualTo(409);

@@ -25,9 +25,15 @@ final class StatusEventLog implements AutoCloseable {
     static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
 
     /** One status event, and where it was. */
-    record Event(String id, String jobId, long sequence, String state, Map<String, String> headers, JsonNode data,
-            int partition, long offset) {
-    }
+    record Event(
+            String id,
+            String jobId,
+            long sequence,
+            String state,
+            Map<String, String> headers,
+            JsonNode data,
+            int partition,
+            long offset) {}
 
     private final TopicLog log;
     private final ObjectMapper json = new ObjectMapper();
@@ -48,19 +54,31 @@ final class StatusEventLog implements AutoCloseable {
 
     /** The events of jobs submitted by {@code source}, without duplicates, in the order they arrived. */
     List<Event> ofSource(String source) {
-        return distinct(all().stream().filter(e -> source.equals(e.data().path("source").asText())).toList());
+        return distinct(all().stream()
+                .filter(e -> source.equals(e.data().path("source").asText()))
+                .toList());
     }
 
     /** Waits until {@code jobId}'s events end in a terminal state, and returns them all. */
     List<Event> awaitFinished(String jobId, Duration atMost) {
-        return await().atMost(atMost).pollInterval(Duration.ofMillis(100))
-                .until(() -> of(jobId), events -> !events.isEmpty() && TERMINAL.contains(events.get(events.size() - 1).state()));
+        return await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> of(jobId),
+                        events -> !events.isEmpty()
+                                && TERMINAL.contains(
+                                        events.get(events.size() - 1).state()));
     }
 
     /** Waits until {@code jobId} has an event of {@code state}. */
     Event awaitState(String jobId, String state, Duration atMost) {
-        return await().atMost(atMost).pollInterval(Duration.ofMillis(100))
-                .until(() -> of(jobId).stream().filter(e -> e.state().equals(state)).findFirst(), o -> o.isPresent())
+        return await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> of(jobId).stream()
+                                .filter(e -> e.state().equals(state))
+                                .findFirst(),
+                        o -> o.isPresent())
                 .orElseThrow();
     }
 
@@ -78,10 +96,13 @@ final class StatusEventLog implements AutoCloseable {
         }
         assertThat(sequences).as("sequences of job %s", jobId).isEqualTo(expected);
         assertThat(events.get(0).state()).as("first state of job %s", jobId).isEqualTo("QUEUED");
-        assertThat(TERMINAL).as("last state of job %s", jobId).contains(events.get(events.size() - 1).state());
+        assertThat(TERMINAL)
+                .as("last state of job %s", jobId)
+                .contains(events.get(events.size() - 1).state());
         List<String> order = List.of("QUEUED", "SUBMITTED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT");
         for (int i = 1; i < events.size(); i++) {
-            assertThat(order.indexOf(events.get(i).state())).as("states of job %s: %s", jobId, states(events))
+            assertThat(order.indexOf(events.get(i).state()))
+                    .as("states of job %s: %s", jobId, states(events))
                     .isGreaterThan(order.indexOf(events.get(i - 1).state()));
         }
     }
@@ -106,7 +127,8 @@ final class StatusEventLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Event(id, jobId, sequence, data.path("state").asText(), headers, data, record.partition(), record.offset());
+        return new Event(
+                id, jobId, sequence, data.path("state").asText(), headers, data, record.partition(), record.offset());
     }
 
     @Override

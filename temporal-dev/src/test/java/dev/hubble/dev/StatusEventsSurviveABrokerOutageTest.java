@@ -35,7 +35,9 @@ class StatusEventsSurviveABrokerOutageTest {
     void everyTransitionOfEveryJobArrivesInOrderAfterTheBrokerWasDownForThirtySeconds(@TempDir Path tmp) {
         try (ChildKafkaBroker broker = ChildKafkaBroker.start(tmp.resolve("kafka"))) {
             broker.createTopics("hubble.job-status", "hubble.job-commands", "hubble.job-commands.dlq");
-            try (LocalStack stack = LocalStack.start(tmp.resolve("data"), "--hubble.dev.embedded-kafka=false",
+            try (LocalStack stack = LocalStack.start(
+                    tmp.resolve("data"),
+                    "--hubble.dev.embedded-kafka=false",
                     "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers())) {
                 run(broker, stack);
             }
@@ -74,12 +76,14 @@ class StatusEventsSurviveABrokerOutageTest {
             submittedDuringOutage.add(jobId);
             expectedEnd.put(jobId, "SUCCEEDED");
         }
-        toCancel.forEach(id -> assertThat(stack.delete("/v1/jobs/" + id).statusCode()).isEqualTo(202));
+        toCancel.forEach(
+                id -> assertThat(stack.delete("/v1/jobs/" + id).statusCode()).isEqualTo(202));
         // The store is written before the event is sent: the workflows' own QUEUED records (sequence 1)
         // are there although their events are not.
         JobStore store = stack.context.getBean(JobStore.class);
-        await().atMost(Duration.ofSeconds(20)).until(() -> submittedDuringOutage.stream()
-                .allMatch(id -> store.find(id).map(JobRecord::sequence).orElse(0L) >= 1));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> submittedDuringOutage.stream()
+                        .allMatch(id -> store.find(id).map(JobRecord::sequence).orElse(0L) >= 1));
         sleepUntil(down.plus(OUTAGE));
 
         broker.startAgain();
@@ -87,8 +91,9 @@ class StatusEventsSurviveABrokerOutageTest {
         log.info("Broker back after {} s", Duration.between(down, up).toMillis() / 1000.0);
 
         try (StatusEventLog after = new StatusEventLog(broker.bootstrapServers(), "hubble.job-status")) {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    expectedEnd.keySet().stream().allMatch(id -> finished(after.of(id))));
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> expectedEnd.keySet().stream().allMatch(id -> finished(after.of(id))));
             Instant drained = Instant.now();
 
             int events = 0;
@@ -96,25 +101,43 @@ class StatusEventsSurviveABrokerOutageTest {
             for (Map.Entry<String, String> job : expectedEnd.entrySet()) {
                 List<Event> transitions = after.of(job.getKey());
                 StatusEventLog.assertComplete(transitions);
-                assertThat(transitions.get(transitions.size() - 1).state()).as("end of job %s", job.getKey()).isEqualTo(job.getValue());
+                assertThat(transitions.get(transitions.size() - 1).state())
+                        .as("end of job %s", job.getKey())
+                        .isEqualTo(job.getValue());
                 JobRecord stored = store.find(job.getKey()).orElseThrow();
                 assertThat(transitions).as("events of job %s", job.getKey()).hasSize((int) stored.sequence());
-                assertThat(transitions).extracting(Event::partition).containsOnly(transitions.get(0).partition());
+                assertThat(transitions)
+                        .extracting(Event::partition)
+                        .containsOnly(transitions.get(0).partition());
                 events += transitions.size();
-                duringOutage += (int) transitions.stream().map(e -> Instant.parse(e.headers().get("ce_time")))
-                        .filter(t -> t.isAfter(down) && t.isBefore(up)).count();
+                duringOutage += (int) transitions.stream()
+                        .map(e -> Instant.parse(e.headers().get("ce_time")))
+                        .filter(t -> t.isAfter(down) && t.isBefore(up))
+                        .count();
             }
-            int received = (int) after.all().stream().filter(e -> expectedEnd.containsKey(e.jobId())).count();
-            log.info("Outage of {} s: {} jobs, {} transitions ({} of them made while the broker was down), {} records "
+            int received = (int) after.all().stream()
+                    .filter(e -> expectedEnd.containsKey(e.jobId()))
+                    .count();
+            log.info(
+                    "Outage of {} s: {} jobs, {} transitions ({} of them made while the broker was down), {} records "
                             + "received ({} duplicates dropped); all delivered {} s after the broker came back",
-                    Duration.between(down, up).toMillis() / 1000.0, expectedEnd.size(), events, duringOutage, received,
-                    received - events, Duration.between(up, drained).toMillis() / 1000.0);
-            assertThat(duringOutage).as("transitions made while the broker was down").isGreaterThanOrEqualTo(8);
+                    Duration.between(down, up).toMillis() / 1000.0,
+                    expectedEnd.size(),
+                    events,
+                    duringOutage,
+                    received,
+                    received - events,
+                    Duration.between(up, drained).toMillis() / 1000.0);
+            assertThat(duringOutage)
+                    .as("transitions made while the broker was down")
+                    .isGreaterThanOrEqualTo(8);
         }
     }
 
     private static boolean finished(List<Event> events) {
-        return !events.isEmpty() && StatusEventLog.TERMINAL.contains(events.get(events.size() - 1).state());
+        return !events.isEmpty()
+                && StatusEventLog.TERMINAL.contains(
+                        events.get(events.size() - 1).state());
     }
 
     private static Map<String, Object> job(String query, String source, String timeout) {

@@ -31,11 +31,14 @@ final class TopicLog implements AutoCloseable {
     TopicLog(String bootstrapServers, String topic) {
         this.topic = topic;
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "test-log-" + topic);
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "test-log-" + topic);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         this.poller = new Thread(this::poll, "topic-log-" + topic);
@@ -63,7 +66,9 @@ final class TopicLog implements AutoCloseable {
     /** Every record so far whose key is {@code key}. */
     List<ConsumerRecord<byte[], byte[]>> withKey(String key) {
         byte[] wanted = key.getBytes(StandardCharsets.UTF_8);
-        return records.stream().filter(r -> r.key() != null && Arrays.equals(r.key(), wanted)).toList();
+        return records.stream()
+                .filter(r -> r.key() != null && Arrays.equals(r.key(), wanted))
+                .toList();
     }
 
     String topic() {

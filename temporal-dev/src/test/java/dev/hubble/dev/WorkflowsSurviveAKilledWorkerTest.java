@@ -52,10 +52,13 @@ class WorkflowsSurviveAKilledWorkerTest {
     @Test
     void everyJobOfAKilledWorkerEndsInItsTrueStateOnTheNextWorker(@TempDir Path tmp) {
         try (FakeLivy livy = FakeLivy.start()) {
-            List<String> spark = List.of("--hubble.drivers.spark.enabled=true", "--hubble.drivers.spark.results=local",
+            List<String> spark = List.of(
+                    "--hubble.drivers.spark.enabled=true",
+                    "--hubble.drivers.spark.results=local",
                     "--hubble.drivers.spark.livy.url=" + livy.url(),
                     "--hubble.drivers.spark.livy.jar=file:///opt/hubble/hubble-spark-job.jar",
-                    "--hubble.drivers.spark.poll-initial=200ms", "--hubble.drivers.spark.poll-max=2s");
+                    "--hubble.drivers.spark.poll-initial=200ms",
+                    "--hubble.drivers.spark.poll-max=2s");
             List<String> stackArgs = new ArrayList<>(spark);
             stackArgs.add("--hubble.worker.enabled=false");
             try (LocalStack stack = LocalStack.start(tmp.resolve("data"), stackArgs.toArray(String[]::new))) {
@@ -91,8 +94,11 @@ class WorkflowsSurviveAKilledWorkerTest {
                     stack.awaitState(id, "RUNNING", Duration.ofSeconds(120));
                 }
             }
-            pythonProcesses = ProcessHandle.of(first.pid()).orElseThrow().descendants()
-                    .filter(p -> p.info().commandLine().orElse("").contains("sleeps.py")).toList();
+            pythonProcesses = ProcessHandle.of(first.pid())
+                    .orElseThrow()
+                    .descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("sleeps.py"))
+                    .toList();
             assertThat(pythonProcesses).as("the Python jobs' processes").hasSize(2);
         } finally {
             first.kill();
@@ -121,8 +127,9 @@ class WorkflowsSurviveAKilledWorkerTest {
             }
             Instant settled = Instant.now();
             for (String id : duckdbRunning) {
-                assertThat(error(stack, id)).as("error of DuckDB job %s", id).contains("not known to this worker",
-                        "restarted");
+                assertThat(error(stack, id))
+                        .as("error of DuckDB job %s", id)
+                        .contains("not known to this worker", "restarted");
             }
             for (String id : pythonRunning) {
                 // The first poll of the new worker kills the process ("has died ... has been killed"); a
@@ -130,29 +137,41 @@ class WorkflowsSurviveAKilledWorkerTest {
                 // find the process gone: either way the job says its worker is gone for good.
                 assertThat(error(stack, id)).as("error of Python job %s", id).contains("worker", "cannot be resumed");
             }
-            assertThat(pythonProcesses).as("Python processes of the dead worker").noneMatch(ProcessHandle::isAlive);
+            assertThat(pythonProcesses)
+                    .as("Python processes of the dead worker")
+                    .noneMatch(ProcessHandle::isAlive);
             for (String id : sparkJobs) {
-                assertThat(livy.submitsOf(livy(id))).as("submits of Spark job %s", id).isEqualTo(1);
+                assertThat(livy.submitsOf(livy(id)))
+                        .as("submits of Spark job %s", id)
+                        .isEqualTo(1);
             }
             assertThat(livy.submits()).hasSize(sparkJobs.size());
 
             JobStore store = stack.context.getBean(JobStore.class);
             StatusEventLog events = stack.statusEvents();
-            await().atMost(Duration.ofSeconds(60)).until(() -> expectedEnd.keySet().stream()
-                    .allMatch(id -> finished(events.of(id))));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> expectedEnd.keySet().stream().allMatch(id -> finished(events.of(id))));
             for (Map.Entry<String, String> job : expectedEnd.entrySet()) {
                 List<Event> sent = events.of(job.getKey());
                 StatusEventLog.assertComplete(sent);
                 assertThat(sent.get(sent.size() - 1).state()).isEqualTo(job.getValue());
                 JobRecord stored = store.find(job.getKey()).orElseThrow();
-                assertThat(stored.sequence()).as("transitions of job %s", job.getKey()).isEqualTo(sent.size());
+                assertThat(stored.sequence())
+                        .as("transitions of job %s", job.getKey())
+                        .isEqualTo(sent.size());
             }
-            log.info("Worker killed during {} jobs ({} DuckDB, {} Python, {} Spark running); the next worker started "
+            log.info(
+                    "Worker killed during {} jobs ({} DuckDB, {} Python, {} Spark running); the next worker started "
                             + "{} s later and every job was in its final state {} s after that; {} Spark submits for {} "
-                            + "Spark jobs", expectedEnd.size(), duckdbRunning.size(), pythonRunning.size(),
-                    sparkJobs.size() - 1, Duration.between(killed, restarted).toSeconds(),
+                            + "Spark jobs",
+                    expectedEnd.size(),
+                    duckdbRunning.size(),
+                    pythonRunning.size(),
+                    sparkJobs.size() - 1,
+                    Duration.between(killed, restarted).toSeconds(),
                     Duration.between(restarted, settled).toSeconds(),
-                    livy.submits().values().stream().mapToInt(Integer::intValue).sum(), sparkJobs.size());
+                    livy.submits().values().stream().mapToInt(Integer::intValue).sum(),
+                    sparkJobs.size());
         }
     }
 
@@ -163,8 +182,8 @@ class WorkflowsSurviveAKilledWorkerTest {
      */
     private static Map<String, String> workerSettings(LocalStack stack, List<String> extra) {
         ConfigurableEnvironment environment = stack.context.getEnvironment();
-        EnumerablePropertySource<?> wiring = (EnumerablePropertySource<?>) environment.getPropertySources()
-                .get("hubbleLocalInfrastructure");
+        EnumerablePropertySource<?> wiring =
+                (EnumerablePropertySource<?>) environment.getPropertySources().get("hubbleLocalInfrastructure");
         Map<String, String> settings = new LinkedHashMap<>();
         for (String name : wiring.getPropertyNames()) {
             settings.put(name, String.valueOf(wiring.getProperty(name)));
@@ -189,10 +208,13 @@ class WorkflowsSurviveAKilledWorkerTest {
     }
 
     private static boolean finished(List<Event> events) {
-        return !events.isEmpty() && StatusEventLog.TERMINAL.contains(events.get(events.size() - 1).state());
+        return !events.isEmpty()
+                && StatusEventLog.TERMINAL.contains(
+                        events.get(events.size() - 1).state());
     }
 
     private static Map<String, Object> job(String driver, String query, String source, Map<String, String> parameters) {
-        return new LinkedHashMap<>(Map.of("query", query, "driver", driver, "source", source, "parameters", parameters));
+        return new LinkedHashMap<>(
+                Map.of("query", query, "driver", driver, "source", source, "parameters", parameters));
     }
 }

@@ -31,7 +31,8 @@ public class BatchAutoConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "hubble.drivers.python.enabled", havingValue = "true", matchIfMissing = true)
-    BatchRunner batchRunner(PythonBatchProperties properties, JobTokens tokens, PublicUrlProperties publicUrl, Clock clock) {
+    BatchRunner batchRunner(
+            PythonBatchProperties properties, JobTokens tokens, PublicUrlProperties publicUrl, Clock clock) {
         PythonBatchProperties.Batch settings = properties.batch();
         URI apiUrl = settings.apiUrl() != null ? settings.apiUrl() : publicUrl.orFallback();
         return new BatchRunner(properties, batchClient(settings), logsClient(settings), tokens, apiUrl, clock);
@@ -63,7 +64,8 @@ public class BatchAutoConfiguration {
         return ClientOverrideConfiguration.builder()
                 .apiCallTimeout(settings.requestTimeout())
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(settings.maxAttempts()).build())
+                        .maxAttempts(settings.maxAttempts())
+                        .build())
                 .build();
     }
 }

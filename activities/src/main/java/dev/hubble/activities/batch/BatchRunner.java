@@ -115,8 +115,13 @@ public final class BatchRunner implements JobRunner {
     /**
      * @param apiUrl Hubble's REST API as the containers reach it
      */
-    public BatchRunner(PythonBatchProperties properties, BatchClient batch, CloudWatchLogsClient logs, JobTokens tokens,
-            URI apiUrl, Clock clock) {
+    public BatchRunner(
+            PythonBatchProperties properties,
+            BatchClient batch,
+            CloudWatchLogsClient logs,
+            JobTokens tokens,
+            URI apiUrl,
+            Clock clock) {
         this.properties = properties;
         this.batch = batch;
         this.logs = logs;
@@ -150,19 +155,25 @@ public final class BatchRunner implements JobRunner {
     public RunHandle submit(String jobId, JobSpec spec, URI output) {
         PythonBatchProperties.Job job = properties.jobs().get(spec.query());
         if (job == null || !PythonJobNames.isValid(spec.query())) {
-            throw new JobRejectedException(PythonJobNames.rejection(properties.jobs().keySet(), spec.query()));
+            throw new JobRejectedException(
+                    PythonJobNames.rejection(properties.jobs().keySet(), spec.query()));
         }
         JobEnvironment.checkParameters(spec.parameters());
-        String queue = job.jobQueue() != null ? job.jobQueue() : properties.batch().jobQueue();
+        String queue =
+                job.jobQueue() != null ? job.jobQueue() : properties.batch().jobQueue();
         String name = jobName(jobId);
         Optional<JobSummary> earlier = earlier(queue, name);
         if (earlier.isPresent()) {
-            log.info("Job {} already has Batch job {} ({}), {}", jobId, earlier.get().jobId(), name,
+            log.info(
+                    "Job {} already has Batch job {} ({}), {}",
+                    jobId,
+                    earlier.get().jobId(),
+                    name,
                     earlier.get().statusAsString());
             return handle(earlier.get().jobId(), name, queue, spec.query(), output);
         }
-        Map<String, String> environment = JobEnvironment.contract(jobId, output, apiUrl,
-                tokens.issue(jobId, spec.timeout()), spec.parameters());
+        Map<String, String> environment =
+                JobEnvironment.contract(jobId, output, apiUrl, tokens.issue(jobId, spec.timeout()), spec.parameters());
         Duration attempt = job.timeout() != null ? job.timeout() : spec.timeout();
         SubmitJobRequest request = SubmitJobRequest.builder()
                 .jobName(name)
@@ -170,31 +181,43 @@ public final class BatchRunner implements JobRunner {
                 .jobDefinition(job.jobDefinition())
                 .tags(tags(jobId, spec))
                 .propagateTags(true)
-                .timeout(t -> t.attemptDurationSeconds((int) Math.max(60, Math.min(Integer.MAX_VALUE, attempt.toSeconds()))))
+                .timeout(t ->
+                        t.attemptDurationSeconds((int) Math.max(60, Math.min(Integer.MAX_VALUE, attempt.toSeconds()))))
                 .containerOverrides(overrides(environment, job))
                 // The SDK may try again only what Batch refused (throttling): after a server error
                 // or a lost answer the job may exist, and only a look at ListJobs can tell.
-                .overrideConfiguration(o -> o.addPlugin(config -> config.overrideConfiguration(
-                        c -> c.retryStrategy(submitRetries))))
+                .overrideConfiguration(
+                        o -> o.addPlugin(config -> config.overrideConfiguration(c -> c.retryStrategy(submitRetries))))
                 .build();
         long pause = 200;
         for (int tries = 1; ; tries++) {
             try {
                 SubmitJobResponse submitted = aws("SubmitJob", () -> batch.submitJob(request));
-                log.info("Submitted job {} as Batch job {} ({}) on queue {} with definition {}", jobId, submitted.jobId(),
-                        name, queue, job.jobDefinition());
+                log.info(
+                        "Submitted job {} as Batch job {} ({}) on queue {} with definition {}",
+                        jobId,
+                        submitted.jobId(),
+                        name,
+                        queue,
+                        job.jobDefinition());
                 return handle(submitted.jobId(), name, queue, spec.query(), output);
             } catch (SdkException e) {
                 Optional<JobSummary> created = earlier(queue, name);
                 if (created.isPresent()) {
-                    log.info("SubmitJob of job {} failed ({}) after Batch created job {}; using that one", jobId,
-                            e.getMessage(), created.get().jobId());
+                    log.info(
+                            "SubmitJob of job {} failed ({}) after Batch created job {}; using that one",
+                            jobId,
+                            e.getMessage(),
+                            created.get().jobId());
                     return handle(created.get().jobId(), name, queue, spec.query(), output);
                 }
                 if (tries >= properties.batch().maxAttempts()) {
                     throw e;
                 }
-                log.info("SubmitJob of job {} failed ({}); Batch has no job of that name, trying again", jobId, e.getMessage());
+                log.info(
+                        "SubmitJob of job {} failed ({}); Batch has no job of that name, trying again",
+                        jobId,
+                        e.getMessage());
                 sleep(pause);
                 pause = Math.min(5_000, pause * 2);
             }
@@ -203,9 +226,16 @@ public final class BatchRunner implements JobRunner {
 
     /** The newest Batch job named {@code name} on {@code queue}, of any status. */
     private Optional<JobSummary> earlier(String queue, String name) {
-        return aws("ListJobs", () -> batch.listJobs(r -> r.jobQueue(queue)
-                .filters(KeyValuesPair.builder().name("JOB_NAME").values(name).build())))
-                .jobSummaryList().stream().filter(s -> name.equals(s.jobName()))
+        return aws(
+                        "ListJobs",
+                        () -> batch.listJobs(r -> r.jobQueue(queue)
+                                .filters(KeyValuesPair.builder()
+                                        .name("JOB_NAME")
+                                        .values(name)
+                                        .build())))
+                .jobSummaryList()
+                .stream()
+                .filter(s -> name.equals(s.jobName()))
                 .max(Comparator.comparing(s -> s.createdAt() == null ? 0L : s.createdAt()));
     }
 
@@ -231,8 +261,8 @@ public final class BatchRunner implements JobRunner {
         }
         JobDetail job = found.get();
         String stream = job.container() == null ? null : job.container().logStreamName();
-        RemoteDetails details = new RemoteDetails(job.jobId(), null, consoleUrl(job.jobId()),
-                stream == null ? null : logUrl(stream), stream);
+        RemoteDetails details = new RemoteDetails(
+                job.jobId(), null, consoleUrl(job.jobId()), stream == null ? null : logUrl(stream), stream);
         return status(handle, job).withDetails(details);
     }
 
@@ -245,8 +275,10 @@ public final class BatchRunner implements JobRunner {
             case "SUCCEEDED" -> RemoteStatus.of(RemotePhase.SUCCEEDED);
             case "FAILED" -> new RemoteStatus(RemotePhase.FAILED, failure(job));
             default -> {
-                log.warn("Batch job {} is in status '{}', which this driver does not know; taking it as pending",
-                        job.jobId(), status);
+                log.warn(
+                        "Batch job {} is in status '{}', which this driver does not know; taking it as pending",
+                        job.jobId(),
+                        status);
                 yield RemoteStatus.of(RemotePhase.PENDING);
             }
         };
@@ -262,27 +294,35 @@ public final class BatchRunner implements JobRunner {
         String reason = "Hubble: not started within max-runnable (" + limit + ")";
         aws("TerminateJob", () -> batch.terminateJob(r -> r.jobId(job.jobId()).reason(reason)));
         log.warn("Terminated Batch job {}: still {} {} after its submission", job.jobId(), job.statusAsString(), limit);
-        return new RemoteStatus(RemotePhase.FAILED, "the Batch job was still " + job.statusAsString() + " " + human(limit)
-                + " after its submission (hubble.drivers.python.max-runnable) and was terminated: queue "
-                + handle.attributes().getOrDefault(QUEUE, "?") + " has no compute capacity that can run it");
+        return new RemoteStatus(
+                RemotePhase.FAILED,
+                "the Batch job was still " + job.statusAsString() + " " + human(limit)
+                        + " after its submission (hubble.drivers.python.max-runnable) and was terminated: queue "
+                        + handle.attributes().getOrDefault(QUEUE, "?") + " has no compute capacity that can run it");
     }
 
     /** The most useful words about a failed job: the container's reason, Batch's, the exit code. */
     static String failure(JobDetail job) {
         List<String> parts = new ArrayList<>();
         ContainerDetail container = job.container();
-        if (container != null && container.reason() != null && !container.reason().isBlank()) {
+        if (container != null
+                && container.reason() != null
+                && !container.reason().isBlank()) {
             parts.add(container.reason().strip());
         }
         String reason = job.statusReason();
         Integer exit = container == null ? null : container.exitCode();
-        if (reason != null && !reason.isBlank() && !(exit != null && reason.strip().equals(GENERIC_EXIT))) {
+        if (reason != null
+                && !reason.isBlank()
+                && !(exit != null && reason.strip().equals(GENERIC_EXIT))) {
             parts.add(reason.strip());
         }
         if (exit != null) {
             parts.add("exit code " + exit);
         }
-        return parts.isEmpty() ? "the Batch job failed without a reason" : "the Batch job failed: " + String.join("; ", parts);
+        return parts.isEmpty()
+                ? "the Batch job failed without a reason"
+                : "the Batch job failed: " + String.join("; ", parts);
     }
 
     /**
@@ -298,7 +338,9 @@ public final class BatchRunner implements JobRunner {
             log.info("Batch job {} has ended already; nothing to cancel", handle.remoteId());
             return;
         }
-        aws("TerminateJob", () -> batch.terminateJob(r -> r.jobId(handle.remoteId()).reason(CANCEL_REASON)));
+        aws(
+                "TerminateJob",
+                () -> batch.terminateJob(r -> r.jobId(handle.remoteId()).reason(CANCEL_REASON)));
         long deadline = System.nanoTime() + properties.batch().cancelTimeout().toNanos();
         long pause = 200;
         while (true) {
@@ -308,8 +350,9 @@ public final class BatchRunner implements JobRunner {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Batch job " + handle.remoteId() + " is still " + job.get().statusAsString()
-                        + " " + properties.batch().cancelTimeout().toSeconds() + " s after TerminateJob");
+                throw new IllegalStateException("Batch job " + handle.remoteId() + " is still "
+                        + job.get().statusAsString() + " "
+                        + properties.batch().cancelTimeout().toSeconds() + " s after TerminateJob");
             }
             try {
                 Thread.sleep(pause);
@@ -339,16 +382,23 @@ public final class BatchRunner implements JobRunner {
      */
     @Override
     public List<String> logTail(RunHandle handle, int lines) {
-        Optional<String> stream = describe(handle.remoteId())
-                .map(JobDetail::container).map(ContainerDetail::logStreamName);
+        Optional<String> stream =
+                describe(handle.remoteId()).map(JobDetail::container).map(ContainerDetail::logStreamName);
         if (stream.isEmpty()) {
             return List.of();
         }
         try {
-            return logs.getLogEvents(r -> r.logGroupName(properties.batch().logGroup()).logStreamName(stream.get())
-                            .limit(Math.min(Math.max(1, lines), MAX_LOG_EVENTS)).startFromHead(false))
-                    .events().stream().map(OutputLogEvent::message).filter(Objects::nonNull)
-                    .map(message -> message.replaceAll("\\r?\\n$", "")).toList();
+            return logs
+                    .getLogEvents(r -> r.logGroupName(properties.batch().logGroup())
+                            .logStreamName(stream.get())
+                            .limit(Math.min(Math.max(1, lines), MAX_LOG_EVENTS))
+                            .startFromHead(false))
+                    .events()
+                    .stream()
+                    .map(OutputLogEvent::message)
+                    .filter(Objects::nonNull)
+                    .map(message -> message.replaceAll("\\r?\\n$", ""))
+                    .toList();
         } catch (ResourceNotFoundException e) {
             return List.of(); // the stream is created with the container's first line
         }
@@ -356,7 +406,8 @@ public final class BatchRunner implements JobRunner {
 
     private Optional<JobDetail> describe(String batchJobId) {
         return aws("DescribeJobs", () -> batch.describeJobs(r -> r.jobs(batchJobId))).jobs().stream()
-                .filter(j -> batchJobId.equals(j.jobId())).findFirst();
+                .filter(j -> batchJobId.equals(j.jobId()))
+                .findFirst();
     }
 
     private static boolean isFinal(JobDetail job) {
@@ -369,7 +420,8 @@ public final class BatchRunner implements JobRunner {
             return call.get();
         } catch (ClientException e) {
             String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-                    ? e.awsErrorDetails().errorMessage() : e.getMessage();
+                    ? e.awsErrorDetails().errorMessage()
+                    : e.getMessage();
             throw new JobRejectedException("AWS Batch refused " + operation + ": " + message);
         }
     }
@@ -377,16 +429,27 @@ public final class BatchRunner implements JobRunner {
     private static ContainerOverrides overrides(Map<String, String> environment, PythonBatchProperties.Job job) {
         List<ResourceRequirement> resources = new ArrayList<>();
         if (job.vcpus() != null) {
-            resources.add(ResourceRequirement.builder().type(ResourceType.VCPU)
-                    .value(job.vcpus().setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString()).build());
+            resources.add(ResourceRequirement.builder()
+                    .type(ResourceType.VCPU)
+                    .value(job.vcpus()
+                            .setScale(2, RoundingMode.HALF_UP)
+                            .stripTrailingZeros()
+                            .toPlainString())
+                    .build());
         }
         if (job.memory() != null) {
-            resources.add(ResourceRequirement.builder().type(ResourceType.MEMORY)
-                    .value(Long.toString(job.memory().toMegabytes())).build());
+            resources.add(ResourceRequirement.builder()
+                    .type(ResourceType.MEMORY)
+                    .value(Long.toString(job.memory().toMegabytes()))
+                    .build());
         }
         ContainerOverrides.Builder overrides = ContainerOverrides.builder()
                 .environment(environment.entrySet().stream()
-                        .map(e -> KeyValuePair.builder().name(e.getKey()).value(e.getValue()).build()).toList());
+                        .map(e -> KeyValuePair.builder()
+                                .name(e.getKey())
+                                .value(e.getValue())
+                                .build())
+                        .toList());
         if (!resources.isEmpty()) {
             overrides.resourceRequirements(resources);
         }
@@ -408,29 +471,35 @@ public final class BatchRunner implements JobRunner {
     }
 
     private RunHandle handle(String batchJobId, String name, String queue, String job, URI output) {
-        return new RunHandle(DRIVER, batchJobId, Map.of(OUTPUT, output.toString(), JOB_NAME, name, QUEUE, queue, JOB, job));
+        return new RunHandle(
+                DRIVER, batchJobId, Map.of(OUTPUT, output.toString(), JOB_NAME, name, QUEUE, queue, JOB, job));
     }
 
     private String consoleUrl(String batchJobId) {
         String region = properties.batch().region();
-        return "https://" + region + ".console.aws.amazon.com/batch/home?region=" + region + "#jobs/detail/" + batchJobId;
+        return "https://" + region + ".console.aws.amazon.com/batch/home?region=" + region + "#jobs/detail/"
+                + batchJobId;
     }
 
     /** The CloudWatch console's page of a log stream; it escapes path parts as {@code $25xx}. */
     private String logUrl(String stream) {
         String region = properties.batch().region();
         return "https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region
-                + "#logsV2:log-groups/log-group/" + consoleEscape(properties.batch().logGroup())
+                + "#logsV2:log-groups/log-group/"
+                + consoleEscape(properties.batch().logGroup())
                 + "/log-events/" + consoleEscape(stream);
     }
 
     private static String consoleEscape(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%", "$25");
+        return URLEncoder.encode(value, StandardCharsets.UTF_8)
+                .replace("+", "%20")
+                .replace("%", "$25");
     }
 
     private static String human(Duration duration) {
         long minutes = duration.toMinutes();
-        return minutes > 0 && duration.equals(Duration.ofMinutes(minutes)) ? minutes + " min" : duration.toSeconds() + " s";
+        return minutes > 0 && duration.equals(Duration.ofMinutes(minutes))
+                ? minutes + " min"
+                : duration.toSeconds() + " s";
     }
-
 }

@@ -26,7 +26,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hubble.drivers.python")
-public record PythonBatchProperties(Batch batch, Map<String, Job> jobs, @DefaultValue("30m") Duration maxRunnable) {
+public record PythonBatchProperties(
+        Batch batch,
+        Map<String, Job> jobs,
+        @DefaultValue("30m") Duration maxRunnable) {
 
     public PythonBatchProperties {
         if (batch == null) {
@@ -36,8 +39,10 @@ public record PythonBatchProperties(Batch batch, Map<String, Job> jobs, @Default
         jobs = jobs == null ? Map.of() : Map.copyOf(jobs);
         jobs.keySet().forEach(name -> {
             if (!PythonJobNames.isValid(name)) {
-                throw new IllegalArgumentException("hubble.drivers.python.jobs." + name + ": not a Python job name (a letter"
-                        + " or underscore, then letters, digits or underscores, at most " + PythonJobNames.MAX_LENGTH + ")");
+                throw new IllegalArgumentException(
+                        "hubble.drivers.python.jobs." + name + ": not a Python job name (a letter"
+                                + " or underscore, then letters, digits or underscores, at most "
+                                + PythonJobNames.MAX_LENGTH + ")");
             }
         });
         if (maxRunnable == null || maxRunnable.isNegative() || maxRunnable.isZero()) {
@@ -81,18 +86,22 @@ public record PythonBatchProperties(Batch batch, Map<String, Job> jobs, @Default
 
         public Batch {
             if (jobQueue == null || jobQueue.isBlank()) {
-                throw new IllegalArgumentException("set hubble.drivers.python.batch.job-queue to the AWS Batch job queue");
+                throw new IllegalArgumentException(
+                        "set hubble.drivers.python.batch.job-queue to the AWS Batch job queue");
             }
             if (region == null || region.isBlank()) {
-                throw new IllegalArgumentException("set hubble.drivers.python.batch.region to the job queue's AWS region");
+                throw new IllegalArgumentException(
+                        "set hubble.drivers.python.batch.region to the job queue's AWS region");
             }
             if (jobNamePrefix == null || !PREFIX.matcher(jobNamePrefix).matches()) {
-                throw new IllegalArgumentException("hubble.drivers.python.batch.job-name-prefix must start with a letter or"
-                        + " digit and hold only letters, digits, '_' and '-' (at most 61)");
+                throw new IllegalArgumentException(
+                        "hubble.drivers.python.batch.job-name-prefix must start with a letter or"
+                                + " digit and hold only letters, digits, '_' and '-' (at most 61)");
             }
             for (Duration timeout : new Duration[] {requestTimeout, cancelTimeout}) {
                 if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                    throw new IllegalArgumentException("the timeouts under hubble.drivers.python.batch must be positive");
+                    throw new IllegalArgumentException(
+                            "the timeouts under hubble.drivers.python.batch must be positive");
                 }
             }
         }
@@ -118,7 +127,8 @@ public record PythonBatchProperties(Batch batch, Map<String, Job> jobs, @Default
 
         public Job {
             if (jobDefinition == null || jobDefinition.isBlank()) {
-                throw new IllegalArgumentException("set hubble.drivers.python.jobs.<name>.job-definition for every job");
+                throw new IllegalArgumentException(
+                        "set hubble.drivers.python.jobs.<name>.job-definition for every job");
             }
             if (timeout != null && timeout.toSeconds() < 60) {
                 throw new IllegalArgumentException("hubble.drivers.python.jobs.<name>.timeout must be at least 60s"

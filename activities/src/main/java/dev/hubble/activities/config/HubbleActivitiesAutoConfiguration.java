@@ -2,14 +2,15 @@ package dev.hubble.activities.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubble.activities.duckdb.DuckDbProperties;
-import dev.hubble.activities.gate.GateActivitiesImpl;
 import dev.hubble.activities.duckdb.DuckDbRunner;
 import dev.hubble.activities.events.KafkaStatusEvents;
 import dev.hubble.activities.events.StatusEvents;
 import dev.hubble.activities.events.StatusEventsProperties;
+import dev.hubble.activities.gate.GateActivitiesImpl;
 import dev.hubble.activities.job.JobActivitiesImpl;
 import dev.hubble.activities.localpython.LocalPythonProperties;
 import dev.hubble.activities.localpython.LocalPythonRunner;
+import dev.hubble.activities.log.JobLogActivitiesImpl;
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.activities.state.JobStateActivitiesImpl;
 import dev.hubble.core.config.DriversProperties;
@@ -19,15 +20,14 @@ import dev.hubble.core.results.ResultStores;
 import dev.hubble.core.results.ResultsProperties;
 import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.store.JobStore;
-import dev.hubble.activities.log.JobLogActivitiesImpl;
 import dev.hubble.core.temporal.JobActivities;
 import dev.hubble.core.temporal.JobLogActivities;
 import dev.hubble.core.temporal.JobStateActivities;
-import io.temporal.client.WorkflowClient;
+import dev.hubble.core.view.JobDocuments;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.hubble.core.view.JobDocuments;
+import io.temporal.client.WorkflowClient;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -85,12 +85,17 @@ public class HubbleActivitiesAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(StatusEvents.class)
         @ConditionalOnProperty(name = "hubble.events.enabled", havingValue = "true", matchIfMissing = true)
-        KafkaStatusEvents kafkaStatusEvents(StatusEventsProperties properties, KafkaProperties kafka,
-                ObjectProvider<SslBundles> sslBundles, ObjectProvider<KafkaConnectionDetails> connection,
-                JobDocuments documents, ObjectMapper json) {
+        KafkaStatusEvents kafkaStatusEvents(
+                StatusEventsProperties properties,
+                KafkaProperties kafka,
+                ObjectProvider<SslBundles> sslBundles,
+                ObjectProvider<KafkaConnectionDetails> connection,
+                JobDocuments documents,
+                ObjectMapper json) {
             Map<String, Object> client = kafka.buildProducerProperties(sslBundles.getIfAvailable());
             // Boot's service connections (e.g. Testcontainers) name the servers here, not in the properties.
-            connection.ifAvailable(details -> client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+            connection.ifAvailable(details -> client.put(
+                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                     String.join(",", details.getProducerBootstrapServers())));
             return new KafkaStatusEvents(client, documents, json, properties);
         }
@@ -100,8 +105,7 @@ public class HubbleActivitiesAutoConfiguration {
         @ConditionalOnProperty(name = "hubble.events.enabled", havingValue = "false")
         StatusEvents noStatusEvents() {
             log.warn("Status events are off (hubble.events.enabled=false): subscribers will not hear of any job");
-            return record -> {
-            };
+            return record -> {};
         }
     }
 
@@ -115,10 +119,12 @@ public class HubbleActivitiesAutoConfiguration {
             DuckDbRunner runner = new DuckDbRunner(properties, clock);
             meters.ifAvailable(registry -> {
                 Gauge.builder("hubble.runner.running", runner, DuckDbRunner::running)
-                        .description("Jobs executing in this worker's runner now").tag("driver", DuckDbRunner.DRIVER)
+                        .description("Jobs executing in this worker's runner now")
+                        .tag("driver", DuckDbRunner.DRIVER)
                         .register(registry);
                 Gauge.builder("hubble.runner.running.peak", runner, DuckDbRunner::peakRunning)
-                        .description("The most jobs this worker's runner executed at once").tag("driver", DuckDbRunner.DRIVER)
+                        .description("The most jobs this worker's runner executed at once")
+                        .tag("driver", DuckDbRunner.DRIVER)
                         .register(registry);
             });
             return runner;

@@ -33,5 +33,4 @@ public record DuckDbProperties(
         @DefaultValue("4") @Min(1) int parallelQueries,
         @DefaultValue("false") boolean externalAccess,
         @DefaultValue List<Path> allowedDirectories,
-        @DefaultValue("1h") Duration keepFinished) {
-}
+        @DefaultValue("1h") Duration keepFinished) {}

@@ -63,11 +63,13 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         this.properties = properties;
         this.clock = clock;
         AtomicInteger threads = new AtomicInteger();
-        this.databases = new WarmDatabases(List.of(
-                "SET threads = " + properties.threads(),
-                "SET memory_limit = '" + properties.memoryLimit().toMegabytes() + "MB'",
-                "SET autoinstall_known_extensions = false",
-                "SET autoload_known_extensions = false"), WARM_DATABASES);
+        this.databases = new WarmDatabases(
+                List.of(
+                        "SET threads = " + properties.threads(),
+                        "SET memory_limit = '" + properties.memoryLimit().toMegabytes() + "MB'",
+                        "SET autoinstall_known_extensions = false",
+                        "SET autoload_known_extensions = false"),
+                WARM_DATABASES);
         this.executor = Executors.newFixedThreadPool(properties.parallelQueries(), r -> {
             Thread thread = new Thread(r, "duckdb-" + threads.incrementAndGet());
             thread.setDaemon(true);
@@ -107,7 +109,8 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     public RemoteStatus poll(RunHandle handle) {
         Execution execution = executions.get(handle.remoteId());
         if (execution == null) {
-            return new RemoteStatus(RemotePhase.FAILED,
+            return new RemoteStatus(
+                    RemotePhase.FAILED,
                     "the DuckDB query of this job is not known to this worker; the worker may have restarted while it ran");
         }
         return execution.status();
@@ -194,7 +197,9 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
             List<String> allowed = new ArrayList<>();
             allowed.add(directory(outputDir));
             properties.allowedDirectories().forEach(d -> allowed.add(directory(d)));
-            settings.add("SET allowed_directories = [" + String.join(", ", allowed.stream().map(DuckDbRunner::literal).toList()) + "]");
+            settings.add("SET allowed_directories = ["
+                    + String.join(
+                            ", ", allowed.stream().map(DuckDbRunner::literal).toList()) + "]");
             settings.add("SET enable_external_access = false");
         }
         settings.add("SET lock_configuration = true");
@@ -345,14 +350,14 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
             }
             if (finished != null) {
                 java.time.Duration took = java.time.Duration.between(started == null ? submittedAt : started, finished);
-                log.add(finished + " " + now + " after " + took.toMillis() + " ms" + (message == null ? "" : ": " + message));
+                log.add(finished + " " + now + " after " + took.toMillis() + " ms"
+                        + (message == null ? "" : ": " + message));
                 if (detail != null) {
                     detail.lines().forEach(line -> log.add("  " + line));
                 }
             }
             return log;
         }
-
 
         /** Waits until the phase differs from the one last polled, or {@code millis} passed. */
         synchronized void awaitChange(long millis) throws InterruptedException {

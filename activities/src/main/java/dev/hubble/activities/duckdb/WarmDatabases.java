@@ -34,7 +34,7 @@ final class WarmDatabases implements AutoCloseable {
     WarmDatabases(List<String> settings, int size) {
         this.settings = List.copyOf(settings);
         this.ready = new ArrayBlockingQueue<>(Math.max(1, size));
-        this.filler = new Thread(size == 0 ? () -> { } : this::fill, "duckdb-warm-databases");
+        this.filler = new Thread(size == 0 ? () -> {} : this::fill, "duckdb-warm-databases");
         this.filler.setDaemon(true);
         this.filler.start();
     }
@@ -66,7 +66,9 @@ final class WarmDatabases implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
-                log.warn("Opening a DuckDB database ahead of time failed; jobs open their own meanwhile: {}", e.getMessage());
+                log.warn(
+                        "Opening a DuckDB database ahead of time failed; jobs open their own meanwhile: {}",
+                        e.getMessage());
                 try {
                     Thread.sleep(5_000);
                 } catch (InterruptedException interrupted) {

@@ -54,14 +54,18 @@ public final class KafkaStatusEvents implements StatusEvents, DisposableBean {
      * @param clientConfig the Kafka client settings from {@code spring.kafka.*} (bootstrap servers,
      *     security); delivery settings are overridden, see {@link #producerConfig}
      */
-    public KafkaStatusEvents(Map<String, Object> clientConfig, JobDocuments documents, ObjectMapper json,
+    public KafkaStatusEvents(
+            Map<String, Object> clientConfig,
+            JobDocuments documents,
+            ObjectMapper json,
             StatusEventsProperties properties) {
-        this.producers = new DefaultKafkaProducerFactory<>(producerConfig(clientConfig, properties.sendTimeout()),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producers = new DefaultKafkaProducerFactory<>(
+                producerConfig(clientConfig, properties.sendTimeout()),
+                new StringSerializer(),
+                new ByteArraySerializer());
         this.kafka = new KafkaTemplate<>(producers);
         // Failures surface as the activity's failure; the template's own error log would repeat them.
-        this.kafka.setProducerListener(new ProducerListener<>() {
-        });
+        this.kafka.setProducerListener(new ProducerListener<>() {});
         this.documents = documents;
         this.json = json;
         this.properties = properties;
@@ -105,24 +109,29 @@ public final class KafkaStatusEvents implements StatusEvents, DisposableBean {
 
     private void send(JobRecord record, Duration wait) {
         CloudEvent event = event(record);
-        ProducerRecord<String, byte[]> message = KafkaMessageFactory
-                .createWriter(properties.statusTopic(), record.jobId())
+        ProducerRecord<String, byte[]> message = KafkaMessageFactory.createWriter(
+                        properties.statusTopic(), record.jobId())
                 .writeBinary(event);
         try {
             // The producer settles every send within its delivery timeout; a wait longer than that
             // only guards against waiting forever should it not.
             SendResult<String, byte[]> sent = kafka.send(message).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            log.debug("Status event {} is at {}-{}@{}", event.getId(), properties.statusTopic(),
-                    sent.getRecordMetadata().partition(), sent.getRecordMetadata().offset());
+            log.debug(
+                    "Status event {} is at {}-{}@{}",
+                    event.getId(),
+                    properties.statusTopic(),
+                    sent.getRecordMetadata().partition(),
+                    sent.getRecordMetadata().offset());
         } catch (RuntimeException e) {
-            throw new StatusEventException("status event " + event.getId() + " could not be sent: " + rootMessage(e), e);
+            throw new StatusEventException(
+                    "status event " + event.getId() + " could not be sent: " + rootMessage(e), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new StatusEventException("status event " + event.getId() + " was not acknowledged by Kafka: "
-                    + rootMessage(cause), cause);
+            throw new StatusEventException(
+                    "status event " + event.getId() + " was not acknowledged by Kafka: " + rootMessage(cause), cause);
         } catch (TimeoutException e) {
-            throw new StatusEventException("status event " + event.getId() + " was not acknowledged by Kafka within "
-                    + wait, e);
+            throw new StatusEventException(
+                    "status event " + event.getId() + " was not acknowledged by Kafka within " + wait, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StatusEventException("interrupted while sending status event " + event.getId(), e);

@@ -1,7 +1,7 @@
 package dev.hubble.activities.events;
 
-import java.time.Duration;
 import dev.hubble.core.job.JobRecord;
+import java.time.Duration;
 
 /**
  * Tells subscribers about a job's transitions: one event per recorded {@link JobRecord}, named

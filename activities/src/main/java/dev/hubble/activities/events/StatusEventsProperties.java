@@ -37,8 +37,8 @@ public record StatusEventsProperties(
 
     public StatusEventsProperties {
         if (sendTimeout.compareTo(Duration.ofSeconds(1)) < 0 || sendTimeout.compareTo(MAX_SEND_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("hubble.events.send-timeout must be between 1s and " + MAX_SEND_TIMEOUT.toSeconds()
-                    + "s (the state activity times out after 30s), got " + sendTimeout);
+            throw new IllegalArgumentException("hubble.events.send-timeout must be between 1s and "
+                    + MAX_SEND_TIMEOUT.toSeconds() + "s (the state activity times out after 30s), got " + sendTimeout);
         }
         if (source.toString().isBlank()) {
             throw new IllegalArgumentException("hubble.events.source must not be blank");

@@ -41,8 +41,8 @@ public final class GateActivitiesImpl implements GateActivities {
      * @param sweepInterval how often a gate this activity starts checks its holders
      * @param maxStepsPerRun steps a gate run handles before it continues as new
      */
-    public GateActivitiesImpl(WorkflowClient client, ToIntFunction<String> capacityOf, Duration sweepInterval,
-            int maxStepsPerRun) {
+    public GateActivitiesImpl(
+            WorkflowClient client, ToIntFunction<String> capacityOf, Duration sweepInterval, int maxStepsPerRun) {
         this.client = Objects.requireNonNull(client, "client");
         this.capacityOf = Objects.requireNonNull(capacityOf, "capacityOf");
         if (sweepInterval.isNegative() || sweepInterval.isZero() || maxStepsPerRun < 10) {
@@ -55,8 +55,11 @@ public final class GateActivitiesImpl implements GateActivities {
 
     /** Gates with each enabled driver's {@code concurrency} as capacity and default settings. */
     public static GateActivitiesImpl of(WorkflowClient client, DriversProperties drivers) {
-        return new GateActivitiesImpl(client, driver -> drivers.driver(driver).concurrency(),
-                GateInput.DEFAULT_SWEEP_INTERVAL, GateInput.DEFAULT_MAX_STEPS_PER_RUN);
+        return new GateActivitiesImpl(
+                client,
+                driver -> drivers.driver(driver).concurrency(),
+                GateInput.DEFAULT_SWEEP_INTERVAL,
+                GateInput.DEFAULT_MAX_STEPS_PER_RUN);
     }
 
     @Override
@@ -71,10 +74,12 @@ public final class GateActivitiesImpl implements GateActivities {
         } catch (IllegalArgumentException e) {
             throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), UNKNOWN_DRIVER, e);
         }
-        GateWorkflow gate = client.newWorkflowStub(GateWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(gateId)
-                .setTaskQueue(taskQueue)
-                .build());
+        GateWorkflow gate = client.newWorkflowStub(
+                GateWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(gateId)
+                        .setTaskQueue(taskQueue)
+                        .build());
         BatchRequest signalWithStart = client.newSignalWithStartRequest();
         signalWithStart.add(gate::run, GateInput.start(driver, capacity, sweepInterval, maxStepsPerRun));
         signalWithStart.add(gate::acquire, request, capacity);
@@ -105,7 +110,8 @@ public final class GateActivitiesImpl implements GateActivities {
         for (String jobId : jobIds) {
             try {
                 // No run id: the latest run, so a job that continued as new is still running.
-                WorkflowExecutionStatus status = client.newUntypedWorkflowStub(jobId).describe().getStatus();
+                WorkflowExecutionStatus status =
+                        client.newUntypedWorkflowStub(jobId).describe().getStatus();
                 if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
                     gone.add(jobId);
                 }

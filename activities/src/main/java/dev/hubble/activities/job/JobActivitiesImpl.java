@@ -14,21 +14,21 @@ import dev.hubble.core.temporal.WatchRequest;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
-import java.time.Clock;
-import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Optional;
-import java.util.stream.Stream;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -107,8 +107,14 @@ public final class JobActivitiesImpl implements JobActivities {
         watches.put(jobId, token);
         MDC.put("jobId", jobId);
         try {
-            return new Watch(runner, handle, request, clock, () -> context.heartbeat(null),
-                    () -> watches.get(jobId) != token).run();
+            return new Watch(
+                            runner,
+                            handle,
+                            request,
+                            clock,
+                            () -> context.heartbeat(null),
+                            () -> watches.get(jobId) != token)
+                    .run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while watching " + handle.remoteId(), e);
@@ -150,8 +156,8 @@ public final class JobActivitiesImpl implements JobActivities {
     }
 
     private static ApplicationFailure rejected(JobRejectedException e) {
-        return ApplicationFailure.newNonRetryableFailure(e.getMessage(), JOB_REJECTED,
-                e.detail() == null ? "" : e.detail());
+        return ApplicationFailure.newNonRetryableFailure(
+                e.getMessage(), JOB_REJECTED, e.detail() == null ? "" : e.detail());
     }
 
     private JobRunner runner(String driver) {
@@ -159,7 +165,8 @@ public final class JobActivitiesImpl implements JobActivities {
         if (runner == null) {
             // A job reached a worker that has no runner for its driver: a deployment error that
             // retrying on the same worker cannot fix, but another worker might, so it is retried.
-            throw new IllegalStateException("no runner for driver " + driver + " in this worker; runners: " + runners.keySet());
+            throw new IllegalStateException(
+                    "no runner for driver " + driver + " in this worker; runners: " + runners.keySet());
         }
         return runner;
     }

@@ -38,7 +38,12 @@ final class Watch {
      * @param heartbeat tells Temporal the watch is alive; throws when the watch should end
      * @param superseded true once a newer watch of the same job runs in this process
      */
-    Watch(JobRunner runner, RunHandle handle, WatchRequest request, Clock clock, Runnable heartbeat,
+    Watch(
+            JobRunner runner,
+            RunHandle handle,
+            WatchRequest request,
+            Clock clock,
+            Runnable heartbeat,
             BooleanSupplier superseded) {
         this.runner = runner;
         this.handle = handle;
@@ -83,7 +88,11 @@ final class Watch {
         } catch (JobRejectedException e) {
             return new RemoteStatus(RemotePhase.FAILED, e.getMessage());
         } catch (RuntimeException e) {
-            log.warn("Polling {} job {} failed, looking again later: {}", handle.driver(), handle.remoteId(), e.toString());
+            log.warn(
+                    "Polling {} job {} failed, looking again later: {}",
+                    handle.driver(),
+                    handle.remoteId(),
+                    e.toString());
             return null;
         }
     }

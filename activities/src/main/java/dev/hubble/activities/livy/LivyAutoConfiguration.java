@@ -38,7 +38,11 @@ public class LivyAutoConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "hubble.drivers.spark.enabled", havingValue = "true", matchIfMissing = true)
-    LivyRunner livyRunner(LivyProperties properties, List<LocationFiles> files, JobTokens tokens, ObjectMapper json,
+    LivyRunner livyRunner(
+            LivyProperties properties,
+            List<LocationFiles> files,
+            JobTokens tokens,
+            ObjectMapper json,
             ObjectProvider<Clock> clock) {
         return new LivyRunner(properties, files, tokens, json, clock.getIfAvailable(Clock::systemUTC));
     }

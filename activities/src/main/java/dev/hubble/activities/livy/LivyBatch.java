@@ -38,8 +38,14 @@ record LivyBatch(
         JsonNode appInfo = json.path("appInfo");
         List<String> log = new ArrayList<>();
         json.path("log").forEach(line -> log.add(line.asText()));
-        return new LivyBatch(json.get("id").asInt(), text(json, "name"), json.get("state").asText(), text(json, "appId"),
-                text(appInfo, "sparkUiUrl"), text(appInfo, "driverLogUrl"), log);
+        return new LivyBatch(
+                json.get("id").asInt(),
+                text(json, "name"),
+                json.get("state").asText(),
+                text(json, "appId"),
+                text(appInfo, "sparkUiUrl"),
+                text(appInfo, "driverLogUrl"),
+                log);
     }
 
     private static @Nullable String text(JsonNode node, String field) {

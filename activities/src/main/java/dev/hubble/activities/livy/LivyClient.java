@@ -44,8 +44,12 @@ final class LivyClient {
         this.requestTimeout = properties.requestTimeout();
         this.cancelTimeout = properties.cancelTimeout();
         this.requestedBy = properties.requestedBy();
-        this.authorization = properties.username() == null ? null : "Basic " + Base64.getEncoder().encodeToString(
-                (properties.username() + ":" + properties.password()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = properties.username() == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((properties.username() + ":" + properties.password())
+                                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code POST /batches}: the new batch. */
@@ -56,7 +60,8 @@ final class LivyClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpResponse<byte[]> response = send("POST", "/batches", HttpRequest.BodyPublishers.ofByteArray(body), requestTimeout);
+        HttpResponse<byte[]> response =
+                send("POST", "/batches", HttpRequest.BodyPublishers.ofByteArray(body), requestTimeout);
         if (response.statusCode() / 100 != 2) {
             throw error("POST", "/batches", response);
         }
@@ -132,7 +137,8 @@ final class LivyClient {
         try {
             return json.readTree(response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("Livy answered " + response.statusCode() + " with a body that is not JSON", e);
+            throw new IllegalStateException(
+                    "Livy answered " + response.statusCode() + " with a body that is not JSON", e);
         }
     }
 

@@ -52,7 +52,10 @@ import org.springframework.validation.annotation.Validated;
 public record LivyProperties(
         URI url,
         URI jar,
-        @DefaultValue("dev.hubble.sparkjob.SparkJob") @NotBlank String className,
+
+        @DefaultValue("dev.hubble.sparkjob.SparkJob") @NotBlank
+        String className,
+
         Map<String, String> conf,
         @Nullable String queue,
         @Nullable String proxyUser,
@@ -76,7 +79,8 @@ public record LivyProperties(
 
     public LivyProperties {
         if (url == null) {
-            throw new IllegalArgumentException("set hubble.drivers.spark.livy.url to Livy's base URL, e.g. http://livy:8998");
+            throw new IllegalArgumentException(
+                    "set hubble.drivers.spark.livy.url to Livy's base URL, e.g. http://livy:8998");
         }
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
             throw new IllegalArgumentException("hubble.drivers.spark.livy.url must be http:// or https://, got " + url);
@@ -108,7 +112,8 @@ public record LivyProperties(
     @Override
     public String toString() {
         return "LivyProperties[url=" + url + ", jar=" + jar + ", className=" + className + ", queue=" + queue
-                + ", proxyUser=" + proxyUser + ", username=" + username + ", password=" + (password == null ? null : "***")
+                + ", proxyUser=" + proxyUser + ", username=" + username + ", password="
+                + (password == null ? null : "***")
                 + "]";
     }
 }

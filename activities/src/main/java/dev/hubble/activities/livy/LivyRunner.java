@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.activities.runner.JobRunner;
-import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.security.JobTokens;
+import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
@@ -111,8 +111,8 @@ public final class LivyRunner implements JobRunner {
         this(properties, files, tokens, json, Clock.systemUTC());
     }
 
-    public LivyRunner(LivyProperties properties, List<LocationFiles> files, JobTokens tokens, ObjectMapper json,
-            Clock clock) {
+    public LivyRunner(
+            LivyProperties properties, List<LocationFiles> files, JobTokens tokens, ObjectMapper json, Clock clock) {
         this.properties = properties;
         this.livy = new LivyClient(properties, json);
         this.files = List.copyOf(files);
@@ -143,7 +143,11 @@ public final class LivyRunner implements JobRunner {
         String name = batchName(jobId);
         Optional<LivyBatch> existing = livy.find(name);
         if (existing.isPresent()) {
-            log.info("Job {} already has Livy batch {} ({})", jobId, name, existing.get().id());
+            log.info(
+                    "Job {} already has Livy batch {} ({})",
+                    jobId,
+                    name,
+                    existing.get().id());
             seen(name);
             return handle(name, output, existing.get());
         }
@@ -158,8 +162,9 @@ public final class LivyRunner implements JobRunner {
         } catch (LivyException e) {
             if (e.status() == 400 && e.getMessage().contains("Duplicate session name")) {
                 // Another submit of this job got there first.
-                batch = livy.find(name).orElseThrow(() -> new IllegalStateException(
-                        "Livy says batch " + name + " exists but does not find it", e));
+                batch = livy.find(name)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "Livy says batch " + name + " exists but does not find it", e));
             } else if (e.isTransient()) {
                 throw e;
             } else {
@@ -174,7 +179,8 @@ public final class LivyRunner implements JobRunner {
     @Override
     public RemoteStatus poll(RunHandle handle) {
         Observation observation = observe(handle);
-        return observation.details().isEmpty() ? observation.status()
+        return observation.details().isEmpty()
+                ? observation.status()
                 : observation.status().withDetails(observation.details());
     }
 
@@ -190,11 +196,13 @@ public final class LivyRunner implements JobRunner {
         }
         LivyBatch batch = found.get();
         seen(name);
-        RemoteDetails details = new RemoteDetails(Integer.toString(batch.id()), batch.appId(), batch.sparkUiUrl(),
-                batch.driverLogUrl());
+        RemoteDetails details = new RemoteDetails(
+                Integer.toString(batch.id()), batch.appId(), batch.sparkUiUrl(), batch.driverLogUrl());
         RemotePhase phase = LivyStates.phase(batch.state()).orElseGet(() -> {
-            log.warn("Livy batch {} is in state '{}', which this driver does not know; taking it as running",
-                    name, batch.state());
+            log.warn(
+                    "Livy batch {} is in state '{}', which this driver does not know; taking it as running",
+                    name,
+                    batch.state());
             return RemotePhase.RUNNING;
         });
         if (phase == RemotePhase.RUNNING && hasResult(handle)) {
@@ -202,9 +210,15 @@ public final class LivyRunner implements JobRunner {
             phase = RemotePhase.SUCCEEDED;
         }
         RemoteStatus status = switch (phase) {
-            case FAILED -> new RemoteStatus(phase, reportedError(handle).map(Reported::message).orElse(
-                    "the Spark batch ended in Livy state '" + batch.state() + "' without reporting an error"));
-            case CANCELLED -> new RemoteStatus(phase, "the Spark batch was killed (Livy state '" + batch.state() + "')");
+            case FAILED ->
+                new RemoteStatus(
+                        phase,
+                        reportedError(handle)
+                                .map(Reported::message)
+                                .orElse("the Spark batch ended in Livy state '" + batch.state()
+                                        + "' without reporting an error"));
+            case CANCELLED ->
+                new RemoteStatus(phase, "the Spark batch was killed (Livy state '" + batch.state() + "')");
             default -> RemoteStatus.of(phase);
         };
         if (phase.isTerminal()) {
@@ -271,15 +285,23 @@ public final class LivyRunner implements JobRunner {
         Instant now = clock.instant();
         Duration unseen = Duration.between(lastSeen.computeIfAbsent(name, n -> now), now);
         if (unseen.compareTo(properties.vanishedAfter()) < 0) {
-            return new RemoteStatus(RemotePhase.NOT_FOUND, "Livy does not know Spark batch " + name + " (unseen for "
-                    + unseen.toMillis() + " ms) and the job left no " + RESULT + " or " + ERROR + " in its location yet");
+            return new RemoteStatus(
+                    RemotePhase.NOT_FOUND,
+                    "Livy does not know Spark batch " + name + " (unseen for " + unseen.toMillis()
+                            + " ms) and the job left no " + RESULT + " or " + ERROR + " in its location yet");
         }
         lastSeen.remove(name);
-        log.warn("Livy batch {} vanished: unknown to Livy for {} ms, and no outcome in {}", name, unseen.toMillis(), output);
-        return new RemoteStatus(RemotePhase.FAILED, "the Spark batch vanished: Livy no longer knows batch " + name
-                + " (unseen for " + unseen.toSeconds() + " s) and the job left no " + RESULT + " or " + ERROR
-                + " in its location; Livy or its host probably restarted and took the Spark driver with it, or the batch"
-                + " was killed outside Hubble");
+        log.warn(
+                "Livy batch {} vanished: unknown to Livy for {} ms, and no outcome in {}",
+                name,
+                unseen.toMillis(),
+                output);
+        return new RemoteStatus(
+                RemotePhase.FAILED,
+                "the Spark batch vanished: Livy no longer knows batch " + name
+                        + " (unseen for " + unseen.toSeconds() + " s) and the job left no " + RESULT + " or " + ERROR
+                        + " in its location; Livy or its host probably restarted and took the Spark driver with it, or the batch"
+                        + " was killed outside Hubble");
     }
 
     /** Notes that Livy knows the batch now. */
@@ -397,7 +419,9 @@ public final class LivyRunner implements JobRunner {
     }
 
     private LocationFiles filesFor(URI location) {
-        return files.stream().filter(store -> store.supports(location)).findFirst()
+        return files.stream()
+                .filter(store -> store.supports(location))
+                .findFirst()
                 .orElseThrow(() -> new JobRejectedException("the spark driver cannot stage jobs into "
                         + location.getScheme() + ": locations in this worker; it serves "
                         + files.stream().map(f -> f.getClass().getSimpleName()).toList()));
@@ -418,6 +442,5 @@ public final class LivyRunner implements JobRunner {
     }
 
     /** An error spark-job reported in {@value #ERROR}. */
-    private record Reported(String message, @Nullable String detail) {
-    }
+    private record Reported(String message, @Nullable String detail) {}
 }

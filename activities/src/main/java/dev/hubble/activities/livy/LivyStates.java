@@ -28,8 +28,7 @@ final class LivyStates {
             Map.entry("killed", RemotePhase.CANCELLED),
             Map.entry("success", RemotePhase.SUCCEEDED));
 
-    private LivyStates() {
-    }
+    private LivyStates() {}
 
     /** The phase of a Livy state; empty for a state this driver does not know. */
     static Optional<RemotePhase> phase(String state) {

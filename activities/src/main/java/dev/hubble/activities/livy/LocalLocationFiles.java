@@ -25,7 +25,8 @@ public final class LocalLocationFiles implements LocationFiles {
             Files.createDirectories(dir);
             Path temporary = Files.createTempFile(dir, ".", name + ".tmp");
             Files.write(temporary, content);
-            Files.move(temporary, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    temporary, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + name + " into " + dir, e);
         }

@@ -151,12 +151,16 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
             if (orphan.isPresent()) {
                 long pid = orphan.get().pid();
                 killOrphan(handle, orphan.get());
-                return new RemoteStatus(RemotePhase.FAILED, "the worker that started the Python process of this job"
-                        + " (pid " + pid + ") has died; the process was still running and has been killed, as a"
-                        + " local Python job cannot be resumed by another worker");
+                return new RemoteStatus(
+                        RemotePhase.FAILED,
+                        "the worker that started the Python process of this job"
+                                + " (pid " + pid + ") has died; the process was still running and has been killed, as a"
+                                + " local Python job cannot be resumed by another worker");
             }
-            return new RemoteStatus(RemotePhase.FAILED, "the Python process of this job is gone: the worker that"
-                    + " started it has restarted (or forgot the job), and a local Python job cannot be resumed");
+            return new RemoteStatus(
+                    RemotePhase.FAILED,
+                    "the Python process of this job is gone: the worker that"
+                            + " started it has restarted (or forgot the job), and a local Python job cannot be resumed");
         }
         return execution.status();
     }
@@ -180,7 +184,8 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
             throw new IllegalStateException("the Python process of job " + handle.remoteId() + " still runs "
                     + within.toSeconds() + " s after it was killed");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("waiting for the Python process of job " + handle.remoteId() + " failed", e);
+            throw new IllegalStateException(
+                    "waiting for the Python process of job " + handle.remoteId() + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while killing job " + handle.remoteId(), e);
@@ -243,7 +248,8 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
     /** Kills every process still running; waits at most {@code kill-grace} before forcing. */
     @Override
     public void destroy() {
-        List<Execution> running = executions.values().stream().filter(e -> e.process.isAlive()).toList();
+        List<Execution> running =
+                executions.values().stream().filter(e -> e.process.isAlive()).toList();
         running.forEach(Execution::kill);
         long deadline = System.nanoTime() + properties.killGrace().toNanos();
         for (Execution execution : running) {
@@ -268,11 +274,14 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         Map<String, String> allowed = JobEnvironment.inherited(env, properties.inheritEnv());
         env.clear();
         env.putAll(allowed);
-        env.putAll(JobEnvironment.contract(jobId, output, apiUrl, tokens.issue(jobId, spec.timeout()), spec.parameters()));
+        env.putAll(
+                JobEnvironment.contract(jobId, output, apiUrl, tokens.issue(jobId, spec.timeout()), spec.parameters()));
         if (properties.helperPath() != null) {
             String helper = properties.helperPath().toAbsolutePath().normalize().toString();
             String inherited = env.get("PYTHONPATH");
-            env.put("PYTHONPATH", inherited == null || inherited.isEmpty() ? helper : helper + File.pathSeparator + inherited);
+            env.put(
+                    "PYTHONPATH",
+                    inherited == null || inherited.isEmpty() ? helper : helper + File.pathSeparator + inherited);
         }
         Process process;
         try {
@@ -287,8 +296,18 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
             log.debug("Closing the stdin of Python job {} failed", name, e);
         }
         log.info("Started Python job {} for job {} as process {}", name, jobId, process.pid());
-        RunHandle handle = new RunHandle(DRIVER, jobId, Map.of("output", output.toString(), "job", name,
-                PID, Long.toString(process.pid()), STARTED, process.info().startInstant().map(Instant::toString).orElse("")));
+        RunHandle handle = new RunHandle(
+                DRIVER,
+                jobId,
+                Map.of(
+                        "output",
+                        output.toString(),
+                        "job",
+                        name,
+                        PID,
+                        Long.toString(process.pid()),
+                        STARTED,
+                        process.info().startInstant().map(Instant::toString).orElse("")));
         Execution execution = new Execution(handle, name, process, dir.resolve(STDERR));
         process.onExit().thenRun(execution::status);
         return execution;
@@ -307,17 +326,22 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         Instant startedAt = Instant.parse(started);
         return ProcessHandle.of(Long.parseLong(pid))
                 .filter(ProcessHandle::isAlive)
-                .filter(process -> process.info().startInstant().map(startedAt::equals).orElse(false));
+                .filter(process ->
+                        process.info().startInstant().map(startedAt::equals).orElse(false));
     }
 
     /** Kills a process left behind by a worker that died, its descendants first, and waits until it is gone. */
     private void killOrphan(RunHandle handle, ProcessHandle orphan) {
-        log.warn("The Python process {} of job {} outlived the worker that started it; killing it", orphan.pid(),
+        log.warn(
+                "The Python process {} of job {} outlived the worker that started it; killing it",
+                orphan.pid(),
                 handle.remoteId());
-        List<ProcessHandle> tree = Stream.concat(orphan.descendants(), Stream.of(orphan)).toList();
+        List<ProcessHandle> tree =
+                Stream.concat(orphan.descendants(), Stream.of(orphan)).toList();
         tree.forEach(ProcessHandle::destroy);
         if (!awaitGone(orphan, properties.killGrace())) {
-            Stream.concat(orphan.descendants(), tree.stream()).filter(ProcessHandle::isAlive)
+            Stream.concat(orphan.descendants(), tree.stream())
+                    .filter(ProcessHandle::isAlive)
                     .forEach(ProcessHandle::destroyForcibly);
             if (!awaitGone(orphan, Duration.ofSeconds(5))) {
                 throw new IllegalStateException("the Python process " + orphan.pid() + " of job " + handle.remoteId()
@@ -445,13 +469,16 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
                 outcome = new RemoteStatus(RemotePhase.FAILED, failureMessage(exit));
             }
             finishedAt = clock.instant();
-            log.info("Python job {} for job {} exited with code {}: {}", name, handle.remoteId(), exit, outcome.phase());
+            log.info(
+                    "Python job {} for job {} exited with code {}: {}", name, handle.remoteId(), exit, outcome.phase());
             return outcome;
         }
 
         private String failureMessage(int exit) {
             List<String> tail = tail(stderr, properties.stderrTailLines());
-            return tail.isEmpty() ? "python job " + name + " exited with code " + exit : tail.get(tail.size() - 1).strip();
+            return tail.isEmpty()
+                    ? "python job " + name + " exited with code " + exit
+                    : tail.get(tail.size() - 1).strip();
         }
 
         /**
@@ -464,8 +491,12 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
                 return;
             }
             descendants = process.descendants().toList();
-            log.info("Killing Python job {} for job {} (process {} and {} descendants)",
-                    name, handle.remoteId(), process.pid(), descendants.size());
+            log.info(
+                    "Killing Python job {} for job {} (process {} and {} descendants)",
+                    name,
+                    handle.remoteId(),
+                    process.pid(),
+                    descendants.size());
             descendants.forEach(ProcessHandle::destroy);
             process.destroy();
             try {
@@ -478,8 +509,11 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         /** SIGKILL to whatever is left of a killed tree. */
         void forceKill() {
             if (process.isAlive()) {
-                log.info("Python job {} for job {} did not stop within {} of SIGTERM; killing it forcibly",
-                        name, handle.remoteId(), properties.killGrace());
+                log.info(
+                        "Python job {} for job {} did not stop within {} of SIGTERM; killing it forcibly",
+                        name,
+                        handle.remoteId(),
+                        properties.killGrace());
             }
             // Children started since the first snapshot are found now, while the process lives.
             Stream.concat(descendants.stream(), process.descendants())

@@ -26,8 +26,8 @@ public final class JobLogActivitiesImpl implements JobLogActivities {
     public List<String> tail(RunHandle handle, int lines) {
         JobRunner runner = runners.get(handle.driver());
         if (runner == null) {
-            throw ApplicationFailure.newNonRetryableFailure("no runner for driver " + handle.driver() + " in this worker",
-                    NO_RUNNER);
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "no runner for driver " + handle.driver() + " in this worker", NO_RUNNER);
         }
         return List.copyOf(runner.logTail(handle, Math.max(1, lines)));
     }

@@ -47,8 +47,7 @@ public final class JobEnvironment {
     /** What every job inherits from the worker's environment, when the worker has it. */
     public static final List<String> ALWAYS_INHERITED = List.of("PATH", "HOME", "LANG", "TZ", "PYTHONPATH");
 
-    private JobEnvironment() {
-    }
+    private JobEnvironment() {}
 
     /**
      * Refuses parameters the environment cannot carry: a name that is not an identifier, a value
@@ -70,8 +69,8 @@ public final class JobEnvironment {
     }
 
     /** The contract variables of one job. Parameter names must be identifiers ({@link #checkParameters}). */
-    public static Map<String, String> contract(String jobId, URI output, String apiUrl, String token,
-            Map<String, String> parameters) {
+    public static Map<String, String> contract(
+            String jobId, URI output, String apiUrl, String token, Map<String, String> parameters) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(JOB_ID, jobId);
         env.put(OUTPUT, output.toString());
@@ -86,14 +85,18 @@ public final class JobEnvironment {
      * those named in {@code alsoInherited} (a name, or a prefix ending in {@code *} such as
      * {@code LC_*}), except any {@code HUBBLE_*} one.
      */
-    public static Map<String, String> inherited(Map<String, String> workerEnvironment, Collection<String> alsoInherited) {
+    public static Map<String, String> inherited(
+            Map<String, String> workerEnvironment, Collection<String> alsoInherited) {
         Set<String> names = new HashSet<>(ALWAYS_INHERITED);
-        List<String> prefixes = alsoInherited.stream().filter(n -> n.endsWith("*"))
-                .map(n -> n.substring(0, n.length() - 1)).toList();
+        List<String> prefixes = alsoInherited.stream()
+                .filter(n -> n.endsWith("*"))
+                .map(n -> n.substring(0, n.length() - 1))
+                .toList();
         alsoInherited.stream().filter(n -> !n.endsWith("*")).forEach(names::add);
         Map<String, String> env = new LinkedHashMap<>();
         workerEnvironment.forEach((name, value) -> {
-            if (!name.startsWith(PREFIX) && (names.contains(name) || prefixes.stream().anyMatch(name::startsWith))) {
+            if (!name.startsWith(PREFIX)
+                    && (names.contains(name) || prefixes.stream().anyMatch(name::startsWith))) {
                 env.put(name, value);
             }
         });

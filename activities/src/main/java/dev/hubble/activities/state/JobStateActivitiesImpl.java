@@ -1,14 +1,13 @@
 package dev.hubble.activities.state;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
-
 import dev.hubble.activities.events.StatusEvents;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobStateActivities;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -67,8 +66,11 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
             saveAndCount(record);
             boolean published = events.tryPublish(record, QUICK_PUBLISH);
             if (!published) {
-                log.warn("Status event of job {} (sequence {}) not acknowledged within {}; sending it with retries",
-                        record.jobId(), record.sequence(), QUICK_PUBLISH);
+                log.warn(
+                        "Status event of job {} (sequence {}) not acknowledged within {}; sending it with retries",
+                        record.jobId(),
+                        record.sequence(),
+                        QUICK_PUBLISH);
             }
             return published;
         }
@@ -94,7 +96,11 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
             // Counted when first stored, so a retried activity never counts a job twice.
             countFinished(record);
         }
-        log.info("Job {} is {} (sequence {}{})", record.jobId(), record.state(), record.sequence(),
+        log.info(
+                "Job {} is {} (sequence {}{})",
+                record.jobId(),
+                record.state(),
+                record.sequence(),
                 saved ? "" : ", already stored");
     }
 

@@ -33,7 +33,8 @@ import org.springframework.util.unit.DataSize;
  */
 class BatchRunnerTest {
 
-    private static final JobTokens TOKENS = new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters"));
+    private static final JobTokens TOKENS =
+            new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters"));
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final URI OUTPUT = URI.create("s3://results/jobs/the-job/");
     private static final URI API = URI.create("http://hubble.test:8080");
@@ -49,9 +50,16 @@ class BatchRunnerTest {
         fake = FakeBatch.builder()
                 .stepDelay(Duration.ofMillis(40))
                 .queue("jobs")
-                .jobDefinition("echo-env", List.of("sh", "-c",
-                        "echo \"job $HUBBLE_JOB_ID day=$HUBBLE_PARAM_day output=$HUBBLE_OUTPUT api=$HUBBLE_API_URL\""), Map.of())
-                .jobDefinition("fails", List.of("sh", "-c", "echo starting; echo 'ValueError: no data for day' >&2; exit 3"),
+                .jobDefinition(
+                        "echo-env",
+                        List.of(
+                                "sh",
+                                "-c",
+                                "echo \"job $HUBBLE_JOB_ID day=$HUBBLE_PARAM_day output=$HUBBLE_OUTPUT api=$HUBBLE_API_URL\""),
+                        Map.of())
+                .jobDefinition(
+                        "fails",
+                        List.of("sh", "-c", "echo starting; echo 'ValueError: no data for day' >&2; exit 3"),
                         Map.of())
                 .jobDefinition("sleeps", List.of("sleep", "600"), Map.of())
                 .start();
@@ -64,17 +72,37 @@ class BatchRunnerTest {
     }
 
     private static BatchRunner runner(Duration maxRunnable) {
-        PythonBatchProperties.Batch batch = new PythonBatchProperties.Batch("jobs", "eu-west-1", fake.endpoint(),
-                fake.endpoint(), "/aws/batch/job", null, "hubble-", Duration.ofSeconds(10), 4, Duration.ofSeconds(20), 50);
-        PythonBatchProperties properties = new PythonBatchProperties(batch, Map.of(
-                "echo_env", new PythonBatchProperties.Job("echo-env", null, null, new BigDecimal("0.5"), DataSize.ofMegabytes(512)),
-                "fails", new PythonBatchProperties.Job("fails", null, null, null, null),
-                "sleeps", new PythonBatchProperties.Job("sleeps", null, Duration.ofMinutes(5), null, null),
-                "missing_definition", new PythonBatchProperties.Job("no-such-definition", null, null, null, null),
-                "elsewhere", new PythonBatchProperties.Job("echo-env", "no-such-queue", null, null, null)),
+        PythonBatchProperties.Batch batch = new PythonBatchProperties.Batch(
+                "jobs",
+                "eu-west-1",
+                fake.endpoint(),
+                fake.endpoint(),
+                "/aws/batch/job",
+                null,
+                "hubble-",
+                Duration.ofSeconds(10),
+                4,
+                Duration.ofSeconds(20),
+                50);
+        PythonBatchProperties properties = new PythonBatchProperties(
+                batch,
+                Map.of(
+                        "echo_env",
+                                new PythonBatchProperties.Job(
+                                        "echo-env", null, null, new BigDecimal("0.5"), DataSize.ofMegabytes(512)),
+                        "fails", new PythonBatchProperties.Job("fails", null, null, null, null),
+                        "sleeps", new PythonBatchProperties.Job("sleeps", null, Duration.ofMinutes(5), null, null),
+                        "missing_definition",
+                                new PythonBatchProperties.Job("no-such-definition", null, null, null, null),
+                        "elsewhere", new PythonBatchProperties.Job("echo-env", "no-such-queue", null, null, null)),
                 maxRunnable);
-        return new BatchRunner(properties, BatchAutoConfiguration.batchClient(batch), BatchAutoConfiguration.logsClient(batch),
-                TOKENS, API, Clock.systemUTC());
+        return new BatchRunner(
+                properties,
+                BatchAutoConfiguration.batchClient(batch),
+                BatchAutoConfiguration.logsClient(batch),
+                TOKENS,
+                API,
+                Clock.systemUTC());
     }
 
     @Test
@@ -85,16 +113,20 @@ class BatchRunnerTest {
         assertThat(awaitFinal(handle).phase()).isEqualTo(RemotePhase.SUCCEEDED);
         FakeBatch.JobView job = fake.job(handle.remoteId()).orElseThrow();
         assertThat(job.jobName()).isEqualTo("hubble-" + jobId);
-        assertThat(job.environment()).containsEntry("HUBBLE_JOB_ID", jobId)
+        assertThat(job.environment())
+                .containsEntry("HUBBLE_JOB_ID", jobId)
                 .containsEntry("HUBBLE_OUTPUT", OUTPUT.toString())
                 .containsEntry("HUBBLE_API_URL", "http://hubble.test:8080")
                 .containsEntry("HUBBLE_PARAM_day", "2030-01-02")
                 .containsKey("HUBBLE_JOB_TOKEN");
-        assertThat(TOKENS.verify(jobId, job.environment().get("HUBBLE_JOB_TOKEN"))).isTrue();
-        assertThat(job.tags()).containsEntry(BatchRunner.TAG_JOB_ID, jobId).containsEntry(BatchRunner.TAG_SOURCE, "tests")
+        assertThat(TOKENS.verify(jobId, job.environment().get("HUBBLE_JOB_TOKEN")))
+                .isTrue();
+        assertThat(job.tags())
+                .containsEntry(BatchRunner.TAG_JOB_ID, jobId)
+                .containsEntry(BatchRunner.TAG_SOURCE, "tests")
                 .containsEntry(BatchRunner.TAG_JOB, "echo_env");
-        assertThat(runner.logTail(handle, 10)).containsExactly(
-                "job " + jobId + " day=2030-01-02 output=" + OUTPUT + " api=http://hubble.test:8080");
+        assertThat(runner.logTail(handle, 10))
+                .containsExactly("job " + jobId + " day=2030-01-02 output=" + OUTPUT + " api=http://hubble.test:8080");
     }
 
     @Test
@@ -109,10 +141,13 @@ class BatchRunnerTest {
         assertThat(seen.engineId()).isEqualTo(handle.remoteId());
         assertThat(seen.appId()).isNull();
         assertThat(seen.logStream()).isEqualTo(stream);
-        assertThat(seen.uiUrl()).isEqualTo("https://eu-west-1.console.aws.amazon.com/batch/home?region=eu-west-1#jobs/detail/"
-                + handle.remoteId());
-        assertThat(seen.logUrl()).isEqualTo("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1"
-                + "#logsV2:log-groups/log-group/$252Faws$252Fbatch$252Fjob/log-events/" + stream.replace("/", "$252F"));
+        assertThat(seen.uiUrl())
+                .isEqualTo("https://eu-west-1.console.aws.amazon.com/batch/home?region=eu-west-1#jobs/detail/"
+                        + handle.remoteId());
+        assertThat(seen.logUrl())
+                .isEqualTo("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1"
+                        + "#logsV2:log-groups/log-group/$252Faws$252Fbatch$252Fjob/log-events/"
+                        + stream.replace("/", "$252F"));
     }
 
     @Test
@@ -133,7 +168,8 @@ class BatchRunnerTest {
 
         RunHandle handle = runner.submit(jobId, spec("echo_env", Map.of()), OUTPUT);
 
-        assertThat(fake.jobsNamed("hubble-" + jobId)).singleElement()
+        assertThat(fake.jobsNamed("hubble-" + jobId))
+                .singleElement()
                 .satisfies(job -> assertThat(job.jobId()).isEqualTo(handle.remoteId()));
         assertThat(awaitFinal(handle).phase()).isEqualTo(RemotePhase.SUCCEEDED);
     }
@@ -152,12 +188,14 @@ class BatchRunnerTest {
     void anUnknownJobIsRefusedWithTheKnownOnes() {
         assertThatThrownBy(() -> runner.submit(UUID.randomUUID().toString(), spec("nope", Map.of()), OUTPUT))
                 .isInstanceOf(JobRejectedException.class)
-                .hasMessage("unknown Python job 'nope'; available jobs: echo_env, elsewhere, fails, missing_definition, sleeps");
+                .hasMessage(
+                        "unknown Python job 'nope'; available jobs: echo_env, elsewhere, fails, missing_definition, sleeps");
     }
 
     @Test
     void batchRefusingTheJobFailsItWithAwsMessage() {
-        assertThatThrownBy(() -> runner.submit(UUID.randomUUID().toString(), spec("missing_definition", Map.of()), OUTPUT))
+        assertThatThrownBy(
+                        () -> runner.submit(UUID.randomUUID().toString(), spec("missing_definition", Map.of()), OUTPUT))
                 .isInstanceOf(JobRejectedException.class)
                 .hasMessage("AWS Batch refused SubmitJob: JobDefinition no-such-definition not found.");
         assertThatThrownBy(() -> runner.submit(UUID.randomUUID().toString(), spec("elsewhere", Map.of()), OUTPUT))
@@ -206,13 +244,17 @@ class BatchRunnerTest {
         fake.holdRunnable(held -> held.jobName().equals("hubble-" + jobId));
         BatchRunner impatient = runner(Duration.ofSeconds(1));
         RunHandle handle = impatient.submit(jobId, spec("echo_env", Map.of()), OUTPUT);
-        await().atMost(PATIENCE).until(() -> "RUNNABLE".equals(fake.job(handle.remoteId()).orElseThrow().status()));
+        await().atMost(PATIENCE)
+                .until(() -> "RUNNABLE"
+                        .equals(fake.job(handle.remoteId()).orElseThrow().status()));
 
         RemoteStatus status = awaitFinal(impatient, handle);
 
         assertThat(status.phase()).isEqualTo(RemotePhase.FAILED);
-        assertThat(status.message()).isEqualTo("the Batch job was still RUNNABLE 1 s after its submission"
-                + " (hubble.drivers.python.max-runnable) and was terminated: queue jobs has no compute capacity that can run it");
+        assertThat(status.message())
+                .isEqualTo(
+                        "the Batch job was still RUNNABLE 1 s after its submission"
+                                + " (hubble.drivers.python.max-runnable) and was terminated: queue jobs has no compute capacity that can run it");
         FakeBatch.JobView job = fake.job(handle.remoteId()).orElseThrow();
         assertThat(job.status()).isEqualTo("FAILED");
         assertThat(job.statusReason()).isEqualTo("Hubble: not started within max-runnable (PT1S)");
@@ -243,7 +285,17 @@ class BatchRunnerTest {
     }
 
     private static JobSpec spec(String name, Map<String, String> parameters) {
-        return new JobSpec(name, "python", OutputFormat.CSV, "tests", null, null, null, JobSpec.DEFAULT_PRIORITY,
-                Duration.ofHours(1), parameters, null);
+        return new JobSpec(
+                name,
+                "python",
+                OutputFormat.CSV,
+                "tests",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofHours(1),
+                parameters,
+                null);
     }
 }

@@ -37,8 +37,13 @@ class BatchWiringTest {
                     PythonBatchProperties properties = context.getBean(PythonBatchProperties.class);
                     assertThat(properties.maxRunnable()).isEqualTo(Duration.ofMinutes(30));
                     assertThat(properties.jobs()).containsOnlyKeys("report_card", "segments");
-                    assertThat(properties.jobs().get("report_card")).isEqualTo(new PythonBatchProperties.Job(
-                            "report-card:7", "big", Duration.ofHours(2), new BigDecimal("0.5"), DataSize.ofGigabytes(4)));
+                    assertThat(properties.jobs().get("report_card"))
+                            .isEqualTo(new PythonBatchProperties.Job(
+                                    "report-card:7",
+                                    "big",
+                                    Duration.ofHours(2),
+                                    new BigDecimal("0.5"),
+                                    DataSize.ofGigabytes(4)));
                 });
     }
 
@@ -49,7 +54,9 @@ class BatchWiringTest {
 
     @Test
     void aDisabledPythonDriverHasNoRunner() {
-        contexts.withPropertyValues("hubble.drivers.python.enabled=false", "hubble.drivers.python.batch.job-queue=q",
+        contexts.withPropertyValues(
+                        "hubble.drivers.python.enabled=false",
+                        "hubble.drivers.python.batch.job-queue=q",
                         "hubble.drivers.python.batch.region=eu-west-1")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(BatchRunner.class));
     }
@@ -57,23 +64,36 @@ class BatchWiringTest {
     @Test
     void aMissingRegionStopsStartupNamingTheProperty() {
         contexts.withPropertyValues("hubble.drivers.python.batch.job-queue=q")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("hubble.drivers.python.batch.region"));
     }
 
     @Test
     void aJobWithoutADefinitionStopsStartup() {
-        contexts.withPropertyValues("hubble.drivers.python.batch.job-queue=q", "hubble.drivers.python.batch.region=eu-west-1",
+        contexts.withPropertyValues(
+                        "hubble.drivers.python.batch.job-queue=q",
+                        "hubble.drivers.python.batch.region=eu-west-1",
                         "hubble.drivers.python.jobs.report.job-queue=other")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("hubble.drivers.python.jobs.<name>.job-definition"));
     }
 
     @Test
     void aJobNameThatIsNotAnIdentifierStopsStartup() {
-        contexts.withPropertyValues("hubble.drivers.python.batch.job-queue=q", "hubble.drivers.python.batch.region=eu-west-1",
+        contexts.withPropertyValues(
+                        "hubble.drivers.python.batch.job-queue=q",
+                        "hubble.drivers.python.batch.region=eu-west-1",
                         "hubble.drivers.python.jobs.report-card.job-definition=report-card")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("hubble.drivers.python.jobs.report-card: not a Python job name"));
     }
 

@@ -1,19 +1,18 @@
 package dev.hubble.activities.config;
 
-import dev.hubble.core.config.DriversProperties;
-import io.temporal.client.WorkflowClient;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 import dev.hubble.activities.localpython.LocalPythonRunner;
+import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.results.ResultStores;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
 import dev.hubble.core.store.JobStore;
+import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -34,11 +33,11 @@ class LocalPythonWiringTest {
     @Test
     void enabledDriverGetsARunner() {
         contexts.withPropertyValues(
-                        "hubble.drivers.local-python.enabled=true",
-                        "hubble.drivers.local-python.jobs-dir=" + jobs)
+                        "hubble.drivers.local-python.enabled=true", "hubble.drivers.local-python.jobs-dir=" + jobs)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context.getBean(LocalPythonRunner.class).driver()).isEqualTo("local-python");
+                    assertThat(context.getBean(LocalPythonRunner.class).driver())
+                            .isEqualTo("local-python");
                 });
     }
 
@@ -51,7 +50,10 @@ class LocalPythonWiringTest {
     @Test
     void enabledDriverWithoutAJobsDirectoryStopsStartupNamingTheProperty() {
         contexts.withPropertyValues("hubble.drivers.local-python.enabled=true")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("set hubble.drivers.local-python.jobs-dir"));
     }
 
@@ -60,7 +62,10 @@ class LocalPythonWiringTest {
         contexts.withPropertyValues(
                         "hubble.drivers.local-python.enabled=true",
                         "hubble.drivers.local-python.jobs-dir=" + jobs.resolve("missing"))
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("hubble.drivers.local-python.jobs-dir is not a directory"));
     }
 

@@ -17,8 +17,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class StatusEventsWiringTest {
 
     private final ApplicationContextRunner context = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, RedisAutoConfiguration.class,
-                    KafkaAutoConfiguration.class, HubbleCoreAutoConfiguration.class, HubbleActivitiesAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(
+                    JacksonAutoConfiguration.class,
+                    RedisAutoConfiguration.class,
+                    KafkaAutoConfiguration.class,
+                    HubbleCoreAutoConfiguration.class,
+                    HubbleActivitiesAutoConfiguration.class))
             .withPropertyValues(
                     "hubble.results.local.dir=${java.io.tmpdir}/hubble-wiring-test",
                     "hubble.results.local.signing-key=wiring-test-signing-key-of-32-characters",
@@ -44,7 +48,8 @@ class StatusEventsWiringTest {
 
     @Test
     void sendTimeoutLongerThanTheActivityAllowsStopsTheStart() {
-        context.withPropertyValues("hubble.events.send-timeout=40s").run(app ->
-                assertThat(app).getFailure().rootCause().hasMessageContaining("hubble.events.send-timeout"));
+        context.withPropertyValues("hubble.events.send-timeout=40s")
+                .run(app ->
+                        assertThat(app).getFailure().rootCause().hasMessageContaining("hubble.events.send-timeout"));
     }
 }

@@ -45,7 +45,8 @@ class DuckDbRunnerLogTest {
 
     @Test
     void logOfAFailedQueryCarriesDuckDbsWholeError() {
-        RunHandle handle = runner.submit("job-bad", spec("select cast(range::varchar || 'x' as integer) from range(3)"), output("job-bad"));
+        RunHandle handle = runner.submit(
+                "job-bad", spec("select cast(range::varchar || 'x' as integer) from range(3)"), output("job-bad"));
         await().atMost(Duration.ofSeconds(60)).until(() -> runner.poll(handle).phase() == RemotePhase.FAILED);
 
         String log = String.join("\n", runner.logTail(handle, 100));
@@ -55,7 +56,8 @@ class DuckDbRunnerLogTest {
 
     @Test
     void unknownJobHasNoLog() {
-        assertThat(runner.logTail(new RunHandle(DuckDbRunner.DRIVER, "never-submitted", Map.of()), 10)).isEmpty();
+        assertThat(runner.logTail(new RunHandle(DuckDbRunner.DRIVER, "never-submitted", Map.of()), 10))
+                .isEmpty();
     }
 
     /** The job's output directory, which the result store creates before submission. */
@@ -68,8 +70,18 @@ class DuckDbRunnerLogTest {
     }
 
     private static JobSpec spec(String query) {
-        return new JobSpec(query, DuckDbRunner.DRIVER, OutputFormat.CSV, "test", null, null, null, 5, Duration.ofHours(1),
-                Map.of(), null);
+        return new JobSpec(
+                query,
+                DuckDbRunner.DRIVER,
+                OutputFormat.CSV,
+                "test",
+                null,
+                null,
+                null,
+                5,
+                Duration.ofHours(1),
+                Map.of(),
+                null);
     }
 
     private static DuckDbProperties properties() {

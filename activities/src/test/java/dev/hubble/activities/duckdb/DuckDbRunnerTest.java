@@ -33,8 +33,10 @@ class DuckDbRunnerTest {
     private DuckDbRunner runner;
 
     private DuckDbRunner runner(int parallelQueries) {
-        runner = new DuckDbRunner(new DuckDbProperties(1, DataSize.ofMegabytes(256), parallelQueries, false, List.of(),
-                Duration.ofHours(1)), Clock.systemUTC());
+        runner = new DuckDbRunner(
+                new DuckDbProperties(
+                        1, DataSize.ofMegabytes(256), parallelQueries, false, List.of(), Duration.ofHours(1)),
+                Clock.systemUTC());
         return runner;
     }
 
@@ -117,7 +119,8 @@ class DuckDbRunnerTest {
         for (int i = 0; i < 5; i++) { // more jobs than databases kept ready
             String reader = "reader-" + i;
             assertThatThrownBy(() -> submit(reader, "select * from read_csv('" + firstResult + "')"))
-                    .isInstanceOf(JobRejectedException.class).hasMessageContaining("Permission Error");
+                    .isInstanceOf(JobRejectedException.class)
+                    .hasMessageContaining("Permission Error");
             RunHandle own = submit("own-" + i, "select current_setting('threads') as threads");
             assertThat(awaitEnd(own).phase()).isEqualTo(RemotePhase.SUCCEEDED);
             assertThat(Files.readString(resultOf("own-" + i))).isEqualTo("threads\n1\n");
@@ -126,8 +129,18 @@ class DuckDbRunnerTest {
 
     private RunHandle submit(String jobId, String query) throws Exception {
         Path out = Files.createDirectories(dir.resolve(jobId));
-        JobSpec spec = new JobSpec(query, DuckDbRunner.DRIVER, OutputFormat.CSV, "test", null, null, null,
-                JobSpec.DEFAULT_PRIORITY, Duration.ofHours(1), Map.of(), null);
+        JobSpec spec = new JobSpec(
+                query,
+                DuckDbRunner.DRIVER,
+                OutputFormat.CSV,
+                "test",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofHours(1),
+                Map.of(),
+                null);
         return runner.submit(jobId, spec, out.toUri());
     }
 

@@ -60,8 +60,8 @@ class KafkaStatusEventsTest {
     private static final Instant CREATED = Instant.parse("2030-01-02T03:04:05Z");
     private static final Instant NOW = Instant.parse("2030-01-02T03:04:07.250Z");
 
-    private final ObjectMapper json = JsonMapper.builder().findAndAddModules().build()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final ObjectMapper json =
+            JsonMapper.builder().findAndAddModules().build().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final List<KafkaStatusEvents> opened = new ArrayList<>();
 
     @AfterEach
@@ -78,19 +78,22 @@ class KafkaStatusEventsTest {
 
         ConsumerRecord<String, byte[]> record = consume(broker, running.jobId()).get(0);
         assertThat(record.key()).isEqualTo(running.jobId());
-        assertThat(headers(record)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "ce_specversion", "1.0",
-                "ce_id", running.jobId() + ":2",
-                "ce_source", "urn:hubble:test",
-                "ce_type", "hubble.job.status",
-                "ce_subject", running.jobId(),
-                "ce_time", "2030-01-02T03:04:07.25Z",
-                "content-type", "application/json",
-                "ce_sourceid", "order-17",
-                "ce_sourcekind", "order",
-                "ce_sourceversion", "v3"));
+        assertThat(headers(record))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "ce_specversion", "1.0",
+                        "ce_id", running.jobId() + ":2",
+                        "ce_source", "urn:hubble:test",
+                        "ce_type", "hubble.job.status",
+                        "ce_subject", running.jobId(),
+                        "ce_time", "2030-01-02T03:04:07.25Z",
+                        "content-type", "application/json",
+                        "ce_sourceid", "order-17",
+                        "ce_sourcekind", "order",
+                        "ce_sourceversion", "v3"));
         JsonNode data = json.readTree(record.value());
-        assertThat(data).isEqualTo(json.valueToTree(documents(PublicUrlProperties.FALLBACK).of(running)));
+        assertThat(data)
+                .isEqualTo(
+                        json.valueToTree(documents(PublicUrlProperties.FALLBACK).of(running)));
         assertThat(data.get("state").asText()).isEqualTo("RUNNING");
         assertThat(data.get("sourceId").asText()).isEqualTo("order-17");
     }
@@ -114,8 +117,11 @@ class KafkaStatusEventsTest {
 
     @Test
     void succeededEventCarriesResultLinksOfThePublicUrl(EmbeddedKafkaBroker broker) throws Exception {
-        KafkaStatusEvents events = new KafkaStatusEvents(client(broker.getBrokersAsString()),
-                documents("https://hubble.example.com/api"), json, properties(Duration.ofSeconds(10)));
+        KafkaStatusEvents events = new KafkaStatusEvents(
+                client(broker.getBrokersAsString()),
+                documents("https://hubble.example.com/api"),
+                json,
+                properties(Duration.ofSeconds(10)));
         opened.add(events);
         JobResult result = new JobResult(OutputFormat.CSV, List.of(new ResultFile("result.csv", 12)));
         JobRecord succeeded = running(spec("orders", null, null, null)).moveTo(JobState.SUCCEEDED, NOW, null, result);
@@ -124,7 +130,8 @@ class KafkaStatusEventsTest {
 
         JsonNode data = json.readTree(consume(broker, succeeded.jobId()).get(0).value());
         assertThat(data.at("/result/files/0/url").asText())
-                .startsWith("https://hubble.example.com/api/v1/jobs/" + succeeded.jobId() + "/results/result.csv?expires=")
+                .startsWith(
+                        "https://hubble.example.com/api/v1/jobs/" + succeeded.jobId() + "/results/result.csv?expires=")
                 .contains("&signature=");
         assertThat(data.at("/result/files/0/sizeBytes").asLong()).isEqualTo(12);
     }
@@ -143,10 +150,15 @@ class KafkaStatusEventsTest {
         }
 
         List<ConsumerRecord<String, byte[]>> records = consume(broker, queued.jobId());
-        assertThat(records).extracting(r -> headers(r).get("ce_id")).containsExactly(
-                queued.jobId() + ":1", queued.jobId() + ":2", queued.jobId() + ":3", queued.jobId() + ":4");
-        assertThat(records).extracting(ConsumerRecord::partition).containsOnly(records.get(0).partition());
-        assertThat(json.readTree(records.get(3).value()).at("/error/message").asText()).isEqualTo("boom");
+        assertThat(records)
+                .extracting(r -> headers(r).get("ce_id"))
+                .containsExactly(
+                        queued.jobId() + ":1", queued.jobId() + ":2", queued.jobId() + ":3", queued.jobId() + ":4");
+        assertThat(records)
+                .extracting(ConsumerRecord::partition)
+                .containsOnly(records.get(0).partition());
+        assertThat(json.readTree(records.get(3).value()).at("/error/message").asText())
+                .isEqualTo("boom");
     }
 
     @Test
@@ -155,8 +167,11 @@ class KafkaStatusEventsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        KafkaStatusEvents events = new KafkaStatusEvents(client("127.0.0.1:" + closedPort),
-                documents(PublicUrlProperties.FALLBACK), json, properties(Duration.ofSeconds(2)));
+        KafkaStatusEvents events = new KafkaStatusEvents(
+                client("127.0.0.1:" + closedPort),
+                documents(PublicUrlProperties.FALLBACK),
+                json,
+                properties(Duration.ofSeconds(2)));
         opened.add(events);
         JobRecord running = running(spec("orders", null, null, null));
         long started = System.nanoTime();
@@ -171,11 +186,17 @@ class KafkaStatusEventsTest {
     @Test
     void producerWaitsForAllReplicasIsIdempotentAndSettlesWithinTheSendTimeout() {
         Map<String, Object> config = KafkaStatusEvents.producerConfig(
-                Map.of(ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "kafka:9092"),
+                Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "1",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        false,
+                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                        "kafka:9092"),
                 Duration.ofSeconds(20));
 
-        assertThat(config).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        assertThat(config)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000)
                 .containsEntry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000)
@@ -191,8 +212,11 @@ class KafkaStatusEventsTest {
     }
 
     private KafkaStatusEvents events(EmbeddedKafkaBroker broker, Duration sendTimeout) {
-        KafkaStatusEvents events = new KafkaStatusEvents(client(broker.getBrokersAsString()),
-                documents(PublicUrlProperties.FALLBACK), json, properties(sendTimeout));
+        KafkaStatusEvents events = new KafkaStatusEvents(
+                client(broker.getBrokersAsString()),
+                documents(PublicUrlProperties.FALLBACK),
+                json,
+                properties(sendTimeout));
         opened.add(events);
         return events;
     }
@@ -206,17 +230,30 @@ class KafkaStatusEventsTest {
     }
 
     private static JobDocuments documents(String publicUrl) {
-        LocalResultsProperties properties = new LocalResultsProperties(Path.of("unused"),
-                "test-signing-key-of-at-least-32-characters", Duration.ofHours(1));
+        LocalResultsProperties properties = new LocalResultsProperties(
+                Path.of("unused"), "test-signing-key-of-at-least-32-characters", Duration.ofHours(1));
         LocalResultLinks links = new LocalResultLinks(properties, Clock.fixed(NOW, ZoneOffset.UTC));
-        ResultStores stores = new ResultStores(List.of(new LocalResultStore(properties.dir(), links)), ResultStores.LOCAL, Map.of());
-        return new JobDocuments(stores, new TemporalProperties("localhost:7233", "default", null),
+        ResultStores stores =
+                new ResultStores(List.of(new LocalResultStore(properties.dir(), links)), ResultStores.LOCAL, Map.of());
+        return new JobDocuments(
+                stores,
+                new TemporalProperties("localhost:7233", "default", null),
                 new PublicUrlProperties(URI.create(publicUrl)));
     }
 
     private static JobSpec spec(String source, String sourceId, String sourceKind, String sourceVersion) {
-        return new JobSpec("select 42", "duckdb", OutputFormat.CSV, source, sourceId, sourceKind, sourceVersion,
-                JobSpec.DEFAULT_PRIORITY, Duration.ofHours(6), Map.of("day", "2030-01-01"), null);
+        return new JobSpec(
+                "select 42",
+                "duckdb",
+                OutputFormat.CSV,
+                source,
+                sourceId,
+                sourceKind,
+                sourceVersion,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofHours(6),
+                Map.of("day", "2030-01-01"),
+                null);
     }
 
     /** A job at sequence 2: QUEUED (0, by the API), QUEUED again (1, by the workflow), RUNNING (2). */
@@ -242,7 +279,8 @@ class KafkaStatusEventsTest {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
-                    .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+                    .map(p -> new TopicPartition(TOPIC, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

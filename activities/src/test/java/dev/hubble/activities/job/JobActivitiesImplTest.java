@@ -53,18 +53,23 @@ class JobActivitiesImplTest {
 
         assertThat(Path.of(engine.output)).isEqualTo(work.resolve("j1"));
         assertThat(remote.prepared).containsExactly(URI.create("s3://bucket/jobs/j1/"));
-        assertThat(remote.objects).containsOnlyKeys("s3://bucket/jobs/j1/result.csv", "s3://bucket/jobs/j1/_stdout.log");
+        assertThat(remote.objects)
+                .containsOnlyKeys("s3://bucket/jobs/j1/result.csv", "s3://bucket/jobs/j1/_stdout.log");
         assertThat(result.files()).containsExactly(new ResultFile("result.csv", 3));
         assertThat(result.location()).isEqualTo(URI.create("s3://bucket/jobs/j1/"));
-        assertThat(work.resolve("j1")).as("only the job's log stays, for its log tail")
+        assertThat(work.resolve("j1"))
+                .as("only the job's log stays, for its log tail")
                 .isDirectoryContaining(f -> f.getFileName().toString().equals("_stdout.log"))
                 .isDirectoryNotContaining(f -> f.getFileName().toString().equals("result.csv"));
-        assertThat(activities.collectResult("j1", spec).files()).as("a retried collection").containsExactly(new ResultFile("result.csv", 3));
+        assertThat(activities.collectResult("j1", spec).files())
+                .as("a retried collection")
+                .containsExactly(new ResultFile("result.csv", 3));
     }
 
     @Test
     void refusalOfTheStoreFailsTheJobForGoodWithItsReason() {
-        remote.refusal = "S3 refused to list the job's result location s3://bucket/jobs/j1/: The specified bucket does not exist (NoSuchBucket)";
+        remote.refusal =
+                "S3 refused to list the job's result location s3://bucket/jobs/j1/: The specified bucket does not exist (NoSuchBucket)";
         JobActivitiesImpl activities = activities();
 
         assertThatThrownBy(() -> activities.submit("j1", spec().withResultLocation(URI.create("s3://bucket/jobs/j1/"))))
@@ -90,13 +95,14 @@ class JobActivitiesImplTest {
     }
 
     private static JobSpec spec() {
-        return new JobSpec("select 1", "duckdb", OutputFormat.CSV, "me", null, null, null, 5, Duration.ofHours(1), Map.of(),
-                null);
+        return new JobSpec(
+                "select 1", "duckdb", OutputFormat.CSV, "me", null, null, null, 5, Duration.ofHours(1), Map.of(), null);
     }
 
     /** An engine that writes locally, and has written its files by the time it is asked. */
     private static final class LocalEngine implements JobRunner {
-        @Nullable URI output;
+        @Nullable
+        URI output;
 
         @Override
         public String driver() {
@@ -126,8 +132,7 @@ class JobActivitiesImplTest {
         }
 
         @Override
-        public void cancel(RunHandle handle) {
-        }
+        public void cancel(RunHandle handle) {}
 
         @Override
         public Optional<String> diagnostics(RunHandle handle) {
@@ -139,7 +144,10 @@ class JobActivitiesImplTest {
     private static final class RemoteStore implements ResultStore {
         final Map<String, Long> objects = new TreeMap<>();
         final List<URI> prepared = new ArrayList<>();
-        @Nullable String refusal;
+
+        @Nullable
+        String refusal;
+
         boolean transientError;
 
         @Override
@@ -175,11 +183,14 @@ class JobActivitiesImplTest {
 
         @Override
         public ResultPage list(URI location, @Nullable String after, int limit) {
-            return new ResultPage(objects.entrySet().stream()
-                    .filter(e -> e.getKey().startsWith(location.toString()))
-                    .map(e -> new ResultFile(e.getKey().substring(location.toString().length()), e.getValue()))
-                    .filter(f -> !f.name().startsWith("_"))
-                    .toList(), null);
+            return new ResultPage(
+                    objects.entrySet().stream()
+                            .filter(e -> e.getKey().startsWith(location.toString()))
+                            .map(e -> new ResultFile(
+                                    e.getKey().substring(location.toString().length()), e.getValue()))
+                            .filter(f -> !f.name().startsWith("_"))
+                            .toList(),
+                    null);
         }
 
         @Override

@@ -48,12 +48,33 @@ class LivyRunnerIntegrationTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             nobody = socket.getLocalPort(); // no Hubble API here: spark-job's reports go nowhere
         }
-        LivyProperties properties = new LivyProperties(livy.url(), DevHomes.sparkJobJar().toUri(),
-                "dev.hubble.sparkjob.SparkJob", Map.of("spark.ui.enabled", "false"), null, null, null, null, null, null,
-                null, null, null, null, URI.create("http://127.0.0.1:" + nobody), "hubble-", Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), 100, Duration.ofSeconds(5));
-        runner = new LivyRunner(properties, List.of(new LocalLocationFiles()),
-                new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters")), new ObjectMapper());
+        LivyProperties properties = new LivyProperties(
+                livy.url(),
+                DevHomes.sparkJobJar().toUri(),
+                "dev.hubble.sparkjob.SparkJob",
+                Map.of("spark.ui.enabled", "false"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                URI.create("http://127.0.0.1:" + nobody),
+                "hubble-",
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                100,
+                Duration.ofSeconds(5));
+        runner = new LivyRunner(
+                properties,
+                List.of(new LocalLocationFiles()),
+                new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters")),
+                new ObjectMapper());
     }
 
     @AfterAll
@@ -70,11 +91,16 @@ class LivyRunnerIntegrationTest {
         RunHandle handle = runner.submit("answer", spec("select 42 as answer"), output);
 
         RemoteStatus status = awaitEnd(handle);
-        System.out.printf("select 42: submit to %s in %d ms%n", status.phase(), (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "select 42: submit to %s in %d ms%n", status.phase(), (System.nanoTime() - started) / 1_000_000);
 
-        assertThat(status.phase()).as(() -> runner.diagnostics(handle).orElse("")).isEqualTo(RemotePhase.SUCCEEDED);
+        assertThat(status.phase())
+                .as(() -> runner.diagnostics(handle).orElse(""))
+                .isEqualTo(RemotePhase.SUCCEEDED);
         assertThat(status.details().engineId()).as("the Livy batch id").isNotBlank();
-        assertThat(results(output)).singleElement().satisfies(csv -> assertThat(Files.readString(csv)).isEqualTo("answer\n42\n"));
+        assertThat(results(output))
+                .singleElement()
+                .satisfies(csv -> assertThat(Files.readString(csv)).isEqualTo("answer\n42\n"));
         // A retried submit finds the same batch.
         assertThat(runner.submit("answer", spec("select 42 as answer"), output)).isEqualTo(handle);
     }
@@ -88,7 +114,8 @@ class LivyRunnerIntegrationTest {
 
         assertThat(status.phase()).isEqualTo(RemotePhase.FAILED);
         assertThat(status.message()).startsWith("[PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'");
-        assertThat(runner.diagnostics(handle)).hasValueSatisfying(tail -> assertThat(tail).contains("PARSE_SYNTAX_ERROR"));
+        assertThat(runner.diagnostics(handle))
+                .hasValueSatisfying(tail -> assertThat(tail).contains("PARSE_SYNTAX_ERROR"));
     }
 
     @Test
@@ -129,18 +156,30 @@ class LivyRunnerIntegrationTest {
     }
 
     private static URI location(String jobId) throws Exception {
-        return Files.createDirectories(dir.resolve("results/jobs").resolve(jobId)).toUri();
+        return Files.createDirectories(dir.resolve("results/jobs").resolve(jobId))
+                .toUri();
     }
 
     private static List<Path> results(URI output) throws Exception {
         try (Stream<Path> files = Files.list(Path.of(output))) {
             return files.filter(file -> !file.getFileName().toString().startsWith("_")
-                    && !file.getFileName().toString().startsWith(".")).toList();
+                            && !file.getFileName().toString().startsWith("."))
+                    .toList();
         }
     }
 
     private static JobSpec spec(String query) {
-        return new JobSpec(query, "spark", OutputFormat.CSV, "tests", null, null, null, JobSpec.DEFAULT_PRIORITY,
-                Duration.ofHours(1), Map.of(), null);
+        return new JobSpec(
+                query,
+                "spark",
+                OutputFormat.CSV,
+                "tests",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofHours(1),
+                Map.of(),
+                null);
     }
 }

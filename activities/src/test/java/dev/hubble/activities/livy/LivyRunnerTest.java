@@ -3,7 +3,6 @@ package dev.hubble.activities.livy;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -21,11 +20,11 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.hubble.activities.runner.JobRejectedException;
-import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.security.JobTokenProperties;
 import dev.hubble.core.security.JobTokens;
+import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
@@ -59,7 +58,8 @@ class LivyRunnerTest {
             .build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JobTokens TOKENS = new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters"));
+    private static final JobTokens TOKENS =
+            new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters"));
     private static final String NAME = "hubble-job-1";
     private static final Duration VANISHED_AFTER = Duration.ofSeconds(5);
 
@@ -78,15 +78,38 @@ class LivyRunnerTest {
 
     @Test
     void submitStagesTheJobInItsLocationAndPostsABatchThatCarriesNoToken() throws Exception {
-        LivyProperties properties = new LivyProperties(URI.create(livy.baseUrl()), URI.create("s3://jars/hubble-spark-job.jar"),
-                "dev.hubble.sparkjob.SparkJob", Map.of("spark.sql.adaptive.enabled", "true"), "analytics", "etl",
-                "2g", 2, "4g", 3, 5, "hubble", "hubble-user", "pa55word", URI.create("https://hubble.example/"),
-                "hubble-", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(2), 50, Duration.ofSeconds(5));
-        livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404).withBody("{\"msg\":\"not found\"}")));
-        livy.stubFor(post("/batches").willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                .withBody(batch(7, "starting", null))));
+        LivyProperties properties = new LivyProperties(
+                URI.create(livy.baseUrl()),
+                URI.create("s3://jars/hubble-spark-job.jar"),
+                "dev.hubble.sparkjob.SparkJob",
+                Map.of("spark.sql.adaptive.enabled", "true"),
+                "analytics",
+                "etl",
+                "2g",
+                2,
+                "4g",
+                3,
+                5,
+                "hubble",
+                "hubble-user",
+                "pa55word",
+                URI.create("https://hubble.example/"),
+                "hubble-",
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2),
+                50,
+                Duration.ofSeconds(5));
+        livy.stubFor(
+                get("/batches/" + NAME).willReturn(aResponse().withStatus(404).withBody("{\"msg\":\"not found\"}")));
+        livy.stubFor(post("/batches")
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(batch(7, "starting", null))));
 
-        RunHandle handle = runner(properties).submit("job-1", spec("select 42 as answer", OutputFormat.PARQUET), output);
+        RunHandle handle =
+                runner(properties).submit("job-1", spec("select 42 as answer", OutputFormat.PARQUET), output);
 
         assertThat(handle.driver()).isEqualTo("spark");
         assertThat(handle.remoteId()).isEqualTo(NAME);
@@ -104,8 +127,9 @@ class LivyRunnerTest {
         assertThat(posts).hasSize(1);
         LoggedRequest post = posts.get(0);
         assertThat(post.getHeader("X-Requested-By")).isEqualTo("hubble");
-        assertThat(post.getHeader("Authorization")).isEqualTo("Basic "
-                + Base64.getEncoder().encodeToString("hubble-user:pa55word".getBytes(StandardCharsets.UTF_8)));
+        assertThat(post.getHeader("Authorization"))
+                .isEqualTo("Basic "
+                        + Base64.getEncoder().encodeToString("hubble-user:pa55word".getBytes(StandardCharsets.UTF_8)));
         assertThat(post.getBodyAsString()).doesNotContain(token);
         JsonNode body = JSON.readTree(post.getBodyAsString());
         assertThat(body.get("file").asText()).isEqualTo("s3://jars/hubble-spark-job.jar");
@@ -136,12 +160,19 @@ class LivyRunnerTest {
 
     @Test
     void aDuplicateNameFromARacingSubmitFindsThatBatch() {
-        livy.stubFor(get("/batches/" + NAME).inScenario("race").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(404)).willSetStateTo("posted"));
-        livy.stubFor(get("/batches/" + NAME).inScenario("race").whenScenarioStateIs("posted")
+        livy.stubFor(get("/batches/" + NAME)
+                .inScenario("race")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(404))
+                .willSetStateTo("posted"));
+        livy.stubFor(get("/batches/" + NAME)
+                .inScenario("race")
+                .whenScenarioStateIs("posted")
                 .willReturn(okJson(batch(4, "running", null))));
-        livy.stubFor(post("/batches").willReturn(aResponse().withStatus(400)
-                .withBody("{\"msg\":\"Duplicate session name: Some(" + NAME + ")\"}")));
+        livy.stubFor(post("/batches")
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withBody("{\"msg\":\"Duplicate session name: Some(" + NAME + ")\"}")));
 
         RunHandle handle = runner.submit("job-1", spec("select 1", OutputFormat.CSV), output);
 
@@ -164,8 +195,13 @@ class LivyRunnerTest {
     @Test
     void livyRefusingTheBatchRejectsTheJobWithLivysReason() {
         livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404)));
-        livy.stubFor(post("/batches").willReturn(aResponse().withStatus(400)
-                .withBody("{\"msg\":\"requirement failed: Local path /opt/x.jar cannot be added to user sessions.\"}")));
+        livy.stubFor(
+                post("/batches")
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(400)
+                                        .withBody(
+                                                "{\"msg\":\"requirement failed: Local path /opt/x.jar cannot be added to user sessions.\"}")));
 
         assertThatThrownBy(() -> runner.submit("job-1", spec("select 1", OutputFormat.CSV), output))
                 .isInstanceOf(JobRejectedException.class)
@@ -185,8 +221,8 @@ class LivyRunnerTest {
 
     @Test
     void aLocationNoStoreServesRejectsTheJob() {
-        assertThatThrownBy(() -> runner.submit("job-1", spec("select 1", OutputFormat.CSV),
-                URI.create("s3://bucket/jobs/job-1/")))
+        assertThatThrownBy(() -> runner.submit(
+                        "job-1", spec("select 1", OutputFormat.CSV), URI.create("s3://bucket/jobs/job-1/")))
                 .isInstanceOf(JobRejectedException.class)
                 .hasMessageContaining("s3:");
     }
@@ -231,9 +267,12 @@ class LivyRunnerTest {
         LivyRunner.Observation observation = runner.observe(handle());
 
         assertThat(observation.status()).isEqualTo(RemoteStatus.of(RemotePhase.PENDING));
-        assertThat(observation.details()).isEqualTo(new RemoteDetails("12", "application_1700000000000_0042",
-                "http://rm:8088/proxy/application_1700000000000_0042/",
-                "http://node-7:8042/node/containerlogs/container_1/etl"));
+        assertThat(observation.details())
+                .isEqualTo(new RemoteDetails(
+                        "12",
+                        "application_1700000000000_0042",
+                        "http://rm:8088/proxy/application_1700000000000_0042/",
+                        "http://node-7:8042/node/containerlogs/container_1/etl"));
     }
 
     @Test
@@ -253,9 +292,11 @@ class LivyRunnerTest {
 
         RemoteStatus status = runner.poll(handle());
 
-        assertThat(status).isEqualTo(new RemoteStatus(RemotePhase.FAILED,
-                "[PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'.(line 1, pos 0)",
-                new RemoteDetails("1", null, null, null)));
+        assertThat(status)
+                .isEqualTo(new RemoteStatus(
+                        RemotePhase.FAILED,
+                        "[PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'.(line 1, pos 0)",
+                        new RemoteDetails("1", null, null, null)));
     }
 
     @Test
@@ -275,7 +316,8 @@ class LivyRunnerTest {
 
         Files.writeString(Path.of(output).resolve("_RESULT.json"), "{\"rows\":1,\"files\":[]}");
 
-        assertThat(runner.poll(handle()).phase()).as("spark-job's result is complete, its driver exiting")
+        assertThat(runner.poll(handle()).phase())
+                .as("spark-job's result is complete, its driver exiting")
                 .isEqualTo(RemotePhase.SUCCEEDED);
     }
 
@@ -284,7 +326,9 @@ class LivyRunnerTest {
         livy.stubFor(get("/batches/" + NAME).willReturn(okJson(batch(3, "running", null))));
         writeError("[DIVIDE_BY_ZERO] Division by zero.", "stack");
 
-        assertThat(runner.poll(handle()).phase()).as("a second attempt may still succeed").isEqualTo(RemotePhase.RUNNING);
+        assertThat(runner.poll(handle()).phase())
+                .as("a second attempt may still succeed")
+                .isEqualTo(RemotePhase.RUNNING);
     }
 
     @Test
@@ -300,8 +344,9 @@ class LivyRunnerTest {
         livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(404)));
         writeError("[TABLE_OR_VIEW_NOT_FOUND] The table or view `nope` cannot be found.", "stack");
 
-        assertThat(runner.poll(handle())).isEqualTo(new RemoteStatus(RemotePhase.FAILED,
-                "[TABLE_OR_VIEW_NOT_FOUND] The table or view `nope` cannot be found."));
+        assertThat(runner.poll(handle()))
+                .isEqualTo(new RemoteStatus(
+                        RemotePhase.FAILED, "[TABLE_OR_VIEW_NOT_FOUND] The table or view `nope` cannot be found."));
         assertThat(runner.diagnostics(handle())).contains("stack");
     }
 
@@ -317,19 +362,28 @@ class LivyRunnerTest {
 
     @Test
     void aRunningBatchLivyLosesWithoutAnOutcomeVanishesOnceUnseenForVanishedAfter() {
-        livy.stubFor(get("/batches/" + NAME).inScenario("lost").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson(batch(3, "running", null))).willSetStateTo("restarted"));
-        livy.stubFor(get("/batches/" + NAME).inScenario("lost").whenScenarioStateIs("restarted")
+        livy.stubFor(get("/batches/" + NAME)
+                .inScenario("lost")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(batch(3, "running", null)))
+                .willSetStateTo("restarted"));
+        livy.stubFor(get("/batches/" + NAME)
+                .inScenario("lost")
+                .whenScenarioStateIs("restarted")
                 .willReturn(aResponse().withStatus(404)));
         assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.RUNNING);
 
         now.set(now.get().plus(VANISHED_AFTER.minusMillis(1)));
-        assertThat(runner.poll(handle()).phase()).as("unseen for less than vanished-after").isEqualTo(RemotePhase.NOT_FOUND);
+        assertThat(runner.poll(handle()).phase())
+                .as("unseen for less than vanished-after")
+                .isEqualTo(RemotePhase.NOT_FOUND);
 
         now.set(now.get().plusMillis(1));
         RemoteStatus status = runner.poll(handle());
         assertThat(status.phase()).isEqualTo(RemotePhase.FAILED);
-        assertThat(status.message()).startsWith("the Spark batch vanished").contains(NAME, "_RESULT.json", "_ERROR.json");
+        assertThat(status.message())
+                .startsWith("the Spark batch vanished")
+                .contains(NAME, "_RESULT.json", "_ERROR.json");
     }
 
     @Test
@@ -346,9 +400,14 @@ class LivyRunnerTest {
 
     @Test
     void aForgottenBatchThatLeftItsResultLongAfterItWasSeenSucceeded() throws Exception {
-        livy.stubFor(get("/batches/" + NAME).inScenario("forgotten").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson(batch(3, "running", null))).willSetStateTo("restarted"));
-        livy.stubFor(get("/batches/" + NAME).inScenario("forgotten").whenScenarioStateIs("restarted")
+        livy.stubFor(get("/batches/" + NAME)
+                .inScenario("forgotten")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(batch(3, "running", null)))
+                .willSetStateTo("restarted"));
+        livy.stubFor(get("/batches/" + NAME)
+                .inScenario("forgotten")
+                .whenScenarioStateIs("restarted")
                 .willReturn(aResponse().withStatus(404)));
         assertThat(runner.poll(handle()).phase()).isEqualTo(RemotePhase.RUNNING);
         Files.writeString(Path.of(output).resolve("_RESULT.json"), "{\"rows\":1,\"files\":[]}");
@@ -360,7 +419,8 @@ class LivyRunnerTest {
 
     @Test
     void aServerErrorOnPollIsTransient() {
-        livy.stubFor(get("/batches/" + NAME).willReturn(aResponse().withStatus(500).withBody("{\"msg\":\"oops\"}")));
+        livy.stubFor(
+                get("/batches/" + NAME).willReturn(aResponse().withStatus(500).withBody("{\"msg\":\"oops\"}")));
 
         assertThatThrownBy(() -> runner.poll(handle()))
                 .isInstanceOf(LivyException.class)
@@ -371,7 +431,8 @@ class LivyRunnerTest {
     @Test
     void aSlowLivyTimesOutInsteadOfHoldingThePoll() {
         runner = runner(properties(Duration.ofMillis(300), Duration.ofMillis(300)));
-        livy.stubFor(get("/batches/" + NAME).willReturn(okJson(batch(1, "running", null)).withFixedDelay(5_000)));
+        livy.stubFor(get("/batches/" + NAME)
+                .willReturn(okJson(batch(1, "running", null)).withFixedDelay(5_000)));
 
         assertThatThrownBy(() -> runner.poll(handle()))
                 .isInstanceOf(UncheckedIOException.class)
@@ -422,8 +483,9 @@ class LivyRunnerTest {
                  "Exception in thread \\"main\\" org.apache.spark.sql.catalyst.parser.ParseException:"]}
                 """)));
 
-        assertThat(runner.diagnostics(handle())).hasValueSatisfying(tail -> assertThat(tail)
-                .contains("ParseException").startsWith("stdout:"));
+        assertThat(runner.diagnostics(handle()))
+                .hasValueSatisfying(
+                        tail -> assertThat(tail).contains("ParseException").startsWith("stdout:"));
         livy.verify(getRequestedFor(urlEqualTo("/batches/" + NAME + "/log?size=50")));
     }
 
@@ -453,9 +515,27 @@ class LivyRunnerTest {
     }
 
     private static LivyProperties properties(Duration requestTimeout, Duration cancelTimeout) {
-        return new LivyProperties(URI.create(livy.baseUrl()), URI.create("file:///opt/hubble-spark-job.jar"),
-                "dev.hubble.sparkjob.SparkJob", Map.of(), null, null, null, null, null, null, null, null, null, null,
-                URI.create("http://localhost:8080"), "hubble-", Duration.ofSeconds(2), requestTimeout, cancelTimeout, 50,
+        return new LivyProperties(
+                URI.create(livy.baseUrl()),
+                URI.create("file:///opt/hubble-spark-job.jar"),
+                "dev.hubble.sparkjob.SparkJob",
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                URI.create("http://localhost:8080"),
+                "hubble-",
+                Duration.ofSeconds(2),
+                requestTimeout,
+                cancelTimeout,
+                50,
                 VANISHED_AFTER);
     }
 
@@ -468,8 +548,18 @@ class LivyRunnerTest {
     }
 
     private static JobSpec spec(String query, OutputFormat format) {
-        return new JobSpec(query, "spark", format, "tests", null, null, null, JobSpec.DEFAULT_PRIORITY,
-                Duration.ofHours(1), Map.of(), null);
+        return new JobSpec(
+                query,
+                "spark",
+                format,
+                "tests",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofHours(1),
+                Map.of(),
+                null);
     }
 
     private static String batch(int id, String state, String appId) {

@@ -40,16 +40,29 @@ class LivyWiringTest {
 
     @Test
     void anInstallationWithAnS3StoreStagesJobsInS3Locations() {
-        contexts.withBean(S3ResultStore.class, () -> new S3ResultStore(new S3ResultsProperties("results", "", "us-east-1",
-                        null, false, Duration.ofHours(1), DataSize.ofMegabytes(16), null, null, null)))
+        contexts.withBean(
+                        S3ResultStore.class,
+                        () -> new S3ResultStore(new S3ResultsProperties(
+                                "results",
+                                "",
+                                "us-east-1",
+                                null,
+                                false,
+                                Duration.ofHours(1),
+                                DataSize.ofMegabytes(16),
+                                null,
+                                null,
+                                null)))
                 .withPropertyValues(
                         "hubble.drivers.spark.livy.url=http://127.0.0.1:8998",
                         "hubble.drivers.spark.livy.jar=s3://jars/hubble-spark-job.jar")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBeansOfType(LocationFiles.class).values())
-                            .anySatisfy(files -> assertThat(files.supports(URI.create("s3://results/jobs/1/"))).isTrue())
-                            .anySatisfy(files -> assertThat(files.supports(URI.create("file:///tmp/jobs/1/"))).isTrue());
+                            .anySatisfy(files -> assertThat(files.supports(URI.create("s3://results/jobs/1/")))
+                                    .isTrue())
+                            .anySatisfy(files -> assertThat(files.supports(URI.create("file:///tmp/jobs/1/")))
+                                    .isTrue());
                 });
     }
 
@@ -78,7 +91,10 @@ class LivyWiringTest {
     @Test
     void aMissingJarStopsStartupNamingTheProperty() {
         contexts.withPropertyValues("hubble.drivers.spark.livy.url=http://127.0.0.1:8998")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("hubble.drivers.spark.livy.jar"));
     }
 
@@ -88,7 +104,10 @@ class LivyWiringTest {
                         "hubble.drivers.spark.livy.url=http://127.0.0.1:8998",
                         "hubble.drivers.spark.livy.jar=file:///opt/hubble-spark-job.jar",
                         "hubble.drivers.spark.livy.username=hubble")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("hubble.drivers.spark.livy.password"));
     }
 

@@ -40,8 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplePythonJobsTest {
 
-    private static final Path EXAMPLES = Path.of("../examples/python-jobs").toAbsolutePath().normalize();
-    private static final Path HELPER = Path.of("../clients/python").toAbsolutePath().normalize();
+    private static final Path EXAMPLES =
+            Path.of("../examples/python-jobs").toAbsolutePath().normalize();
+    private static final Path HELPER =
+            Path.of("../clients/python").toAbsolutePath().normalize();
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @TempDir
@@ -56,8 +58,7 @@ class ExamplePythonJobsTest {
     private LocalPythonRunner runner;
     private LocalResults store;
 
-    record Call(String method, String path, String authorization, JsonNode body) {
-    }
+    record Call(String method, String path, String authorization, JsonNode body) {}
 
     @BeforeEach
     void start() throws IOException {
@@ -65,8 +66,11 @@ class ExamplePythonJobsTest {
         api.createContext("/v1/jobs", this::answer);
         api.start();
         URI apiUrl = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
-        runner = new LocalPythonRunner(new LocalPythonProperties(EXAMPLES, "python3", apiUrl, 20, Duration.ofHours(1),
-                HELPER, Duration.ofSeconds(5), List.of()), tokens, Clock.systemUTC());
+        runner = new LocalPythonRunner(
+                new LocalPythonProperties(
+                        EXAMPLES, "python3", apiUrl, 20, Duration.ofHours(1), HELPER, Duration.ofSeconds(5), List.of()),
+                tokens,
+                Clock.systemUTC());
         store = new LocalResults(results);
     }
 
@@ -91,7 +95,10 @@ class ExamplePythonJobsTest {
         RunHandle handle = runner.submit("job-1", spec("many_files", Map.of("count", "12")), store.output("job-1"));
 
         assertThat(awaitEnd(handle)).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
-        assertThat(store.list("job-1")).extracting(ResultFile::name).hasSize(12).startsWith("part-00000.csv")
+        assertThat(store.list("job-1"))
+                .extracting(ResultFile::name)
+                .hasSize(12)
+                .startsWith("part-00000.csv")
                 .endsWith("part-00011.csv");
     }
 
@@ -99,8 +106,10 @@ class ExamplePythonJobsTest {
     void failsEndsWithItsExceptionAsTheError() {
         RunHandle handle = runner.submit("job-1", spec("fails", Map.of("day", "2024-02-29")), store.output("job-1"));
 
-        assertThat(awaitEnd(handle)).isEqualTo(new RemoteStatus(RemotePhase.FAILED, "ValueError: no input rows for 2024-02-29"));
-        assertThat(runner.diagnostics(handle)).hasValueSatisfying(tail -> assertThat(tail).contains("Traceback"));
+        assertThat(awaitEnd(handle))
+                .isEqualTo(new RemoteStatus(RemotePhase.FAILED, "ValueError: no input rows for 2024-02-29"));
+        assertThat(runner.diagnostics(handle))
+                .hasValueSatisfying(tail -> assertThat(tail).contains("Traceback"));
     }
 
     @Test
@@ -111,7 +120,9 @@ class ExamplePythonJobsTest {
         assertThat(calls).singleElement().satisfies(call -> {
             assertThat(call.method()).isEqualTo("POST");
             assertThat(call.path()).isEqualTo("/v1/jobs/job-1/errors");
-            assertThat(tokens.verify("job-1", call.authorization().replaceFirst("^Bearer ", ""))).as(call.authorization()).isTrue();
+            assertThat(tokens.verify("job-1", call.authorization().replaceFirst("^Bearer ", "")))
+                    .as(call.authorization())
+                    .isTrue();
             assertThat(call.body().get("message").asText()).isEqualTo("upstream export for 2024-01-01 is missing");
             assertThat(call.body().get("detail").asText()).contains("s3://exports/2024-01-01/");
         });
@@ -121,19 +132,25 @@ class ExamplePythonJobsTest {
     void parentSubmitsTwoDuckDbChildrenAndWaitsForBoth() throws IOException {
         RunHandle handle = runner.submit("job-1", spec("parent", Map.of()), store.output("job-1"));
 
-        assertThat(awaitEnd(handle)).as("%s", runner.diagnostics(handle)).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
-        List<Call> submissions = calls.stream().filter(c -> c.method().equals("POST")).toList();
+        assertThat(awaitEnd(handle))
+                .as("%s", runner.diagnostics(handle))
+                .isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
+        List<Call> submissions =
+                calls.stream().filter(c -> c.method().equals("POST")).toList();
         assertThat(submissions).hasSize(2).allSatisfy(call -> {
             assertThat(call.path()).isEqualTo("/v1/jobs");
             assertThat(call.body().get("driver").asText()).isEqualTo("duckdb");
             assertThat(call.body().get("parentJobId").asText()).isEqualTo("job-1");
-            assertThat(tokens.verify("job-1", call.authorization().replaceFirst("^Bearer ", ""))).as(call.authorization()).isTrue();
+            assertThat(tokens.verify("job-1", call.authorization().replaceFirst("^Bearer ", "")))
+                    .as(call.authorization())
+                    .isTrue();
         });
         assertThat(childPolls).containsOnlyKeys("child-1", "child-2");
-        assertThat(Files.readAllLines(Path.of(store.output("job-1")).resolve("children.csv"))).containsExactly(
-                "child_job_id,query,state,files",
-                "child-1,SELECT 42 AS answer,SUCCEEDED,1",
-                "child-2,\"SELECT range AS n, range * range AS square FROM range(10)\",SUCCEEDED,1");
+        assertThat(Files.readAllLines(Path.of(store.output("job-1")).resolve("children.csv")))
+                .containsExactly(
+                        "child_job_id,query,state,files",
+                        "child-1,SELECT 42 AS answer,SUCCEEDED,1",
+                        "child-2,\"SELECT range AS n, range * range AS square FROM range(10)\",SUCCEEDED,1");
         assertThat(pushes).as("the helper pushed its phases").containsExactly("RUNNING", "SUCCEEDED");
     }
 
@@ -141,7 +158,8 @@ class ExamplePythonJobsTest {
     void sleepsRunsUntilCancelled() {
         RunHandle handle = runner.submit("job-1", spec("sleeps", Map.of()), store.output("job-1"));
         Path stdout = Path.of(store.output("job-1")).resolve(LocalPythonRunner.STDOUT);
-        await().atMost(PATIENCE).until(() -> Files.exists(stdout) && Files.readString(stdout).contains("still sleeping"));
+        await().atMost(PATIENCE)
+                .until(() -> Files.exists(stdout) && Files.readString(stdout).contains("still sleeping"));
         assertThat(runner.poll(handle).phase()).isEqualTo(RemotePhase.RUNNING);
 
         runner.cancel(handle);
@@ -161,7 +179,10 @@ class ExamplePythonJobsTest {
                 exchange.sendResponseHeaders(202, -1);
                 return;
             }
-            calls.add(new Call(method, path, exchange.getRequestHeaders().getFirst("Authorization"),
+            calls.add(new Call(
+                    method,
+                    path,
+                    exchange.getRequestHeaders().getFirst("Authorization"),
                     raw.length == 0 ? null : json.readTree(raw)));
             String answer;
             int status;
@@ -177,8 +198,10 @@ class ExamplePythonJobsTest {
                 boolean done = childPolls.get(id).incrementAndGet() > 1;
                 status = 200;
                 answer = done
-                        ? "{\"jobId\": \"" + id + "\", \"state\": \"SUCCEEDED\", \"result\": {\"format\": \"csv\", \"files\": ["
-                                + "{\"url\": \"http://127.0.0.1/v1/jobs/" + id + "/results/result.csv\", \"sizeBytes\": 3}]}}"
+                        ? "{\"jobId\": \"" + id
+                                + "\", \"state\": \"SUCCEEDED\", \"result\": {\"format\": \"csv\", \"files\": ["
+                                + "{\"url\": \"http://127.0.0.1/v1/jobs/" + id
+                                + "/results/result.csv\", \"sizeBytes\": 3}]}}"
                         : "{\"jobId\": \"" + id + "\", \"state\": \"RUNNING\"}";
             } else {
                 status = 404;
@@ -194,11 +217,22 @@ class ExamplePythonJobsTest {
     }
 
     private RemoteStatus awaitEnd(RunHandle handle) {
-        return await().atMost(PATIENCE).until(() -> runner.poll(handle), status -> status.phase().isTerminal());
+        return await().atMost(PATIENCE)
+                .until(() -> runner.poll(handle), status -> status.phase().isTerminal());
     }
 
     private static JobSpec spec(String name, Map<String, String> parameters) {
-        return new JobSpec(name, LocalPythonRunner.DRIVER, OutputFormat.CSV, "tests", null, null, null,
-                JobSpec.DEFAULT_PRIORITY, Duration.ofMinutes(5), parameters, null);
+        return new JobSpec(
+                name,
+                LocalPythonRunner.DRIVER,
+                OutputFormat.CSV,
+                "tests",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofMinutes(5),
+                parameters,
+                null);
     }
 }

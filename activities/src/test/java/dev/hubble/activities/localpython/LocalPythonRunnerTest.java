@@ -49,8 +49,10 @@ class LocalPythonRunnerTest {
 
     @TempDir
     Path jobs;
+
     @TempDir
     Path results;
+
     @TempDir
     Path helper;
 
@@ -79,7 +81,8 @@ class LocalPythonRunnerTest {
 
         assertThat(status).isEqualTo(RemoteStatus.of(RemotePhase.SUCCEEDED));
         assertThat(Files.readString(outputDir("job-1").resolve("result.csv"))).isEqualTo("greeting,n\r\nhello,1\r\n");
-        assertThat(Files.readString(outputDir("job-1").resolve(LocalPythonRunner.STDOUT))).isEqualTo("wrote result.csv\n");
+        assertThat(Files.readString(outputDir("job-1").resolve(LocalPythonRunner.STDOUT)))
+                .isEqualTo("wrote result.csv\n");
         assertThat(store.list("job-1")).extracting(ResultFile::name).containsExactly("result.csv");
     }
 
@@ -96,10 +99,11 @@ class LocalPythonRunnerTest {
         RemoteStatus status = awaitEnd(runner, handle);
 
         assertThat(status).isEqualTo(new RemoteStatus(RemotePhase.FAILED, "ValueError: bad input: 42"));
-        assertThat(runner.diagnostics(handle)).hasValueSatisfying(tail -> assertThat(tail)
-                .startsWith("Traceback (most recent call last):")
-                .contains("check(42)")
-                .endsWith("ValueError: bad input: 42"));
+        assertThat(runner.diagnostics(handle))
+                .hasValueSatisfying(tail -> assertThat(tail)
+                        .startsWith("Traceback (most recent call last):")
+                        .contains("check(42)")
+                        .endsWith("ValueError: bad input: 42"));
     }
 
     @Test
@@ -172,12 +176,22 @@ class LocalPythonRunnerTest {
         URI output = output("job-1");
         JobSpec spec = spec("env", Map.of("day", "2024-01-31", "Mixed_Case", "as-is"));
 
-        assertThat(awaitEnd(runner, runner.submit("job-1", spec, output)).phase()).isEqualTo(RemotePhase.SUCCEEDED);
+        assertThat(awaitEnd(runner, runner.submit("job-1", spec, output)).phase())
+                .isEqualTo(RemotePhase.SUCCEEDED);
 
         Map<String, String> env = readJson(outputDir("job-1").resolve("_env.json"));
-        assertThat(env).containsOnlyKeys("HUBBLE_JOB_ID", "HUBBLE_OUTPUT", "HUBBLE_API_URL", "HUBBLE_JOB_TOKEN",
-                "HUBBLE_PARAM_day", "HUBBLE_PARAM_Mixed_Case", "PYTHONPATH", "cwd");
-        assertThat(env).containsEntry("HUBBLE_JOB_ID", "job-1")
+        assertThat(env)
+                .containsOnlyKeys(
+                        "HUBBLE_JOB_ID",
+                        "HUBBLE_OUTPUT",
+                        "HUBBLE_API_URL",
+                        "HUBBLE_JOB_TOKEN",
+                        "HUBBLE_PARAM_day",
+                        "HUBBLE_PARAM_Mixed_Case",
+                        "PYTHONPATH",
+                        "cwd");
+        assertThat(env)
+                .containsEntry("HUBBLE_JOB_ID", "job-1")
                 .containsEntry("HUBBLE_OUTPUT", output.toString())
                 .containsEntry("HUBBLE_API_URL", "http://hubble.test:8080/api")
                 .containsEntry("HUBBLE_PARAM_day", "2024-01-31")
@@ -186,14 +200,18 @@ class LocalPythonRunnerTest {
         assertThat(env.get("HUBBLE_OUTPUT")).startsWith("file:///");
         assertThat(env.get("PYTHONPATH")).startsWith(helper.toAbsolutePath().toString());
         assertThat(tokens.check("job-1", env.get("HUBBLE_JOB_TOKEN"))).isEqualTo(JobTokens.Verdict.VALID);
-        assertThat(logs.getAll()).contains("Started Python job env for job job-1").doesNotContain(env.get("HUBBLE_JOB_TOKEN"));
+        assertThat(logs.getAll())
+                .contains("Started Python job env for job job-1")
+                .doesNotContain(env.get("HUBBLE_JOB_TOKEN"));
     }
 
     @Test
     void processSeesNothingOfTheWorkersEnvironmentButTheAllowList() throws IOException {
         String workerOnly = System.getenv().keySet().stream()
                 .filter(name -> !allowed(name) && !setByTheInterpreterLauncher(name))
-                .sorted().findFirst().orElse(null);
+                .sorted()
+                .findFirst()
+                .orElse(null);
         assumeTrue(workerOnly != null, "the test JVM has no environment variable to leave out");
         job("environ", """
                 import json, os
@@ -202,16 +220,29 @@ class LocalPythonRunnerTest {
                 """);
 
         LocalPythonRunner strict = runner();
-        assertThat(awaitEnd(strict, strict.submit("job-1", spec("environ"), output("job-1"))).phase()).isEqualTo(RemotePhase.SUCCEEDED);
+        assertThat(awaitEnd(strict, strict.submit("job-1", spec("environ"), output("job-1")))
+                        .phase())
+                .isEqualTo(RemotePhase.SUCCEEDED);
         Map<String, String> env = readJson(outputDir("job-1").resolve("_environ.json"));
-        LocalPythonRunner lenient = runner(new LocalPythonProperties(jobs, "python3", URI.create("http://localhost:8080"),
-                20, Duration.ofHours(1), helper, Duration.ofSeconds(5), List.of(workerOnly)));
-        assertThat(awaitEnd(lenient, lenient.submit("job-2", spec("environ"), output("job-2"))).phase()).isEqualTo(RemotePhase.SUCCEEDED);
+        LocalPythonRunner lenient = runner(new LocalPythonProperties(
+                jobs,
+                "python3",
+                URI.create("http://localhost:8080"),
+                20,
+                Duration.ofHours(1),
+                helper,
+                Duration.ofSeconds(5),
+                List.of(workerOnly)));
+        assertThat(awaitEnd(lenient, lenient.submit("job-2", spec("environ"), output("job-2")))
+                        .phase())
+                .isEqualTo(RemotePhase.SUCCEEDED);
         Map<String, String> listed = readJson(outputDir("job-2").resolve("_environ.json"));
 
-        assertThat(env.keySet()).doesNotContain(workerOnly)
+        assertThat(env.keySet())
+                .doesNotContain(workerOnly)
                 .filteredOn(name -> System.getenv().containsKey(name) && !setByTheInterpreterLauncher(name))
-                .allSatisfy(name -> assertThat(allowed(name)).as("%s reached the job", name).isTrue());
+                .allSatisfy(name ->
+                        assertThat(allowed(name)).as("%s reached the job", name).isTrue());
         // A shim may put its own directories first.
         assertThat(env.get("PATH")).endsWith(System.getenv("PATH"));
         assertThat(listed).containsEntry(workerOnly, System.getenv(workerOnly));
@@ -226,7 +257,9 @@ class LocalPythonRunnerTest {
      * (pyenv) running {@code python3}, and Python when the locale is C (PEP 538).
      */
     private static boolean setByTheInterpreterLauncher(String name) {
-        return Set.of("PWD", "OLDPWD", "SHLVL", "_", "LC_CTYPE").contains(name) || name.startsWith("PYENV") || name.startsWith("_PYENV");
+        return Set.of("PWD", "OLDPWD", "SHLVL", "_", "LC_CTYPE").contains(name)
+                || name.startsWith("PYENV")
+                || name.startsWith("_PYENV");
     }
 
     @Test
@@ -257,9 +290,11 @@ class LocalPythonRunnerTest {
         URI output = output("job-1");
 
         assertThatThrownBy(() -> runner.submit("job-1", spec("params", Map.of("no-dash", "x")), output))
-                .isInstanceOf(JobRejectedException.class).hasMessageContaining("no-dash");
+                .isInstanceOf(JobRejectedException.class)
+                .hasMessageContaining("no-dash");
         assertThatThrownBy(() -> runner.submit("job-1", spec("params", Map.of("nul", "a\0b")), output))
-                .isInstanceOf(JobRejectedException.class).hasMessageContaining("NUL");
+                .isInstanceOf(JobRejectedException.class)
+                .hasMessageContaining("NUL");
     }
 
     @Test
@@ -320,8 +355,15 @@ class LocalPythonRunnerTest {
                 while True:
                     time.sleep(1)
                 """);
-        LocalPythonRunner runner = runner(new LocalPythonProperties(jobs, "python3", URI.create("http://localhost:8080"),
-                20, Duration.ofHours(1), null, Duration.ofMillis(300), List.of()));
+        LocalPythonRunner runner = runner(new LocalPythonProperties(
+                jobs,
+                "python3",
+                URI.create("http://localhost:8080"),
+                20,
+                Duration.ofHours(1),
+                null,
+                Duration.ofMillis(300),
+                List.of()));
         RunHandle handle = runner.submit("job-1", spec("stubborn"), output("job-1"));
         long[] pids = awaitPids(outputDir("job-1").resolve("pids.txt"));
 
@@ -348,7 +390,8 @@ class LocalPythonRunnerTest {
         job("reads", "import sys\nprint(len(sys.stdin.read()))\n");
         LocalPythonRunner runner = runner();
 
-        assertThat(awaitEnd(runner, runner.submit("job-1", spec("reads"), output("job-1"))).phase())
+        assertThat(awaitEnd(runner, runner.submit("job-1", spec("reads"), output("job-1")))
+                        .phase())
                 .isEqualTo(RemotePhase.SUCCEEDED);
     }
 
@@ -363,11 +406,15 @@ class LocalPythonRunnerTest {
 
         assertThat(restarted.poll(handle).phase()).isEqualTo(RemotePhase.FAILED);
         assertThat(restarted.poll(handle).message()).contains("Python process of this job is gone");
-        assertThat(restarted.diagnostics(handle)).hasValueSatisfying(tail -> assertThat(tail).endsWith("RuntimeError: boom"));
+        assertThat(restarted.diagnostics(handle))
+                .hasValueSatisfying(tail -> assertThat(tail).endsWith("RuntimeError: boom"));
         restarted.cancel(handle);
-        assertThat(restarted.poll(new RunHandle(LocalPythonRunner.DRIVER, "never-submitted", Map.of())).phase())
+        assertThat(restarted
+                        .poll(new RunHandle(LocalPythonRunner.DRIVER, "never-submitted", Map.of()))
+                        .phase())
                 .isEqualTo(RemotePhase.FAILED);
-        assertThat(restarted.diagnostics(new RunHandle(LocalPythonRunner.DRIVER, "never-submitted", Map.of()))).isEmpty();
+        assertThat(restarted.diagnostics(new RunHandle(LocalPythonRunner.DRIVER, "never-submitted", Map.of())))
+                .isEmpty();
     }
 
     @Test
@@ -402,8 +449,14 @@ class LocalPythonRunnerTest {
     @Test
     void aProcessThatMerelyHasTheJobsOldPidIsLeftAlone() {
         ProcessHandle self = ProcessHandle.current();
-        RunHandle handle = new RunHandle(LocalPythonRunner.DRIVER, "job-1", Map.of(LocalPythonRunner.PID,
-                Long.toString(self.pid()), LocalPythonRunner.STARTED, "2001-01-01T00:00:00Z"));
+        RunHandle handle = new RunHandle(
+                LocalPythonRunner.DRIVER,
+                "job-1",
+                Map.of(
+                        LocalPythonRunner.PID,
+                        Long.toString(self.pid()),
+                        LocalPythonRunner.STARTED,
+                        "2001-01-01T00:00:00Z"));
 
         assertThat(runner().poll(handle).message()).contains("Python process of this job is gone");
         runner().cancel(handle);
@@ -445,8 +498,15 @@ class LocalPythonRunnerTest {
             """;
 
     private LocalPythonProperties properties(int stderrTailLines) {
-        return new LocalPythonProperties(jobs, "python3", URI.create("http://hubble.test:8080/api/"),
-                stderrTailLines, Duration.ofHours(1), helper, Duration.ofSeconds(5), List.of());
+        return new LocalPythonProperties(
+                jobs,
+                "python3",
+                URI.create("http://hubble.test:8080/api/"),
+                stderrTailLines,
+                Duration.ofHours(1),
+                helper,
+                Duration.ofSeconds(5),
+                List.of());
     }
 
     @Test
@@ -464,10 +524,17 @@ class LocalPythonRunnerTest {
 
         List<String> tail = runner.logTail(handle, 3);
 
-        assertThat(tail).containsExactly("==> stdout <==", "line 4997", "line 4998", "line 4999",
-                "==> stderr <==", "something went wrong");
+        assertThat(tail)
+                .containsExactly(
+                        "==> stdout <==",
+                        "line 4997",
+                        "line 4998",
+                        "line 4999",
+                        "==> stderr <==",
+                        "something went wrong");
         assertThat(runner.logTail(handle, 5000)).hasSize(5000 + 3).startsWith("==> stdout <==", "line 0");
-        assertThat(runner.logTail(new RunHandle(LocalPythonRunner.DRIVER, "gone", Map.of()), 10)).isEmpty();
+        assertThat(runner.logTail(new RunHandle(LocalPythonRunner.DRIVER, "gone", Map.of()), 10))
+                .isEmpty();
     }
 
     private LocalPythonRunner runner() {
@@ -500,17 +567,28 @@ class LocalPythonRunnerTest {
     }
 
     private static JobSpec spec(String name, Map<String, String> parameters) {
-        return new JobSpec(name, LocalPythonRunner.DRIVER, OutputFormat.CSV, "tests", null, null, null,
-                JobSpec.DEFAULT_PRIORITY, Duration.ofMinutes(5), parameters, null);
+        return new JobSpec(
+                name,
+                LocalPythonRunner.DRIVER,
+                OutputFormat.CSV,
+                "tests",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofMinutes(5),
+                parameters,
+                null);
     }
 
     private static RemoteStatus awaitEnd(LocalPythonRunner runner, RunHandle handle) {
-        return await().atMost(PATIENCE).until(() -> runner.poll(handle), status -> status.phase().isTerminal());
+        return await().atMost(PATIENCE)
+                .until(() -> runner.poll(handle), status -> status.phase().isTerminal());
     }
 
     private static long[] awaitPids(Path file) {
-        String line = await().atMost(PATIENCE).until(() -> Files.exists(file) ? Files.readString(file).strip() : "",
-                text -> !text.isEmpty());
+        String line = await().atMost(PATIENCE)
+                .until(() -> Files.exists(file) ? Files.readString(file).strip() : "", text -> !text.isEmpty());
         String[] parts = line.split(" ");
         return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
     }
@@ -536,6 +614,6 @@ class LocalPythonRunnerTest {
     }
 
     private static Map<String, String> readJson(Path file) throws IOException {
-        return new ObjectMapper().readValue(file.toFile(), new TypeReference<Map<String, String>>() { });
+        return new ObjectMapper().readValue(file.toFile(), new TypeReference<Map<String, String>>() {});
     }
 }

@@ -16,9 +16,12 @@ final class LocalResults {
     private final LocalResultStore store;
 
     LocalResults(Path dir) {
-        this.store = new LocalResultStore(dir, new LocalResultLinks(
-                new LocalResultsProperties(dir, "test-signing-key-of-at-least-32-characters", Duration.ofHours(1)),
-                Clock.systemUTC()));
+        this.store = new LocalResultStore(
+                dir,
+                new LocalResultLinks(
+                        new LocalResultsProperties(
+                                dir, "test-signing-key-of-at-least-32-characters", Duration.ofHours(1)),
+                        Clock.systemUTC()));
     }
 
     /** The job's output directory, created, as a runner gets it. */

@@ -22,9 +22,22 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 class JobStateActivitiesImplTest {
 
     private final List<String> calls = new ArrayList<>();
-    private final JobRecord record = JobRecord.accepted("0b6f3f0e-5d1a-4c7e-9a51-2f8e6d1c0a11",
-            new JobSpec("select 1", "duckdb", OutputFormat.CSV, "s", null, null, null, 5, Duration.ofHours(1), Map.of(), null),
-            Instant.parse("2030-01-01T00:00:00Z")).recordedAgain(Instant.parse("2030-01-01T00:00:01Z"));
+    private final JobRecord record = JobRecord.accepted(
+                    "0b6f3f0e-5d1a-4c7e-9a51-2f8e6d1c0a11",
+                    new JobSpec(
+                            "select 1",
+                            "duckdb",
+                            OutputFormat.CSV,
+                            "s",
+                            null,
+                            null,
+                            null,
+                            5,
+                            Duration.ofHours(1),
+                            Map.of(),
+                            null),
+                    Instant.parse("2030-01-01T00:00:00Z"))
+            .recordedAgain(Instant.parse("2030-01-01T00:00:01Z"));
 
     @Test
     void transitionIsStoredBeforeItsEventIsSent() {
@@ -44,7 +57,8 @@ class JobStateActivitiesImplTest {
     void unsentEventFailsTheActivitySoThatTemporalRetriesIt() {
         RuntimeException brokerDown = new IllegalStateException("broker down");
 
-        assertThatThrownBy(() -> activities(store(true), events(brokerDown)).record(record)).isSameAs(brokerDown);
+        assertThatThrownBy(() -> activities(store(true), events(brokerDown)).record(record))
+                .isSameAs(brokerDown);
         assertThat(calls).containsExactly("save 1", "publish 1");
     }
 

@@ -33,8 +33,10 @@ public record ApiAuthProperties(
      * @param jwkSetUri the JWK set of the keys tokens are signed with
      * @param audience when set, tokens must name it in {@code aud}
      */
-    public record Jwt(@Nullable URI issuerUri, @Nullable URI jwkSetUri, @Nullable String audience) {
-    }
+    public record Jwt(
+            @Nullable URI issuerUri,
+            @Nullable URI jwkSetUri,
+            @Nullable String audience) {}
 
     /** How the source of a submitted job is decided. */
     public enum SourceRule {

@@ -72,7 +72,8 @@ public final class JobAccess {
         if (caller instanceof Caller.User user) {
             allowed = user.admin() || user.subject().equals(job.spec().source());
         } else if (caller instanceof Caller.Job self) {
-            allowed = self.jobId().equals(job.jobId()) || self.jobId().equals(job.spec().parentJobId());
+            allowed = self.jobId().equals(job.jobId())
+                    || self.jobId().equals(job.spec().parentJobId());
         } else {
             allowed = true;
         }
@@ -121,7 +122,8 @@ public final class JobAccess {
         }
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication instanceof JwtAuthenticationToken jwt) {
-            return new Caller.User(jwt.getToken().getSubject(), roles(jwt.getToken()).contains(properties.adminRole()));
+            return new Caller.User(
+                    jwt.getToken().getSubject(), roles(jwt.getToken()).contains(properties.adminRole()));
         }
         if (authentication instanceof JobTokenAuthentication job) {
             return new Caller.Job(job.jobId());
@@ -142,7 +144,19 @@ public final class JobAccess {
     }
 
     private static SubmitJobRequest withSource(SubmitJobRequest r, @Nullable String source) {
-        return Objects.equals(source, r.source()) ? r : new SubmitJobRequest(r.query(), r.driver(), r.format(), source,
-                r.sourceId(), r.sourceKind(), r.sourceVersion(), r.priority(), r.timeout(), r.parameters(), r.parentJobId());
+        return Objects.equals(source, r.source())
+                ? r
+                : new SubmitJobRequest(
+                        r.query(),
+                        r.driver(),
+                        r.format(),
+                        source,
+                        r.sourceId(),
+                        r.sourceKind(),
+                        r.sourceVersion(),
+                        r.priority(),
+                        r.timeout(),
+                        r.parameters(),
+                        r.parentJobId());
     }
 }

@@ -21,7 +21,8 @@ final class JobTokenAuthenticationProvider implements AuthenticationProvider {
     @Override
     public JobTokenAuthentication authenticate(Authentication authentication) {
         String token = ((BearerTokenAuthenticationToken) authentication).getToken();
-        return tokens.holder(token).map(JobTokenAuthentication::new)
+        return tokens.holder(token)
+                .map(JobTokenAuthentication::new)
                 .orElseThrow(() -> new InvalidBearerTokenException("neither a valid JWT nor a valid job token"));
     }
 

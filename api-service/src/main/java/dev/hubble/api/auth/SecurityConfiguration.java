@@ -31,10 +31,10 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthen
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
  * The API's security: with {@code hubble.api.auth.jwt.*} unset every call is allowed (the local
@@ -62,18 +62,20 @@ public class SecurityConfiguration {
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable());
         if (!auth.enabled()) {
-            return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
+            return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                    .build();
         }
         ProviderManager authentication = new ProviderManager(
                 new JwtAuthenticationProvider(jwtDecoder(auth.jwt())), new JobTokenAuthenticationProvider(tokens));
         AuthenticationEntryPoint unauthenticated = problem(new BearerTokenAuthenticationEntryPoint(), json);
-        return http
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(request -> OWN_CREDENTIAL.matcher(path(request)).matches()).permitAll()
-                        .requestMatchers("/v1/**").authenticated()
-                        .anyRequest().permitAll())
-                .oauth2ResourceServer(server -> server
-                        .bearerTokenResolver(ownCredentialsAside())
+        return http.authorizeHttpRequests(requests -> requests.requestMatchers(
+                                request -> OWN_CREDENTIAL.matcher(path(request)).matches())
+                        .permitAll()
+                        .requestMatchers("/v1/**")
+                        .authenticated()
+                        .anyRequest()
+                        .permitAll())
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(ownCredentialsAside())
                         .authenticationManagerResolver(request -> authentication)
                         .authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(problem(new BearerTokenAccessDeniedHandler(), json)))
@@ -90,21 +92,27 @@ public class SecurityConfiguration {
     RequestRejectedHandler problemForRejectedUrls(ObjectMapper json) {
         return (request, response, e) -> {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            write(response, ProblemType.INVALID_REQUEST.problem(
-                    "the URL is not acceptable: no encoded slashes or dots, no dot segments, no control characters"), json);
+            write(
+                    response,
+                    ProblemType.INVALID_REQUEST.problem(
+                            "the URL is not acceptable: no encoded slashes or dots, no dot segments, no control characters"),
+                    json);
         };
     }
 
     private static NimbusJwtDecoder jwtDecoder(ApiAuthProperties.Jwt jwt) {
         NimbusJwtDecoder decoder = jwt.jwkSetUri() != null
                 ? NimbusJwtDecoder.withJwkSetUri(jwt.jwkSetUri().toString()).build()
-                : NimbusJwtDecoder.withIssuerLocation(jwt.issuerUri().toString()).build();
+                : NimbusJwtDecoder.withIssuerLocation(jwt.issuerUri().toString())
+                        .build();
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-        validators.add(jwt.issuerUri() != null ? JwtValidators.createDefaultWithIssuer(jwt.issuerUri().toString())
-                : JwtValidators.createDefault());
+        validators.add(
+                jwt.issuerUri() != null
+                        ? JwtValidators.createDefaultWithIssuer(jwt.issuerUri().toString())
+                        : JwtValidators.createDefault());
         if (jwt.audience() != null) {
-            validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
-                    audiences -> audiences != null && audiences.contains(jwt.audience())));
+            validators.add(new JwtClaimValidator<List<String>>(
+                    JwtClaimNames.AUD, audiences -> audiences != null && audiences.contains(jwt.audience())));
         }
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return decoder;
@@ -141,7 +149,8 @@ public class SecurityConfiguration {
                 : "send a valid bearer token: 'Authorization: Bearer <JWT>'";
     }
 
-    private static void write(HttpServletResponse response, ProblemDetail problem, ObjectMapper json) throws IOException {
+    private static void write(HttpServletResponse response, ProblemDetail problem, ObjectMapper json)
+            throws IOException {
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), problem);
     }

@@ -2,6 +2,8 @@ package dev.hubble.api.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubble.api.jobs.JobService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -10,8 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.kafka.KafkaConnectionDetails;
@@ -49,17 +49,27 @@ class CommandsConfiguration {
     static final int UNFORESEEN_ATTEMPTS = 3;
 
     @Bean
-    DeadLetters jobCommandDeadLetters(CommandsProperties properties, KafkaProperties kafka,
-            ObjectProvider<SslBundles> sslBundles, ObjectProvider<KafkaConnectionDetails> connection,
+    DeadLetters jobCommandDeadLetters(
+            CommandsProperties properties,
+            KafkaProperties kafka,
+            ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<KafkaConnectionDetails> connection,
             ObjectProvider<MeterRegistry> meters) {
-        return new DeadLetters(deadLetterProducers(kafka, sslBundles, connection), properties.dlqTopic(),
-                properties.dlqTimeout(), meters.getIfAvailable(SimpleMeterRegistry::new));
+        return new DeadLetters(
+                deadLetterProducers(kafka, sslBundles, connection),
+                properties.dlqTopic(),
+                properties.dlqTimeout(),
+                meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean
-    ConcurrentMessageListenerContainer<byte[], byte[]> jobCommandsContainer(CommandsProperties properties,
-            KafkaProperties kafka, ObjectProvider<SslBundles> sslBundles,
-            ObjectProvider<KafkaConnectionDetails> connection, DeadLetters deadLetters, JobService jobs,
+    ConcurrentMessageListenerContainer<byte[], byte[]> jobCommandsContainer(
+            CommandsProperties properties,
+            KafkaProperties kafka,
+            ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<KafkaConnectionDetails> connection,
+            DeadLetters deadLetters,
+            JobService jobs,
             ObjectMapper json) {
         ContainerProperties container = new ContainerProperties(properties.topic());
         container.setGroupId(properties.groupId());
@@ -84,17 +94,20 @@ class CommandsConfiguration {
     }
 
     private static BackOff untilItWorks(CommandsProperties properties) {
-        ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInitial().toMillis(), 2.0);
+        ExponentialBackOff backOff =
+                new ExponentialBackOff(properties.retryInitial().toMillis(), 2.0);
         backOff.setMaxInterval(properties.retryMax().toMillis());
         backOff.setMaxElapsedTime(Long.MAX_VALUE);
         return backOff;
     }
 
-    private static DefaultKafkaConsumerFactory<byte[], byte[]> consumers(KafkaProperties kafka,
-            ObjectProvider<SslBundles> sslBundles, ObjectProvider<KafkaConnectionDetails> connection) {
+    private static DefaultKafkaConsumerFactory<byte[], byte[]> consumers(
+            KafkaProperties kafka,
+            ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<KafkaConnectionDetails> connection) {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties(sslBundles.getIfAvailable()));
-        connection.ifAvailable(details -> config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                String.join(",", details.getConsumerBootstrapServers())));
+        connection.ifAvailable(details -> config.put(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", details.getConsumerBootstrapServers())));
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A new group starts with the oldest command: commands sent before the API first ran count too.
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -102,11 +115,13 @@ class CommandsConfiguration {
         return new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static DefaultKafkaProducerFactory<byte[], byte[]> deadLetterProducers(KafkaProperties kafka,
-            ObjectProvider<SslBundles> sslBundles, ObjectProvider<KafkaConnectionDetails> connection) {
+    private static DefaultKafkaProducerFactory<byte[], byte[]> deadLetterProducers(
+            KafkaProperties kafka,
+            ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<KafkaConnectionDetails> connection) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties(sslBundles.getIfAvailable()));
-        connection.ifAvailable(details -> config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                String.join(",", details.getProducerBootstrapServers())));
+        connection.ifAvailable(details -> config.put(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", details.getProducerBootstrapServers())));
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "hubble-commands-dlq");

@@ -1,8 +1,8 @@
 package dev.hubble.api.commands;
 
-import java.nio.charset.StandardCharsets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,11 @@ final class DeadLetters implements DisposableBean {
     private final Counter deadLettered;
 
     /** @param producers an idempotent {@code acks=all} producer factory; this object closes it */
-    DeadLetters(DefaultKafkaProducerFactory<byte[], byte[]> producers, String topic, Duration timeout, MeterRegistry meters) {
+    DeadLetters(
+            DefaultKafkaProducerFactory<byte[], byte[]> producers,
+            String topic,
+            Duration timeout,
+            MeterRegistry meters) {
         // No reason label: the reasons' details are unbounded; the topic's headers carry them.
         this.deadLettered = Counter.builder("hubble.commands.dead.lettered")
                 .description("Commands refused and sent to the dead-letter topic")
@@ -49,8 +53,7 @@ final class DeadLetters implements DisposableBean {
         this.producers = producers;
         this.kafka = new KafkaTemplate<>(producers);
         // Failures surface as the listener's failure; the template's own error log would repeat them.
-        this.kafka.setProducerListener(new ProducerListener<>() {
-        });
+        this.kafka.setProducerListener(new ProducerListener<>() {});
         this.topic = topic;
         this.timeout = timeout;
     }
@@ -71,7 +74,8 @@ final class DeadLetters implements DisposableBean {
         String reasonText = reason.code() + ": " + clean(detail);
         headers.add(REASON_HEADER, reasonText.getBytes(StandardCharsets.UTF_8));
         headers.add(ORIGIN_HEADER, origin.getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
+        ProducerRecord<byte[], byte[]> letter =
+                new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
         try {
             kafka.send(letter).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
@@ -79,7 +83,8 @@ final class DeadLetters implements DisposableBean {
         } catch (ExecutionException e) {
             throw new DeadLetterException("command " + origin + " could not be sent to " + topic, e.getCause());
         } catch (TimeoutException e) {
-            throw new DeadLetterException("command " + origin + " was not acknowledged by " + topic + " within " + timeout, e);
+            throw new DeadLetterException(
+                    "command " + origin + " was not acknowledged by " + topic + " within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeadLetterException("interrupted while sending command " + origin + " to " + topic, e);

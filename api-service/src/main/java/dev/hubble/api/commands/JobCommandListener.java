@@ -56,8 +56,10 @@ final class JobCommandListener implements MessageListener<byte[], byte[]> {
             switch (event.getType()) {
                 case SUBMIT -> submit(event);
                 case CANCEL -> cancel(event);
-                default -> throw new RejectedCommandException(DeadLetterReason.UNKNOWN_TYPE,
-                        "type " + quote(event.getType()) + " is neither " + SUBMIT + " nor " + CANCEL);
+                default ->
+                    throw new RejectedCommandException(
+                            DeadLetterReason.UNKNOWN_TYPE,
+                            "type " + quote(event.getType()) + " is neither " + SUBMIT + " nor " + CANCEL);
             }
         } catch (RejectedCommandException e) {
             deadLetters.send(record, e.reason(), e.getMessage());
@@ -79,7 +81,8 @@ final class JobCommandListener implements MessageListener<byte[], byte[]> {
     static boolean isPassing(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ProblemException problem) {
-                return problem.type() == ProblemType.TEMPORAL_UNAVAILABLE || problem.type() == ProblemType.STORE_UNAVAILABLE;
+                return problem.type() == ProblemType.TEMPORAL_UNAVAILABLE
+                        || problem.type() == ProblemType.STORE_UNAVAILABLE;
             }
             if (t instanceof DeadLetters.DeadLetterException || t instanceof DataAccessException) {
                 return true;
@@ -93,7 +96,8 @@ final class JobCommandListener implements MessageListener<byte[], byte[]> {
             throw new RejectedCommandException(DeadLetterReason.NOT_A_CLOUDEVENT, "the record has no value");
         }
         try {
-            return KafkaMessageFactory.createReader(record.headers(), record.value()).toEvent();
+            return KafkaMessageFactory.createReader(record.headers(), record.value())
+                    .toEvent();
         } catch (RuntimeException e) {
             // The reader's messages name what is missing or malformed (e.g. "Attribute 'id' cannot be null").
             throw new RejectedCommandException(DeadLetterReason.NOT_A_CLOUDEVENT, String.valueOf(e.getMessage()));
@@ -106,21 +110,29 @@ final class JobCommandListener implements MessageListener<byte[], byte[]> {
         try {
             job = jobs.submitCommand(request, event.getSource().toString(), event.getId());
         } catch (InvalidRequestException e) {
-            throw new RejectedCommandException(DeadLetterReason.INVALID_JOB, String.valueOf(e.getBody().getDetail()));
+            throw new RejectedCommandException(
+                    DeadLetterReason.INVALID_JOB, String.valueOf(e.getBody().getDetail()));
         }
-        log.info("Command {} from {} is job {} ({})", quote(event.getId()), quote(event.getSource().toString()),
-                job.jobId(), job.state());
+        log.info(
+                "Command {} from {} is job {} ({})",
+                quote(event.getId()),
+                quote(event.getSource().toString()),
+                job.jobId(),
+                job.state());
     }
 
     private void cancel(CloudEvent event) {
         String jobId = event.getSubject();
         if (jobId == null || jobId.isBlank()) {
-            JsonNode data = event.getData() == null ? null
-                    : parse(event, JsonNode.class, DeadLetterReason.INVALID_CANCEL);
-            jobId = data != null && data.path("jobId").isTextual() ? data.get("jobId").asText() : null;
+            JsonNode data =
+                    event.getData() == null ? null : parse(event, JsonNode.class, DeadLetterReason.INVALID_CANCEL);
+            jobId = data != null && data.path("jobId").isTextual()
+                    ? data.get("jobId").asText()
+                    : null;
         }
         if (jobId == null || jobId.isBlank()) {
-            throw new RejectedCommandException(DeadLetterReason.INVALID_CANCEL,
+            throw new RejectedCommandException(
+                    DeadLetterReason.INVALID_CANCEL,
                     "name the job in the event's subject or as {\"jobId\": ...} in its data");
         }
         try {
@@ -128,7 +140,9 @@ final class JobCommandListener implements MessageListener<byte[], byte[]> {
             log.info("Command {} cancelled job {}", quote(event.getId()), jobId);
         } catch (ProblemException e) {
             if (e.type() == ProblemType.JOB_NOT_FOUND) {
-                throw new RejectedCommandException(DeadLetterReason.JOB_NOT_FOUND, String.valueOf(e.getBody().getDetail()));
+                throw new RejectedCommandException(
+                        DeadLetterReason.JOB_NOT_FOUND,
+                        String.valueOf(e.getBody().getDetail()));
             }
             if (e.type() != ProblemType.JOB_FINISHED) {
                 throw e;
@@ -142,7 +156,8 @@ final class JobCommandListener implements MessageListener<byte[], byte[]> {
     private <T> T parse(CloudEvent event, Class<T> type, DeadLetterReason invalid) {
         String contentType = event.getDataContentType();
         if (contentType != null && !isJson(contentType)) {
-            throw new RejectedCommandException(DeadLetterReason.UNSUPPORTED_CONTENT_TYPE,
+            throw new RejectedCommandException(
+                    DeadLetterReason.UNSUPPORTED_CONTENT_TYPE,
                     "data must be JSON (application/json), not " + quote(contentType));
         }
         CloudEventData data = event.getData();
@@ -153,7 +168,9 @@ final class JobCommandListener implements MessageListener<byte[], byte[]> {
         try {
             value = json.readValue(data.toBytes(), type);
         } catch (IOException e) {
-            throw new RejectedCommandException(invalid, String.valueOf(JsonInputProblems.of(e, "data").getBody().getDetail()));
+            throw new RejectedCommandException(
+                    invalid,
+                    String.valueOf(JsonInputProblems.of(e, "data").getBody().getDetail()));
         }
         if (value == null || value instanceof JsonNode node && !node.isObject()) {
             throw new RejectedCommandException(invalid, "data: must be a JSON object");

@@ -1,10 +1,10 @@
 package dev.hubble.api.config;
 
-import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.info.Info;
 import dev.hubble.api.history.HistoryProperties;
 import dev.hubble.core.job.JobCatalog;
 import dev.hubble.core.job.PythonJobNames;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -15,8 +15,12 @@ import org.springframework.context.annotation.Configuration;
  * {@code HubbleCoreAutoConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ApiProperties.class, PythonJobsProperties.class, BatchJobsProperties.class,
-        HistoryProperties.class})
+@EnableConfigurationProperties({
+    ApiProperties.class,
+    PythonJobsProperties.class,
+    BatchJobsProperties.class,
+    HistoryProperties.class
+})
 class ApiConfiguration {
 
     /** The driver whose jobs are the Python files of a local directory. */
@@ -39,10 +43,12 @@ class ApiConfiguration {
 
     @Bean
     OpenAPI hubbleOpenApi() {
-        return new OpenAPI().info(new Info()
-                .title("Hubble API")
-                .version("v1")
-                .description("Submit SQL and Python jobs, follow their state, cancel them and download their results. "
-                        + "Errors are RFC 9457 problems with type URIs urn:hubble:problem:<name>."));
+        return new OpenAPI()
+                .info(new Info()
+                        .title("Hubble API")
+                        .version("v1")
+                        .description(
+                                "Submit SQL and Python jobs, follow their state, cancel them and download their results. "
+                                        + "Errors are RFC 9457 problems with type URIs urn:hubble:problem:<name>."));
     }
 }

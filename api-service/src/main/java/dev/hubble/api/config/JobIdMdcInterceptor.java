@@ -24,7 +24,8 @@ final class JobIdMdcInterceptor implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
-        if (variables instanceof Map<?, ?> map && map.get("jobId") instanceof String jobId
+        if (variables instanceof Map<?, ?> map
+                && map.get("jobId") instanceof String jobId
                 && JOB_ID.matcher(jobId).matches()) {
             MDC.put(MDC_KEY, jobId);
         }
@@ -32,8 +33,8 @@ final class JobIdMdcInterceptor implements HandlerInterceptor {
     }
 
     @Override
-    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler,
-            @Nullable Exception ex) {
+    public void afterCompletion(
+            HttpServletRequest request, HttpServletResponse response, Object handler, @Nullable Exception ex) {
         MDC.remove(MDC_KEY);
     }
 }

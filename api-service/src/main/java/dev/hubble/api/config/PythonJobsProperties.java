@@ -12,5 +12,4 @@ import org.springframework.lang.Nullable;
  * @param jobsDir the directory of {@code <name>.py} jobs; unset where the driver is not enabled
  */
 @ConfigurationProperties("hubble.drivers.local-python")
-public record PythonJobsProperties(@Nullable Path jobsDir) {
-}
+public record PythonJobsProperties(@Nullable Path jobsDir) {}

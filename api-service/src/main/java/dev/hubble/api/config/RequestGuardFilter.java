@@ -28,8 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class RequestGuardFilter extends OncePerRequestFilter {
 
-    private static final List<MediaType> SCRAPE_FORMATS = List.of(MediaType.TEXT_PLAIN,
-            MediaType.parseMediaType("application/openmetrics-text"));
+    private static final List<MediaType> SCRAPE_FORMATS =
+            List.of(MediaType.TEXT_PLAIN, MediaType.parseMediaType("application/openmetrics-text"));
 
     private static final String ACCEPT = "Accept";
 
@@ -43,16 +43,23 @@ final class RequestGuardFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (request.getDispatcherType() == DispatcherType.REQUEST && (path.equals("/error") || path.startsWith("/error/"))) {
+        if (request.getDispatcherType() == DispatcherType.REQUEST
+                && (path.equals("/error") || path.startsWith("/error/"))) {
             answer(response, HttpStatus.NOT_FOUND, "no such resource");
             return;
         }
         if (!isSingleMediaType(request.getContentType())) {
-            answer(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must name one media type, e.g. application/json");
+            answer(
+                    response,
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type must name one media type, e.g. application/json");
             return;
         }
         if (path.equals("/actuator/prometheus") && !acceptsAny(request.getHeader(ACCEPT), SCRAPE_FORMATS)) {
-            answer(response, HttpStatus.NOT_ACCEPTABLE, "metrics are served as text/plain or application/openmetrics-text");
+            answer(
+                    response,
+                    HttpStatus.NOT_ACCEPTABLE,
+                    "metrics are served as text/plain or application/openmetrics-text");
             return;
         }
         String accept = request.getHeader(ACCEPT);
@@ -82,7 +89,8 @@ final class RequestGuardFilter extends OncePerRequestFilter {
         @Override
         public Enumeration<String> getHeaderNames() {
             return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
-                    .filter(name -> !ACCEPT.equalsIgnoreCase(name)).toList());
+                    .filter(name -> !ACCEPT.equalsIgnoreCase(name))
+                    .toList());
         }
     }
 
@@ -103,7 +111,8 @@ final class RequestGuardFilter extends OncePerRequestFilter {
             return true;
         }
         try {
-            return MediaType.parseMediaTypes(accept).stream().anyMatch(a -> produced.stream().anyMatch(a::isCompatibleWith));
+            return MediaType.parseMediaTypes(accept).stream()
+                    .anyMatch(a -> produced.stream().anyMatch(a::isCompatibleWith));
         } catch (InvalidMediaTypeException e) {
             return false;
         }

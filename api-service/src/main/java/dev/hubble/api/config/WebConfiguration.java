@@ -19,7 +19,8 @@ class WebConfiguration implements WebMvcConfigurer {
 
     @Bean
     FilterRegistrationBean<RequestGuardFilter> requestGuardFilter(ObjectMapper json) {
-        FilterRegistrationBean<RequestGuardFilter> registration = new FilterRegistrationBean<>(new RequestGuardFilter(json));
+        FilterRegistrationBean<RequestGuardFilter> registration =
+                new FilterRegistrationBean<>(new RequestGuardFilter(json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

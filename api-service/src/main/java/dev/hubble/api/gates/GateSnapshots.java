@@ -78,7 +78,10 @@ public final class GateSnapshots implements InitializingBean, DisposableBean {
     void refresh() {
         for (String driver : drivers.enabled()) {
             try {
-                gates.put(driver, Indexed.of(client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(driver)).snapshot()));
+                gates.put(
+                        driver,
+                        Indexed.of(client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(driver))
+                                .snapshot()));
             } catch (WorkflowNotFoundException e) {
                 gates.put(driver, Indexed.of(empty(driver)));
             } catch (RuntimeException e) {

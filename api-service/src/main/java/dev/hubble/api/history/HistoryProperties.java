@@ -14,5 +14,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hubble.history")
-public record HistoryProperties(@DefaultValue("20000") @Min(100) @Max(1_000_000) int maxEvents) {
-}
+public record HistoryProperties(
+        @DefaultValue("20000") @Min(100) @Max(1_000_000) int maxEvents) {}

@@ -3,11 +3,11 @@ package dev.hubble.api.history;
 import dev.hubble.api.jobs.JobIds;
 import dev.hubble.api.jobs.JobNotFoundException;
 import dev.hubble.api.jobs.TemporalUnavailableException;
+import dev.hubble.core.temporal.RunHandle;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.client.WorkflowClient;
-import dev.hubble.core.temporal.RunHandle;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.client.WorkflowClient;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,8 +21,8 @@ public final class JobHistories {
     /** The activity whose result is the job's {@link RunHandle}. */
     static final String SUBMIT_ACTIVITY = "JobSubmit";
 
-    private static final Set<Status.Code> UNAVAILABLE = Set.of(
-            Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
+    private static final Set<Status.Code> UNAVAILABLE =
+            Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
 
     private final WorkflowClient client;
     private final WorkflowRuns runs;
@@ -57,7 +57,8 @@ public final class JobHistories {
      */
     public Optional<RunHandle> submission(String jobId) {
         Optional<Payloads> result = temporal(jobId, () -> runs.firstResultOf(jobId, SUBMIT_ACTIVITY));
-        return result.map(payloads -> client.getOptions().getDataConverter()
+        return result.map(payloads -> client.getOptions()
+                .getDataConverter()
                 .fromPayloads(0, Optional.of(payloads), RunHandle.class, RunHandle.class));
     }
 

@@ -44,6 +44,7 @@ final class Timeline {
     private static final String LOCAL_ACTIVITY_MARKER = "LocalActivity";
     /** The last result of each changes-only activity, and how many equal ones followed it. */
     private final Map<String, String> lastResult = new HashMap<>();
+
     private final Map<String, Integer> unchanged = new HashMap<>();
     private int runs;
 
@@ -62,83 +63,160 @@ final class Timeline {
                 case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> {
                     var start = event.getWorkflowExecutionStartedEventAttributes();
                     if (runs == 1) {
-                        add(time, "workflow-started", "The job's workflow started on task queue "
-                                + start.getTaskQueue().getName(), TimelineCatalog.details("taskQueue",
-                                start.getTaskQueue().getName(), "runId", start.getOriginalExecutionRunId()));
+                        add(
+                                time,
+                                "workflow-started",
+                                "The job's workflow started on task queue "
+                                        + start.getTaskQueue().getName(),
+                                TimelineCatalog.details(
+                                        "taskQueue",
+                                        start.getTaskQueue().getName(),
+                                        "runId",
+                                        start.getOriginalExecutionRunId()));
                     } else {
-                        add(time, "continued-as-new", "The workflow continued in a new run (run " + runs + ")",
+                        add(
+                                time,
+                                "continued-as-new",
+                                "The workflow continued in a new run (run " + runs + ")",
                                 TimelineCatalog.details("run", runs, "runId", start.getOriginalExecutionRunId()));
                     }
                 }
                 case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> scheduled.put(event.getEventId(), event);
-                case EVENT_TYPE_ACTIVITY_TASK_STARTED -> started.put(event.getActivityTaskStartedEventAttributes().getScheduledEventId(), event);
+                case EVENT_TYPE_ACTIVITY_TASK_STARTED ->
+                    started.put(event.getActivityTaskStartedEventAttributes().getScheduledEventId(), event);
                 case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> {
                     var done = event.getActivityTaskCompletedEventAttributes();
                     HistoryEvent call = scheduled.get(done.getScheduledEventId());
                     if (call != null) {
-                        completed(time, call, started.get(done.getScheduledEventId()), done.hasResult() ? done.getResult() : null);
+                        completed(
+                                time,
+                                call,
+                                started.get(done.getScheduledEventId()),
+                                done.hasResult() ? done.getResult() : null);
                     }
                 }
                 case EVENT_TYPE_MARKER_RECORDED -> localActivity(time, event.getMarkerRecordedEventAttributes());
                 case EVENT_TYPE_ACTIVITY_TASK_FAILED -> {
                     var failed = event.getActivityTaskFailedEventAttributes();
-                    gaveUp(time, "activity-failed", "failed", scheduled.get(failed.getScheduledEventId()),
-                            started.get(failed.getScheduledEventId()), failed.getFailure(), failed.getRetryState());
+                    gaveUp(
+                            time,
+                            "activity-failed",
+                            "failed",
+                            scheduled.get(failed.getScheduledEventId()),
+                            started.get(failed.getScheduledEventId()),
+                            failed.getFailure(),
+                            failed.getRetryState());
                 }
                 case EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT -> {
                     var timedOut = event.getActivityTaskTimedOutEventAttributes();
-                    gaveUp(time, "activity-timed-out", "timed out", scheduled.get(timedOut.getScheduledEventId()),
-                            started.get(timedOut.getScheduledEventId()), timedOut.getFailure(), timedOut.getRetryState());
+                    gaveUp(
+                            time,
+                            "activity-timed-out",
+                            "timed out",
+                            scheduled.get(timedOut.getScheduledEventId()),
+                            started.get(timedOut.getScheduledEventId()),
+                            timedOut.getFailure(),
+                            timedOut.getRetryState());
                 }
                 case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED -> {
                     var signal = event.getWorkflowExecutionSignaledEventAttributes();
-                    signal(time, TimelineCatalog.SIGNALS_RECEIVED, signal.getSignalName(), false,
+                    signal(
+                            time,
+                            TimelineCatalog.SIGNALS_RECEIVED,
+                            signal.getSignalName(),
+                            false,
                             signal.hasInput() ? signal.getInput() : null);
                 }
                 case EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED -> {
                     var signal = event.getSignalExternalWorkflowExecutionInitiatedEventAttributes();
-                    signal(time, TimelineCatalog.SIGNALS_SENT, signal.getSignalName(), true,
+                    signal(
+                            time,
+                            TimelineCatalog.SIGNALS_SENT,
+                            signal.getSignalName(),
+                            true,
                             signal.hasInput() ? signal.getInput() : null);
                 }
                 case EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED -> {
-                    var update = event.getWorkflowExecutionUpdateAcceptedEventAttributes().getAcceptedRequest().getInput();
-                    signal(time, TimelineCatalog.SIGNALS_RECEIVED, update.getName(), false,
+                    var update = event.getWorkflowExecutionUpdateAcceptedEventAttributes()
+                            .getAcceptedRequest()
+                            .getInput();
+                    signal(
+                            time,
+                            TimelineCatalog.SIGNALS_RECEIVED,
+                            update.getName(),
+                            false,
                             update.hasArgs() ? update.getArgs() : null);
                 }
                 case EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED -> {
                     var cancel = event.getWorkflowExecutionCancelRequestedEventAttributes();
-                    add(time, "cancel-requested", "Cancellation was requested", TimelineCatalog.details(
-                            "cause", blankToNull(cancel.getCause()), "identity", blankToNull(cancel.getIdentity())));
+                    add(
+                            time,
+                            "cancel-requested",
+                            "Cancellation was requested",
+                            TimelineCatalog.details(
+                                    "cause",
+                                    blankToNull(cancel.getCause()),
+                                    "identity",
+                                    blankToNull(cancel.getIdentity())));
                 }
                 case EVENT_TYPE_WORKFLOW_TASK_FAILED -> {
                     var failed = event.getWorkflowTaskFailedEventAttributes();
-                    add(time, "workflow-task-failed", "A workflow task failed: " + message(failed.getFailure()),
-                            TimelineCatalog.details("cause", failed.getCause().name(), "message", message(failed.getFailure())));
+                    add(
+                            time,
+                            "workflow-task-failed",
+                            "A workflow task failed: " + message(failed.getFailure()),
+                            TimelineCatalog.details(
+                                    "cause", failed.getCause().name(), "message", message(failed.getFailure())));
                 }
-                case EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT -> add(time, "workflow-task-timed-out",
-                        "A workflow task timed out (" + event.getWorkflowTaskTimedOutEventAttributes().getTimeoutType().name() + ")",
-                        Map.of());
+                case EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT ->
+                    add(
+                            time,
+                            "workflow-task-timed-out",
+                            "A workflow task timed out ("
+                                    + event.getWorkflowTaskTimedOutEventAttributes()
+                                            .getTimeoutType()
+                                            .name() + ")",
+                            Map.of());
                 case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED -> {
                     var done = event.getWorkflowExecutionCompletedEventAttributes();
-                    String state = TimelineCatalog.text(decode(done.hasResult() ? done.getResult() : null).path(0).path("state"));
-                    add(time, "workflow-completed", "The workflow completed" + (state == null ? "" : ", the job " + state),
+                    String state = TimelineCatalog.text(decode(done.hasResult() ? done.getResult() : null)
+                            .path(0)
+                            .path("state"));
+                    add(
+                            time,
+                            "workflow-completed",
+                            "The workflow completed" + (state == null ? "" : ", the job " + state),
                             TimelineCatalog.details("state", state));
                 }
                 case EVENT_TYPE_WORKFLOW_EXECUTION_FAILED -> {
-                    Failure failure = event.getWorkflowExecutionFailedEventAttributes().getFailure();
-                    add(time, "workflow-failed", "The workflow failed: " + message(failure),
+                    Failure failure =
+                            event.getWorkflowExecutionFailedEventAttributes().getFailure();
+                    add(
+                            time,
+                            "workflow-failed",
+                            "The workflow failed: " + message(failure),
                             TimelineCatalog.details("message", message(failure), "type", failureType(failure)));
                 }
-                case EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT -> add(time, "workflow-timed-out",
-                        "The workflow ran out of time (Temporal's workflow timeout)", Map.of());
-                case EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED -> add(time, "workflow-cancelled", "The workflow was cancelled",
-                        Map.of());
+                case EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT ->
+                    add(
+                            time,
+                            "workflow-timed-out",
+                            "The workflow ran out of time (Temporal's workflow timeout)",
+                            Map.of());
+                case EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED ->
+                    add(time, "workflow-cancelled", "The workflow was cancelled", Map.of());
                 case EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED -> {
                     var terminated = event.getWorkflowExecutionTerminatedEventAttributes();
-                    add(time, "workflow-terminated", "The workflow was terminated"
-                            + (terminated.getReason().isBlank() ? "" : ": " + terminated.getReason()),
-                            TimelineCatalog.details("reason", blankToNull(terminated.getReason()),
-                                    "identity", blankToNull(terminated.getIdentity())));
+                    add(
+                            time,
+                            "workflow-terminated",
+                            "The workflow was terminated"
+                                    + (terminated.getReason().isBlank() ? "" : ": " + terminated.getReason()),
+                            TimelineCatalog.details(
+                                    "reason",
+                                    blankToNull(terminated.getReason()),
+                                    "identity",
+                                    blankToNull(terminated.getIdentity())));
                 }
                 default -> {
                     // Workflow tasks, timers, markers, continue-as-new (the next run's start shows it): machinery.
@@ -147,8 +225,7 @@ final class Timeline {
         }
     }
 
-    private record Pending(HistoryEntry entry, @Nullable String since) {
-    }
+    private record Pending(HistoryEntry entry, @Nullable String since) {}
 
     /**
      * The history read so far, in time order (an entry dated when its activity was scheduled may
@@ -184,34 +261,64 @@ final class Timeline {
         }
         String type = decode(marker.getDetailsOrThrow("type")).path(0).asText("");
         if (marker.hasFailure()) {
-            add(time, "activity-failed", type + " failed: " + message(marker.getFailure()),
-                    TimelineCatalog.details("activity", type, "failure", message(marker.getFailure()),
-                            "failureType", failureType(marker.getFailure())));
+            add(
+                    time,
+                    "activity-failed",
+                    type + " failed: " + message(marker.getFailure()),
+                    TimelineCatalog.details(
+                            "activity",
+                            type,
+                            "failure",
+                            message(marker.getFailure()),
+                            "failureType",
+                            failureType(marker.getFailure())));
             return;
         }
-        completed(time, time, type, marker.containsDetails("input") ? marker.getDetailsOrThrow("input") : null, 1,
+        completed(
+                time,
+                time,
+                type,
+                marker.containsDetails("input") ? marker.getDetailsOrThrow("input") : null,
+                1,
                 marker.containsDetails("result") ? marker.getDetailsOrThrow("result") : null);
     }
 
-    private void completed(Instant time, HistoryEvent scheduledEvent, @Nullable HistoryEvent started,
-            @Nullable Payloads result) {
+    private void completed(
+            Instant time, HistoryEvent scheduledEvent, @Nullable HistoryEvent started, @Nullable Payloads result) {
         ActivityTaskScheduledEventAttributes scheduled = scheduledEvent.getActivityTaskScheduledEventAttributes();
         Instant scheduledAt = timeOf(scheduledEvent);
         String type = scheduled.getActivityType().getName();
-        int attempts = started == null ? 1 : Math.max(1, started.getActivityTaskStartedEventAttributes().getAttempt());
+        int attempts = started == null
+                ? 1
+                : Math.max(1, started.getActivityTaskStartedEventAttributes().getAttempt());
         if (attempts > 1) {
             // A real server records the failure of the attempt before; the Java test server does not.
             var attributes = started.getActivityTaskStartedEventAttributes();
             Failure last = attributes.hasLastFailure() ? attributes.getLastFailure() : null;
-            add(time, "activity-retried", type + " succeeded after " + attempts + " attempts"
-                    + (last == null ? "" : "; the attempt before failed: " + message(last)),
-                    TimelineCatalog.details("activity", type, "attempts", attempts,
-                            "lastFailure", last == null ? null : message(last), "lastFailureType", last == null ? null : failureType(last)));
+            add(
+                    time,
+                    "activity-retried",
+                    type + " succeeded after " + attempts + " attempts"
+                            + (last == null ? "" : "; the attempt before failed: " + message(last)),
+                    TimelineCatalog.details(
+                            "activity",
+                            type,
+                            "attempts",
+                            attempts,
+                            "lastFailure",
+                            last == null ? null : message(last),
+                            "lastFailureType",
+                            last == null ? null : failureType(last)));
         }
         completed(time, scheduledAt, type, scheduled.hasInput() ? scheduled.getInput() : null, attempts, result);
     }
 
-    private void completed(Instant time, Instant scheduledAt, String type, @Nullable Payloads input, int attempts,
+    private void completed(
+            Instant time,
+            Instant scheduledAt,
+            String type,
+            @Nullable Payloads input,
+            int attempts,
             @Nullable Payloads result) {
         ActivityView view = TimelineCatalog.ACTIVITIES.getOrDefault(type, TimelineCatalog.unknownActivity());
         JsonNode output = decode(result).path(0);
@@ -237,19 +344,47 @@ final class Timeline {
         add(view.whenScheduled() ? scheduledAt : time, view.kind(), line.get().summary(), details, view.since());
     }
 
-    private void gaveUp(Instant time, String kind, String verb, @Nullable HistoryEvent scheduled,
-            @Nullable HistoryEvent started, Failure failure, RetryState retryState) {
-        String type = scheduled == null ? "an activity" : scheduled.getActivityTaskScheduledEventAttributes().getActivityType().getName();
-        int attempts = started == null ? 1 : Math.max(1, started.getActivityTaskStartedEventAttributes().getAttempt());
+    private void gaveUp(
+            Instant time,
+            String kind,
+            String verb,
+            @Nullable HistoryEvent scheduled,
+            @Nullable HistoryEvent started,
+            Failure failure,
+            RetryState retryState) {
+        String type = scheduled == null
+                ? "an activity"
+                : scheduled
+                        .getActivityTaskScheduledEventAttributes()
+                        .getActivityType()
+                        .getName();
+        int attempts = started == null
+                ? 1
+                : Math.max(1, started.getActivityTaskStartedEventAttributes().getAttempt());
         // A timeout's own failure says only "activity timeout"; the cause says why the last attempt failed.
         String cause = failure.hasCause() ? message(failure.getCause()) : null;
-        add(time, kind, type + " " + verb + " after " + attempts + " attempt" + (attempts == 1 ? "" : "s") + ": "
-                + message(failure) + (cause == null ? "" : " (" + cause + ")"),
-                TimelineCatalog.details("activity", type, "attempts", attempts, "message", message(failure),
-                        "type", failureType(failure), "cause", cause, "retryState", retryState.name()));
+        add(
+                time,
+                kind,
+                type + " " + verb + " after " + attempts + " attempt" + (attempts == 1 ? "" : "s") + ": "
+                        + message(failure) + (cause == null ? "" : " (" + cause + ")"),
+                TimelineCatalog.details(
+                        "activity",
+                        type,
+                        "attempts",
+                        attempts,
+                        "message",
+                        message(failure),
+                        "type",
+                        failureType(failure),
+                        "cause",
+                        cause,
+                        "retryState",
+                        retryState.name()));
     }
 
-    private void signal(Instant time, Map<String, SignalView> views, String name, boolean sent, @Nullable Payloads input) {
+    private void signal(
+            Instant time, Map<String, SignalView> views, String name, boolean sent, @Nullable Payloads input) {
         SignalView view = views.getOrDefault(name, TimelineCatalog.unknownSignal(name, sent));
         Line line = view.describe().apply(decode(input));
         add(time, view.kind(), line.summary(), line.details(), view.since());
@@ -281,7 +416,8 @@ final class Timeline {
     }
 
     private static Instant timeOf(HistoryEvent event) {
-        return Instant.ofEpochSecond(event.getEventTime().getSeconds(), event.getEventTime().getNanos());
+        return Instant.ofEpochSecond(
+                event.getEventTime().getSeconds(), event.getEventTime().getNanos());
     }
 
     private static String message(Failure failure) {
@@ -289,7 +425,8 @@ final class Timeline {
     }
 
     private static @Nullable String failureType(Failure failure) {
-        if (failure.hasApplicationFailureInfo() && !failure.getApplicationFailureInfo().getType().isBlank()) {
+        if (failure.hasApplicationFailureInfo()
+                && !failure.getApplicationFailureInfo().getType().isBlank()) {
             return failure.getApplicationFailureInfo().getType();
         }
         if (failure.hasTimeoutFailureInfo()) {

@@ -24,8 +24,7 @@ final class TimelineCatalog {
     /** Longest text (a message, a log excerpt) copied into an entry's details. */
     static final int MAX_TEXT = 2_000;
 
-    private TimelineCatalog() {
-    }
+    private TimelineCatalog() {}
 
     /** A finished activity: its type, arguments, result (null if it failed) and attempts. */
     record Call(String type, JsonNode input, JsonNode result, int attempts) {
@@ -36,8 +35,7 @@ final class TimelineCatalog {
     }
 
     /** What an entry says: its summary and details. */
-    record Line(String summary, Map<String, Object> details) {
-    }
+    record Line(String summary, Map<String, Object> details) {}
 
     /**
      * How an activity shows.
@@ -52,7 +50,11 @@ final class TimelineCatalog {
      *     ({@code after}), or null
      * @param describe the entry, or empty to show nothing
      */
-    record ActivityView(String kind, boolean whenScheduled, boolean changesOnly, @Nullable String since,
+    record ActivityView(
+            String kind,
+            boolean whenScheduled,
+            boolean changesOnly,
+            @Nullable String since,
             Function<Call, Optional<Line>> describe) {
 
         /** An activity dated when it finished. */
@@ -72,8 +74,7 @@ final class TimelineCatalog {
     }
 
     /** How a signal, received or sent, shows; its arguments come as a JSON array. */
-    record SignalView(String kind, @Nullable String since, Function<JsonNode, Line> describe) {
-    }
+    record SignalView(String kind, @Nullable String since, Function<JsonNode, Line> describe) {}
 
     static final Map<String, ActivityView> ACTIVITIES = Map.ofEntries(
             Map.entry("JobStateRecord", ActivityView.scheduled("transition", TimelineCatalog::transition)),
@@ -82,43 +83,70 @@ final class TimelineCatalog {
             Map.entry("JobStateStore", ActivityView.scheduled("transition", TimelineCatalog::transition)),
             // The retried send of an event Kafka did not take at once: not a change of the job.
             Map.entry("JobStatePublish", ActivityView.finished("event-sent", call -> Optional.empty())),
-            Map.entry("GateRequestPermit", ActivityView.scheduled("permit-requested", TimelineCatalog::permitRequested)),
+            Map.entry(
+                    "GateRequestPermit", ActivityView.scheduled("permit-requested", TimelineCatalog::permitRequested)),
             // Since local releases: the permit goes back through a local activity, not a signal.
-            Map.entry("GateReleasePermit", ActivityView.finished("permit-released",
-                    call -> Optional.of(line("The permit went back to the driver's gate")))),
+            Map.entry(
+                    "GateReleasePermit",
+                    ActivityView.finished(
+                            "permit-released", call -> Optional.of(line("The permit went back to the driver's gate")))),
             Map.entry("JobSubmit", ActivityView.finished("submitted", TimelineCatalog::submitted)),
-            Map.entry("JobPoll", ActivityView.finished("poll", TimelineCatalog::polled).showingChangesOnly()),
-            Map.entry("JobWatch", ActivityView.finished("poll", TimelineCatalog::polled).showingChangesOnly()),
-            Map.entry("JobCancel", ActivityView.finished("remote-killed",
-                    call -> Optional.of(line("The remote job was killed (or had already ended)")))),
+            Map.entry(
+                    "JobPoll",
+                    ActivityView.finished("poll", TimelineCatalog::polled).showingChangesOnly()),
+            Map.entry(
+                    "JobWatch",
+                    ActivityView.finished("poll", TimelineCatalog::polled).showingChangesOnly()),
+            Map.entry(
+                    "JobCancel",
+                    ActivityView.finished(
+                            "remote-killed",
+                            call -> Optional.of(line("The remote job was killed (or had already ended)")))),
             Map.entry("JobDiagnostics", ActivityView.finished("diagnostics", TimelineCatalog::diagnostics)),
             Map.entry("JobCollectResult", ActivityView.finished("result-listed", TimelineCatalog::resultListed)),
             // The gate's own liveness check: nothing that happened to the job.
             Map.entry("GateNotRunning", ActivityView.finished("gate-check", call -> Optional.empty())));
 
     static final Map<String, SignalView> SIGNALS_RECEIVED = Map.of(
-            Gates.PERMIT_GRANTED, new SignalView("permit-granted", "permit-requested",
-                    args -> line("The driver's gate granted the job its permit")),
-            "reportError", new SignalView("error-reported", null, TimelineCatalog::errorReported),
-            "reportProgress", new SignalView("progress-reported", null, args -> new Line(
-                    "The job reported it is " + text(args.path(0).path("phase")),
-                    details("phase", text(args.path(0).path("phase")), "message", clip(text(args.path(0).path("message")))))),
-            "requestCancel", new SignalView("cancel-requested", null, args -> line("Cancellation was requested")));
+            Gates.PERMIT_GRANTED,
+            new SignalView(
+                    "permit-granted", "permit-requested", args -> line("The driver's gate granted the job its permit")),
+            "reportError",
+            new SignalView("error-reported", null, TimelineCatalog::errorReported),
+            "reportProgress",
+            new SignalView(
+                    "progress-reported",
+                    null,
+                    args -> new Line(
+                            "The job reported it is " + text(args.path(0).path("phase")),
+                            details(
+                                    "phase",
+                                    text(args.path(0).path("phase")),
+                                    "message",
+                                    clip(text(args.path(0).path("message")))))),
+            "requestCancel",
+            new SignalView("cancel-requested", null, args -> line("Cancellation was requested")));
 
     static final Map<String, SignalView> SIGNALS_SENT = Map.of(
-            "release", new SignalView("permit-released", null, args -> line("The permit went back to the driver's gate")),
+            "release",
+                    new SignalView("permit-released", null, args -> line("The permit went back to the driver's gate")),
             "acquire", new SignalView("permit-requested", null, args -> line("Asked the driver's gate for a permit")));
 
     /** The generic view of an activity the table does not list. */
     static ActivityView unknownActivity() {
-        return ActivityView.finished("activity", call -> Optional.of(line("Activity " + call.type() + " completed",
-                "activity", call.type())));
+        return ActivityView.finished(
+                "activity",
+                call -> Optional.of(line("Activity " + call.type() + " completed", "activity", call.type())));
     }
 
     /** The generic view of a signal the table does not list. */
     static SignalView unknownSignal(String name, boolean sent) {
-        return new SignalView(sent ? "signal-sent" : "signal", null, args -> new Line(
-                (sent ? "Sent signal " : "Received signal ") + name, scalars(args.path(0), Map.of("signal", name))));
+        return new SignalView(
+                sent ? "signal-sent" : "signal",
+                null,
+                args -> new Line(
+                        (sent ? "Sent signal " : "Received signal ") + name,
+                        scalars(args.path(0), Map.of("signal", name))));
     }
 
     private static Optional<Line> transition(Call call) {
@@ -127,7 +155,10 @@ final class TimelineCatalog {
         String error = text(record.at("/error/message"));
         Map<String, Object> details = details(
                 "state", state,
-                "sequence", record.path("sequence").isNumber() ? record.path("sequence").asLong() : null,
+                "sequence",
+                        record.path("sequence").isNumber()
+                                ? record.path("sequence").asLong()
+                                : null,
                 "updatedAt", text(record.path("updatedAt")),
                 "error", clip(error),
                 "errorDetail", clip(text(record.at("/error/detail"))));
@@ -141,20 +172,23 @@ final class TimelineCatalog {
     private static Optional<Line> submitted(Call call) {
         String driver = text(call.result().path("driver"));
         String remoteId = text(call.result().path("remoteId"));
-        return Optional.of(new Line("Submitted to " + driver + (remoteId == null ? "" : " as " + remoteId),
+        return Optional.of(new Line(
+                "Submitted to " + driver + (remoteId == null ? "" : " as " + remoteId),
                 details("driver", driver, "remoteId", remoteId)));
     }
 
     private static Optional<Line> polled(Call call) {
         String phase = text(call.result().path("phase"));
         String message = clip(text(call.result().path("message")));
-        return Optional.of(new Line("The engine reports " + phase + (message == null ? "" : ": " + message),
+        return Optional.of(new Line(
+                "The engine reports " + phase + (message == null ? "" : ": " + message),
                 details("phase", phase, "message", message)));
     }
 
     private static Optional<Line> diagnostics(Call call) {
         String text = text(call.result());
-        return Optional.of(new Line(text == null ? "The engine had no diagnostics" : "Read the engine's diagnostics",
+        return Optional.of(new Line(
+                text == null ? "The engine had no diagnostics" : "Read the engine's diagnostics",
                 details("diagnostics", clip(text))));
     }
 
@@ -164,22 +198,30 @@ final class TimelineCatalog {
         for (JsonNode file : files) {
             bytes += file.path("sizeBytes").asLong();
         }
-        return Optional.of(new Line("Listed " + files.size() + " result file" + (files.size() == 1 ? "" : "s")
-                + " (" + bytes + " bytes)", details("fileCount", files.size(), "totalBytes", bytes,
-                "format", text(call.result().path("format")))));
+        return Optional.of(new Line(
+                "Listed " + files.size() + " result file" + (files.size() == 1 ? "" : "s") + " (" + bytes + " bytes)",
+                details(
+                        "fileCount",
+                        files.size(),
+                        "totalBytes",
+                        bytes,
+                        "format",
+                        text(call.result().path("format")))));
     }
 
     private static Optional<Line> permitRequested(Call call) {
         String driver = text(call.argument(0));
         JsonNode priority = call.argument(1).path("priority");
-        return Optional.of(new Line("Waiting for a permit of the " + driver + " gate"
-                + (priority.isNumber() ? " (priority " + priority.asInt() + ")" : ""),
+        return Optional.of(new Line(
+                "Waiting for a permit of the " + driver + " gate"
+                        + (priority.isNumber() ? " (priority " + priority.asInt() + ")" : ""),
                 details("driver", driver, "priority", priority.isNumber() ? priority.asInt() : null)));
     }
 
     private static Line errorReported(JsonNode args) {
         String message = clip(text(args.path(0).path("message")));
-        return new Line("The job reported an error" + (message == null ? "" : ": " + message),
+        return new Line(
+                "The job reported an error" + (message == null ? "" : ": " + message),
                 details("message", message, "detail", clip(text(args.path(0).path("detail")))));
     }
 
@@ -214,11 +256,16 @@ final class TimelineCatalog {
 
     private static boolean isSecretName(String name) {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
-        return lower.contains("token") || lower.contains("secret") || lower.contains("password") || lower.contains("url");
+        return lower.contains("token")
+                || lower.contains("secret")
+                || lower.contains("password")
+                || lower.contains("url");
     }
 
     static @Nullable String text(@Nullable JsonNode node) {
-        return node == null || node.isMissingNode() || node.isNull() || node instanceof MissingNode ? null : node.asText();
+        return node == null || node.isMissingNode() || node.isNull() || node instanceof MissingNode
+                ? null
+                : node.asText();
     }
 
     static @Nullable String clip(@Nullable String text) {

@@ -25,8 +25,7 @@ import java.util.Set;
 final class WorkflowRuns {
 
     /** The runs read, oldest first, and whether older ones were left out to stay under the cap. */
-    record Runs(List<List<HistoryEvent>> runs, boolean truncated) {
-    }
+    record Runs(List<List<HistoryEvent>> runs, boolean truncated) {}
 
     private final WorkflowClient client;
     private final int maxEvents;
@@ -56,8 +55,10 @@ final class WorkflowRuns {
                 return new Runs(List.copyOf(runs), true); // the newest run alone is too long: its start is shown
             }
             events += run.size();
-            String previous = run.isEmpty() || run.get(0).getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
-                    ? "" : run.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+            String previous = run.isEmpty()
+                            || run.get(0).getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
+                    ? ""
+                    : run.get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
             if (previous.isEmpty()) {
                 return new Runs(List.copyOf(runs), false);
             }
@@ -84,15 +85,22 @@ final class WorkflowRuns {
                 GetWorkflowExecutionHistoryResponse response = page(workflowId, runId, page, 0);
                 for (HistoryEvent event : response.getHistory().getEventsList()) {
                     if (event.hasActivityTaskScheduledEventAttributes()
-                            && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(activityType)) {
+                            && event.getActivityTaskScheduledEventAttributes()
+                                    .getActivityType()
+                                    .getName()
+                                    .equals(activityType)) {
                         scheduled.add(event.getEventId());
                     } else if (event.hasActivityTaskCompletedEventAttributes()
-                            && scheduled.contains(event.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
-                        return Optional.of(event.getActivityTaskCompletedEventAttributes().getResult());
+                            && scheduled.contains(event.getActivityTaskCompletedEventAttributes()
+                                    .getScheduledEventId())) {
+                        return Optional.of(
+                                event.getActivityTaskCompletedEventAttributes().getResult());
                     } else if (isLocalActivity(event, activityType)) {
-                        return Optional.of(event.getMarkerRecordedEventAttributes().getDetailsOrThrow("result"));
+                        return Optional.of(
+                                event.getMarkerRecordedEventAttributes().getDetailsOrThrow("result"));
                     } else if (event.hasWorkflowExecutionContinuedAsNewEventAttributes()) {
-                        next = event.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId();
+                        next = event.getWorkflowExecutionContinuedAsNewEventAttributes()
+                                .getNewExecutionRunId();
                     }
                 }
                 read += response.getHistory().getEventsCount();
@@ -112,19 +120,26 @@ final class WorkflowRuns {
             return false;
         }
         var marker = event.getMarkerRecordedEventAttributes();
-        if (!"LocalActivity".equals(marker.getMarkerName()) || !marker.containsDetails("type")
-                || !marker.containsDetails("result") || marker.getDetailsOrThrow("type").getPayloadsCount() == 0) {
+        if (!"LocalActivity".equals(marker.getMarkerName())
+                || !marker.containsDetails("type")
+                || !marker.containsDetails("result")
+                || marker.getDetailsOrThrow("type").getPayloadsCount() == 0) {
             return false;
         }
         // The type is a JSON string: "JobSubmit".
-        return marker.getDetailsOrThrow("type").getPayloads(0).getData().toStringUtf8().equals("\"" + activityType + "\"");
+        return marker.getDetailsOrThrow("type")
+                .getPayloads(0)
+                .getData()
+                .toStringUtf8()
+                .equals("\"" + activityType + "\"");
     }
 
     /** The id of the workflow's first run, from the first event of its newest run. */
     private String firstRunId(String workflowId) {
         String runId = "";
         while (true) {
-            List<HistoryEvent> first = page(workflowId, runId, ByteString.EMPTY, 1).getHistory().getEventsList();
+            List<HistoryEvent> first =
+                    page(workflowId, runId, ByteString.EMPTY, 1).getHistory().getEventsList();
             if (first.isEmpty() || !first.get(0).hasWorkflowExecutionStartedEventAttributes()) {
                 return runId;
             }
@@ -140,10 +155,13 @@ final class WorkflowRuns {
     }
 
     private GetWorkflowExecutionHistoryResponse page(String workflowId, String runId, ByteString token, int size) {
-        return client.getWorkflowServiceStubs().blockingStub()
+        return client.getWorkflowServiceStubs()
+                .blockingStub()
                 .getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest.newBuilder()
                         .setNamespace(client.getOptions().getNamespace())
-                        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                        .setExecution(WorkflowExecution.newBuilder()
+                                .setWorkflowId(workflowId)
+                                .setRunId(runId))
                         .setNextPageToken(token)
                         .setMaximumPageSize(size)
                         .build());

@@ -9,5 +9,5 @@ import org.springframework.lang.Nullable;
  * @param message one line for people; required
  * @param detail a stack trace or log tail
  */
-record ErrorReportRequest(@Nullable String message, @Nullable String detail) {
-}
+record ErrorReportRequest(
+        @Nullable String message, @Nullable String detail) {}

@@ -22,17 +22,13 @@ final class FinishedJobs {
     /** How long an answer is reused. */
     static final Duration TTL = Duration.ofSeconds(1);
 
-    private final Cache<Key, Shown> shown = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .expireAfterWrite(TTL)
-            .build();
+    private final Cache<Key, Shown> shown =
+            Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(TTL).build();
 
     /** A finished job and the answer built for it. */
-    record Shown(JobRecord record, JobDocument document) {
-    }
+    record Shown(JobRecord record, JobDocument document) {}
 
-    private record Key(String jobId, URI apiBaseUrl) {
-    }
+    private record Key(String jobId, URI apiBaseUrl) {}
 
     /** The answer last built for {@code jobId} with links on {@code apiBaseUrl}, if it is recent. */
     @Nullable

@@ -31,7 +31,8 @@ final class JobErrorsController {
 
     /** Hands the error to the job's workflow: {@code 202}; {@code 409} if the job has finished. */
     @PostMapping("/v1/jobs/{jobId}/errors")
-    ResponseEntity<Void> report(@PathVariable String jobId,
+    ResponseEntity<Void> report(
+            @PathVariable String jobId,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
             @RequestBody ErrorReportRequest report) {
         checkToken(jobId, authorization);
@@ -44,7 +45,8 @@ final class JobErrorsController {
      * {@code 409} if the job has finished. A hint: the engine's answer stays the truth.
      */
     @PostMapping("/v1/jobs/{jobId}/status")
-    ResponseEntity<Void> progress(@PathVariable String jobId,
+    ResponseEntity<Void> progress(
+            @PathVariable String jobId,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
             @RequestBody StatusReportRequest report) {
         checkToken(jobId, authorization);

@@ -9,7 +9,9 @@ import org.springframework.lang.Nullable;
 final class JobFinishedException extends ProblemException {
 
     JobFinishedException(String jobId, @Nullable JobState state) {
-        super(ProblemType.JOB_FINISHED,
-                "Job " + jobId + " has already finished" + (state == null ? "." : " (" + state + ")."), null);
+        super(
+                ProblemType.JOB_FINISHED,
+                "Job " + jobId + " has already finished" + (state == null ? "." : " (" + state + ")."),
+                null);
     }
 }

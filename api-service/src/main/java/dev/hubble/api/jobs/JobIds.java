@@ -10,8 +10,7 @@ import java.util.UUID;
  */
 public final class JobIds {
 
-    private JobIds() {
-    }
+    private JobIds() {}
 
     static String random() {
         return UUID.randomUUID().toString();
@@ -32,7 +31,8 @@ public final class JobIds {
      * its job instead of making a second one.
      */
     static String fromCommand(String eventSource, String eventId) {
-        return UUID.nameUUIDFromBytes(("hubble-command\0" + eventSource + "\0" + eventId).getBytes(StandardCharsets.UTF_8))
+        return UUID.nameUUIDFromBytes(
+                        ("hubble-command\0" + eventSource + "\0" + eventId).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
 

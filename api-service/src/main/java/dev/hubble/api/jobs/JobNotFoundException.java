@@ -7,6 +7,9 @@ import dev.hubble.api.problem.ProblemType;
 public final class JobNotFoundException extends ProblemException {
 
     public JobNotFoundException(String jobId) {
-        super(ProblemType.JOB_NOT_FOUND, "There is no job " + (JobIds.isValid(jobId) ? jobId : "with this id") + ".", null);
+        super(
+                ProblemType.JOB_NOT_FOUND,
+                "There is no job " + (JobIds.isValid(jobId) ? jobId : "with this id") + ".",
+                null);
     }
 }

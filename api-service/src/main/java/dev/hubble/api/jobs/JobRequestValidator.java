@@ -1,17 +1,17 @@
 package dev.hubble.api.jobs;
 
 import dev.hubble.api.config.ApiProperties;
-import dev.hubble.core.job.JobCatalog;
 import dev.hubble.api.problem.FieldProblem;
 import dev.hubble.api.problem.InvalidRequestException;
 import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.job.JobCatalog;
 import dev.hubble.core.job.JobError;
-import dev.hubble.core.temporal.ProgressReport;
-import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.store.JobQuery;
+import dev.hubble.core.temporal.ProgressReport;
+import dev.hubble.core.temporal.RemotePhase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -33,15 +33,16 @@ final class JobRequestValidator {
 
     /** Longest source, sourceId, sourceKind, sourceVersion, parentJobId and Idempotency-Key. */
     static final int MAX_NAME_LENGTH = 256;
+
     static final int MAX_ERROR_MESSAGE_BYTES = 8 * 1024;
     static final int MAX_ERROR_DETAIL_BYTES = 64 * 1024;
     static final int DEFAULT_LIST_LIMIT = 50;
     static final int MAX_LIST_LIMIT = 500;
 
-    private static final String FORMATS = Arrays.stream(OutputFormat.values())
-            .map(OutputFormat::wireName).collect(Collectors.joining(", "));
-    private static final String STATES = Arrays.stream(JobState.values())
-            .map(JobState::name).collect(Collectors.joining(", "));
+    private static final String FORMATS =
+            Arrays.stream(OutputFormat.values()).map(OutputFormat::wireName).collect(Collectors.joining(", "));
+    private static final String STATES =
+            Arrays.stream(JobState.values()).map(JobState::name).collect(Collectors.joining(", "));
 
     private final ApiProperties api;
     private final DriversProperties drivers;
@@ -61,16 +62,18 @@ final class JobRequestValidator {
         String query = request.query();
         if (query == null || query.isBlank()) {
             errors.add(new FieldProblem("query", "must not be blank"));
-        } else if (query.getBytes(StandardCharsets.UTF_8).length > api.maxQuerySize().toBytes()) {
-            errors.add(new FieldProblem("query", "must be at most " + api.maxQuerySize().toBytes() + " bytes (UTF-8)"));
+        } else if (query.getBytes(StandardCharsets.UTF_8).length
+                > api.maxQuerySize().toBytes()) {
+            errors.add(new FieldProblem(
+                    "query", "must be at most " + api.maxQuerySize().toBytes() + " bytes (UTF-8)"));
         }
 
         String driver = request.driver();
         if (driver == null || driver.isBlank()) {
             errors.add(new FieldProblem("driver", "is required; enabled drivers: " + enabledDrivers()));
         } else if (!drivers.enabled().contains(driver)) {
-            errors.add(new FieldProblem("driver",
-                    "unknown driver " + quote(driver) + "; enabled drivers: " + enabledDrivers()));
+            errors.add(new FieldProblem(
+                    "driver", "unknown driver " + quote(driver) + "; enabled drivers: " + enabledDrivers()));
         }
 
         JobCatalog catalog = driver == null ? null : catalogs.get(driver);
@@ -98,23 +101,33 @@ final class JobRequestValidator {
 
         int priority = request.priority() == null ? JobSpec.DEFAULT_PRIORITY : request.priority();
         if (priority < JobSpec.MIN_PRIORITY || priority > JobSpec.MAX_PRIORITY) {
-            errors.add(new FieldProblem("priority",
-                    "must be between " + JobSpec.MIN_PRIORITY + " and " + JobSpec.MAX_PRIORITY));
+            errors.add(new FieldProblem(
+                    "priority", "must be between " + JobSpec.MIN_PRIORITY + " and " + JobSpec.MAX_PRIORITY));
         }
 
         Duration timeout = timeout(request.timeout(), errors);
         Map<String, String> parameters = parameters(request.parameters(), errors);
 
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_NAME_LENGTH)) {
-            errors.add(new FieldProblem("Idempotency-Key",
-                    "must not be blank and at most " + MAX_NAME_LENGTH + " characters"));
+            errors.add(new FieldProblem(
+                    "Idempotency-Key", "must not be blank and at most " + MAX_NAME_LENGTH + " characters"));
         }
 
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return new JobSpec(query, driver, format, source, request.sourceId(), request.sourceKind(),
-                request.sourceVersion(), priority, timeout, parameters, request.parentJobId());
+        return new JobSpec(
+                query,
+                driver,
+                format,
+                source,
+                request.sourceId(),
+                request.sourceKind(),
+                request.sourceVersion(),
+                priority,
+                timeout,
+                parameters,
+                request.parentJobId());
     }
 
     /** The error {@code report} describes, or every reason it is invalid. */
@@ -214,8 +227,8 @@ final class JobRequestValidator {
         Map<String, String> parameters = new LinkedHashMap<>();
         given.forEach((name, value) -> {
             if (!JobSpec.PARAMETER_NAME.matcher(name).matches()) {
-                errors.add(new FieldProblem("parameters",
-                        "name " + quote(name) + " must match " + JobSpec.PARAMETER_NAME.pattern()));
+                errors.add(new FieldProblem(
+                        "parameters", "name " + quote(name) + " must match " + JobSpec.PARAMETER_NAME.pattern()));
             } else if (value == null) {
                 errors.add(new FieldProblem("parameters." + name, "must be a string"));
             } else {

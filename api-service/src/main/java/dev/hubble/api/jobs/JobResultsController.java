@@ -9,10 +9,10 @@ import dev.hubble.core.results.ResultStores;
 import dev.hubble.core.view.JobDocuments;
 import dev.hubble.core.view.PublicUrlProperties;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
 import org.springframework.lang.Nullable;
@@ -48,7 +48,9 @@ final class JobResultsController {
      * this one as {@code cursor}. {@code 404} when the job has no result.
      */
     @GetMapping("/v1/jobs/{jobId}/results")
-    ResultFileList list(@PathVariable String jobId, @RequestParam(required = false) @Nullable String cursor,
+    ResultFileList list(
+            @PathVariable String jobId,
+            @RequestParam(required = false) @Nullable String cursor,
             @RequestParam(required = false) @Nullable String limit) {
         JobRecord record = jobs.current(jobId);
         JobResult result = record.result();
@@ -58,21 +60,33 @@ final class JobResultsController {
         int size = limit(limit);
         String after = cursor == null || cursor.isEmpty() ? null : decode(cursor);
         URI location = documents.location(record.jobId(), record.spec(), result);
-        URI base = publicUrl.configured().orElseGet(() -> ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri());
+        URI base = publicUrl
+                .configured()
+                .orElseGet(() -> ServletUriComponentsBuilder.fromCurrentContextPath()
+                        .build()
+                        .toUri());
         List<ResultFile> files;
         String next;
         if (location == null) {
             // Recorded before locations existed and no store to ask: the record's list is complete.
-            files = result.files().stream().filter(f -> after == null || f.name().compareTo(after) > 0).limit(size).toList();
+            files = result.files().stream()
+                    .filter(f -> after == null || f.name().compareTo(after) > 0)
+                    .limit(size)
+                    .toList();
             next = null;
         } else {
             ResultPage page = stores.page(location, after, size);
             files = page.files();
             next = page.next() == null ? null : encode(page.next());
         }
-        return new ResultFileList(record.jobId(), location == null ? null : location.toString(),
-                files.stream().map(file -> documents.link(record.jobId(), location, file, base)).toList(),
-                result.fileCount(), next);
+        return new ResultFileList(
+                record.jobId(),
+                location == null ? null : location.toString(),
+                files.stream()
+                        .map(file -> documents.link(record.jobId(), location, file, base))
+                        .toList(),
+                result.fileCount(),
+                next);
     }
 
     private static int limit(@Nullable String limit) {
@@ -98,10 +112,12 @@ final class JobResultsController {
     private static String decode(String cursor) {
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(cursor);
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
             throw InvalidRequestException.of("cursor", "is not a cursor this API handed out; start without one");
         }

@@ -1,19 +1,14 @@
 package dev.hubble.api.jobs;
 
 import dev.hubble.api.config.ApiProperties;
-import dev.hubble.core.job.JobCatalog;
-import dev.hubble.core.config.DriversProperties;
-import dev.hubble.core.results.ResultStores;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.springframework.beans.factory.ObjectProvider;
 import dev.hubble.api.gates.GateSnapshots;
-import dev.hubble.core.view.JobDocument;
-import java.util.OptionalInt;
+import dev.hubble.core.config.DriversProperties;
+import dev.hubble.core.job.JobCatalog;
 import dev.hubble.core.job.JobError;
-import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
+import dev.hubble.core.job.JobState;
+import dev.hubble.core.results.ResultStores;
 import dev.hubble.core.store.JobQuery;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.core.temporal.JobCancellation;
@@ -21,8 +16,11 @@ import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.JobWorkflowInput;
 import dev.hubble.core.temporal.ProgressReport;
 import dev.hubble.core.temporal.TaskQueues;
+import dev.hubble.core.view.JobDocument;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -35,12 +33,14 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataAccessException;
 import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Service;
@@ -62,8 +62,8 @@ public final class JobService {
     private static final String MDC_JOB_ID = "jobId";
 
     /** gRPC codes that mean "Temporal cannot answer now" rather than "this request is wrong". */
-    private static final Set<Status.Code> UNAVAILABLE = EnumSet.of(
-            Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
+    private static final Set<Status.Code> UNAVAILABLE =
+            EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
 
     private final WorkflowClient client;
     private final JobStore store;
@@ -75,8 +75,15 @@ public final class JobService {
     /** Whether the last read of the store failed: its outage has been logged. */
     private final AtomicBoolean storeDown = new AtomicBoolean();
 
-    JobService(WorkflowClient client, JobStore store, Clock clock, ApiProperties api, DriversProperties drivers,
-            List<JobCatalog> catalogs, ResultStores results, ObjectProvider<MeterRegistry> meters,
+    JobService(
+            WorkflowClient client,
+            JobStore store,
+            Clock clock,
+            ApiProperties api,
+            DriversProperties drivers,
+            List<JobCatalog> catalogs,
+            ResultStores results,
+            ObjectProvider<MeterRegistry> meters,
             GateSnapshots gates) {
         this.results = results;
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
@@ -129,8 +136,8 @@ public final class JobService {
             }
             // Where the files go is decided now, once, and recorded: the job's links keep working
             // whatever the configuration says later.
-            JobRecord accepted = JobRecord.accepted(jobId,
-                    spec.withResultLocation(results.locationFor(spec.driver(), jobId)), clock.instant());
+            JobRecord accepted = JobRecord.accepted(
+                    jobId, spec.withResultLocation(results.locationFor(spec.driver(), jobId)), clock.instant());
             try {
                 start(accepted);
             } catch (WorkflowExecutionAlreadyStarted e) {
@@ -158,7 +165,8 @@ public final class JobService {
             return stored.get();
         }
         try {
-            return temporal(() -> client.newWorkflowStub(JobWorkflow.class, jobId).status());
+            return temporal(
+                    () -> client.newWorkflowStub(JobWorkflow.class, jobId).status());
         } catch (WorkflowException e) {
             throw notFoundOr(e, new JobNotFoundException(jobId));
         }
@@ -299,8 +307,10 @@ public final class JobService {
             }
             return store.find(accepted.jobId()).orElse(accepted);
         } catch (DataAccessException e) {
-            log.warn("Job store unreachable; job {} is started and its workflow will record it: {}",
-                    accepted.jobId(), e.toString());
+            log.warn(
+                    "Job store unreachable; job {} is started and its workflow will record it: {}",
+                    accepted.jobId(),
+                    e.toString());
             return accepted;
         }
     }
@@ -351,7 +361,8 @@ public final class JobService {
 
     private static boolean hasStatus(Throwable e, Set<Status.Code> codes) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof StatusRuntimeException sre && codes.contains(sre.getStatus().getCode())) {
+            if (t instanceof StatusRuntimeException sre
+                    && codes.contains(sre.getStatus().getCode())) {
                 return true;
             }
         }

@@ -17,12 +17,14 @@ final class JobTokenException extends ProblemException {
     }
 
     static JobTokenException missing() {
-        return new JobTokenException(ProblemType.JOB_TOKEN_MISSING,
+        return new JobTokenException(
+                ProblemType.JOB_TOKEN_MISSING,
                 "send the job's own token, which it received as HUBBLE_JOB_TOKEN, as 'Authorization: Bearer <token>'");
     }
 
     static JobTokenException expired() {
-        return new JobTokenException(ProblemType.JOB_TOKEN_EXPIRED,
+        return new JobTokenException(
+                ProblemType.JOB_TOKEN_EXPIRED,
                 "the job's token has expired: it is valid until the job's timeout plus hubble.jobs.token-margin");
     }
 

@@ -36,7 +36,11 @@ final class JobsController {
     private final JobAccess access;
     private final FinishedJobs finished;
 
-    JobsController(JobService jobs, JobDocuments documents, PublicUrlProperties publicUrl, JobAccess access,
+    JobsController(
+            JobService jobs,
+            JobDocuments documents,
+            PublicUrlProperties publicUrl,
+            JobAccess access,
             FinishedJobs finished) {
         this.jobs = jobs;
         this.documents = documents;
@@ -50,10 +54,12 @@ final class JobsController {
      * {@code Idempotency-Key}, repeating the request answers with the same job.
      */
     @PostMapping
-    ResponseEntity<JobDocument> submit(@RequestBody SubmitJobRequest request,
+    ResponseEntity<JobDocument> submit(
+            @RequestBody SubmitJobRequest request,
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
             HttpServletRequest http) {
-        SubmitJobRequest allowed = access.submittable(request, parent -> jobs.current(parent).spec().source());
+        SubmitJobRequest allowed = access.submittable(
+                request, parent -> jobs.current(parent).spec().source());
         JobRecord record = jobs.submit(allowed, idempotencyKey);
         return ResponseEntity.accepted()
                 .location(URI.create(http.getContextPath() + "/v1/jobs/" + record.jobId()))
@@ -81,7 +87,8 @@ final class JobsController {
 
     /** Jobs matching the filters, newest first; {@code limit} 1 to 500, default 50. */
     @GetMapping
-    JobList list(@RequestParam(required = false) @Nullable String source,
+    JobList list(
+            @RequestParam(required = false) @Nullable String source,
             @RequestParam(required = false) @Nullable String state,
             @RequestParam(required = false) @Nullable String driver,
             @RequestParam(required = false) @Nullable String limit) {
@@ -103,6 +110,10 @@ final class JobsController {
 
     /** {@code hubble.api.public-url}, else the base URL of the request being answered. */
     private URI apiBaseUrl() {
-        return publicUrl.configured().orElseGet(() -> ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri());
+        return publicUrl
+                .configured()
+                .orElseGet(() -> ServletUriComponentsBuilder.fromCurrentContextPath()
+                        .build()
+                        .toUri());
     }
 }

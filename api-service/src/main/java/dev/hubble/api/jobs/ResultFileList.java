@@ -14,6 +14,9 @@ import org.springframework.lang.Nullable;
  * @param next the {@code cursor} of the next page; absent on the last page
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ResultFileList(String jobId, @Nullable String location, List<JobDocument.ResultLink> files, long fileCount,
-        @Nullable String next) {
-}
+record ResultFileList(
+        String jobId,
+        @Nullable String location,
+        List<JobDocument.ResultLink> files,
+        long fileCount,
+        @Nullable String next) {}

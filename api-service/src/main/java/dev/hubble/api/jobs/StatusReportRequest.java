@@ -9,5 +9,4 @@ import org.springframework.lang.Nullable;
  * @param phase {@code RUNNING}, {@code SUCCEEDED} or {@code FAILED}; required
  * @param message the job's own words
  */
-record StatusReportRequest(@Nullable String phase, @Nullable String message) {
-}
+record StatusReportRequest(@Nullable String phase, @Nullable String message) {}

@@ -24,5 +24,4 @@ public record SubmitJobRequest(
         @Nullable Integer priority,
         @Nullable String timeout,
         @Nullable Map<String, String> parameters,
-        @Nullable String parentJobId) {
-}
+        @Nullable String parentJobId) {}

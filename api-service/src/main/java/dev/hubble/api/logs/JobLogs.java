@@ -66,17 +66,20 @@ public final class JobLogs {
             return List.of();
         }
         String driver = handle.get().driver();
-        JobLogWorkflow workflow = client.newWorkflowStub(JobLogWorkflow.class, WorkflowOptions.newBuilder()
-                // One workflow per read: two readers asking for different lengths never share a run.
-                .setWorkflowId(JobLogWorkflow.WORKFLOW_ID_PREFIX + jobId + "-" + UUID.randomUUID())
-                .setTaskQueue(TaskQueues.forDriver(driver))
-                // Nobody waits for it any longer than this: with no worker, it must not linger.
-                .setWorkflowExecutionTimeout(WAIT.plusSeconds(30))
-                .build());
+        JobLogWorkflow workflow = client.newWorkflowStub(
+                JobLogWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        // One workflow per read: two readers asking for different lengths never share a run.
+                        .setWorkflowId(JobLogWorkflow.WORKFLOW_ID_PREFIX + jobId + "-" + UUID.randomUUID())
+                        .setTaskQueue(TaskQueues.forDriver(driver))
+                        // Nobody waits for it any longer than this: with no worker, it must not linger.
+                        .setWorkflowExecutionTimeout(WAIT.plusSeconds(30))
+                        .build());
         try {
             WorkflowClient.start(workflow::tail, handle.get(), lines);
             @SuppressWarnings("unchecked")
-            List<String> tail = WorkflowStub.fromTyped(workflow).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, List.class);
+            List<String> tail =
+                    WorkflowStub.fromTyped(workflow).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, List.class);
             return tail == null ? List.of() : tail;
         } catch (TimeoutException | WorkflowException e) {
             throw new LogUnavailableException(driver, e);

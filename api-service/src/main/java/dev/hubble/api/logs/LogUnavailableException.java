@@ -7,7 +7,9 @@ import dev.hubble.api.problem.ProblemType;
 final class LogUnavailableException extends ProblemException {
 
     LogUnavailableException(String driver, Throwable cause) {
-        super(ProblemType.LOG_UNAVAILABLE, "No worker of driver " + driver + " returned the job's log in time; try again later.",
+        super(
+                ProblemType.LOG_UNAVAILABLE,
+                "No worker of driver " + driver + " returned the job's log in time; try again later.",
                 cause);
     }
 }

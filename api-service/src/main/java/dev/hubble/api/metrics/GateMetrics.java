@@ -29,13 +29,26 @@ final class GateMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         for (String driver : drivers.enabled()) {
-            gauge(registry, "hubble.jobs.waiting", "Jobs waiting for a permit of their driver's gate", driver, GateSnapshot::waiting);
-            gauge(registry, "hubble.jobs.running", "Jobs holding a permit of their driver's gate: submitted or running",
-                    driver, GateSnapshot::running);
+            gauge(
+                    registry,
+                    "hubble.jobs.waiting",
+                    "Jobs waiting for a permit of their driver's gate",
+                    driver,
+                    GateSnapshot::waiting);
+            gauge(
+                    registry,
+                    "hubble.jobs.running",
+                    "Jobs holding a permit of their driver's gate: submitted or running",
+                    driver,
+                    GateSnapshot::running);
         }
     }
 
-    private void gauge(MeterRegistry registry, String name, String description, String driver,
+    private void gauge(
+            MeterRegistry registry,
+            String name,
+            String description,
+            String driver,
             ToIntFunction<GateSnapshot> figure) {
         Gauge.builder(name, gates, g -> figure.applyAsInt(g.snapshot(driver)))
                 .description(description)

@@ -49,43 +49,44 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RequestRejectedException.class)
     ResponseEntity<ProblemDetail> handleRejected(RequestRejectedException e) {
         log.debug("Refused a request the firewall rejected");
-        ProblemDetail problem = ProblemType.INVALID_REQUEST.problem(
-                "a header or parameter holds characters that are not allowed");
+        ProblemDetail problem =
+                ProblemType.INVALID_REQUEST.problem("a header or parameter holds characters that are not allowed");
         return ResponseEntity.status(problem.getStatus()).body(problem);
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> handleUnexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected error answering {} {}", request.getMethod(), request.getRequestURI(), e);
-        ProblemDetail problem = ProblemType.INTERNAL_ERROR.problem("The server failed to answer; the error has been logged.");
+        ProblemDetail problem =
+                ProblemType.INTERNAL_ERROR.problem("The server failed to answer; the error has been logged.");
         return ResponseEntity.status(problem.getStatus()).body(problem);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         InvalidRequestException invalid = JsonInputProblems.of(e.getCause(), "body");
         log.debug("Unreadable request body: {}", invalid.getBody().getDetail());
         return invalid(invalid);
     }
 
     @Override
-    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String field = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
-        return invalid(InvalidRequestException.of(field == null ? "request" : field,
-                JsonInputProblems.expected(e.getRequiredType())));
+        return invalid(InvalidRequestException.of(
+                field == null ? "request" : field, JsonInputProblems.expected(e.getRequiredType())));
     }
 
     @Override
-    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(
+            MissingServletRequestParameterException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return invalid(InvalidRequestException.of(e.getParameterName(), "is required"));
     }
 
     @Override
-    protected ResponseEntity<Object> handleServletRequestBindingException(ServletRequestBindingException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleServletRequestBindingException(
+            ServletRequestBindingException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (e instanceof MissingRequestHeaderException missing) {
             return invalid(InvalidRequestException.of(missing.getHeaderName(), "is required"));
         }

@@ -19,11 +19,10 @@ import org.springframework.lang.Nullable;
  */
 public final class JsonInputProblems {
 
-    private static final Set<Class<?>> INTEGERS = Set.of(Integer.class, int.class, Long.class, long.class,
-            Short.class, short.class);
+    private static final Set<Class<?>> INTEGERS =
+            Set.of(Integer.class, int.class, Long.class, long.class, Short.class, short.class);
 
-    private JsonInputProblems() {
-    }
+    private JsonInputProblems() {}
 
     /**
      * @param cause why the document could not be read, usually a Jackson exception
@@ -52,8 +51,10 @@ public final class JsonInputProblems {
         if (INTEGERS.contains(type)) {
             return "must be an integer";
         }
-        if (type == String.class || Duration.class.isAssignableFrom(type)
-                || Instant.class.isAssignableFrom(type) || TemporalAccessor.class.isAssignableFrom(type)) {
+        if (type == String.class
+                || Duration.class.isAssignableFrom(type)
+                || Instant.class.isAssignableFrom(type)
+                || TemporalAccessor.class.isAssignableFrom(type)) {
             return "must be a string";
         }
         if (type == Boolean.class || type == boolean.class) {

@@ -7,6 +7,9 @@ import dev.hubble.api.problem.ProblemType;
 final class LinkInvalidException extends ProblemException {
 
     LinkInvalidException() {
-        super(ProblemType.LINK_INVALID, "The download link is invalid or has expired; read the job again for a fresh one.", null);
+        super(
+                ProblemType.LINK_INVALID,
+                "The download link is invalid or has expired; read the job again for a fresh one.",
+                null);
     }
 }

@@ -1,7 +1,7 @@
 package dev.hubble.api.results;
 
-import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.config.ResultStoreConditions;
+import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.results.local.LocalResultLinks;
 import dev.hubble.core.results.local.LocalResultsProperties;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,9 @@ final class ResultsController {
      * when there is no such file.
      */
     @GetMapping("/v1/jobs/{jobId}/results/{name}")
-    ResponseEntity<Resource> download(@PathVariable String jobId, @PathVariable String name,
+    ResponseEntity<Resource> download(
+            @PathVariable String jobId,
+            @PathVariable String name,
             @RequestParam(required = false) @Nullable String expires,
             @RequestParam(required = false) @Nullable String signature) {
         if (!isPlainName(jobId) || !isPlainName(name)) {
@@ -66,15 +68,23 @@ final class ResultsController {
         log.debug("Serving a result file");
         return ResponseEntity.ok()
                 .contentType(mediaType(name))
-                .header(HttpHeaders.CONTENT_DISPOSITION,
-                        ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString())
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename(name, StandardCharsets.UTF_8)
+                                .build()
+                                .toString())
                 .body(new FileSystemResource(file));
     }
 
     /** One path segment that names an entry in its directory, not the directory or its parent. */
     private static boolean isPlainName(String name) {
-        return !name.isBlank() && !name.contains("..") && name.indexOf('/') < 0 && name.indexOf('\\') < 0
-                && name.indexOf('\0') < 0 && !name.equals(".");
+        return !name.isBlank()
+                && !name.contains("..")
+                && name.indexOf('/') < 0
+                && name.indexOf('\\') < 0
+                && name.indexOf('\0') < 0
+                && !name.equals(".");
     }
 
     private static MediaType mediaType(String name) {

@@ -66,16 +66,21 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * The command consumer of the real API application against a real (embedded, KRaft) broker, with
  * Temporal mocked and the job store in memory.
  */
-@SpringBootTest(properties = {
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "hubble.commands.enabled=true",
-        "hubble.commands.retry-initial=100ms",
-        "hubble.commands.retry-max=400ms",
-        "hubble.results.local.dir=${java.io.tmpdir}/hubble-commands-test-results",
-        "hubble.results.local.signing-key=commands-test-signing-key-of-32-characters",
-        "hubble.jobs.token-secret=commands-test-token-secret-of-32-characters",
-        "hubble.drivers.duckdb.enabled=true"})
-@EmbeddedKafka(kraft = true, partitions = 1, topics = {JobCommandsTest.COMMANDS, JobCommandsTest.DLQ})
+@SpringBootTest(
+        properties = {
+            "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+            "hubble.commands.enabled=true",
+            "hubble.commands.retry-initial=100ms",
+            "hubble.commands.retry-max=400ms",
+            "hubble.results.local.dir=${java.io.tmpdir}/hubble-commands-test-results",
+            "hubble.results.local.signing-key=commands-test-signing-key-of-32-characters",
+            "hubble.jobs.token-secret=commands-test-token-secret-of-32-characters",
+            "hubble.drivers.duckdb.enabled=true"
+        })
+@EmbeddedKafka(
+        kraft = true,
+        partitions = 1,
+        topics = {JobCommandsTest.COMMANDS, JobCommandsTest.DLQ})
 class JobCommandsTest {
 
     static final String COMMANDS = "hubble.job-commands";
@@ -104,8 +109,10 @@ class JobCommandsTest {
     void connect() {
         // The broker starts with the application context, after the class is set up.
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
-                    new ByteArraySerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer());
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));
         }
     }
@@ -124,7 +131,11 @@ class JobCommandsTest {
         JobWorkflow workflow = workflowToStart();
         String source = "orders-" + UUID.randomUUID();
 
-        long offset = send(binary("cmd-1", "/orders", JobCommandListener.SUBMIT, null,
+        long offset = send(binary(
+                "cmd-1",
+                "/orders",
+                JobCommandListener.SUBMIT,
+                null,
                 "{\"query\": \"select 1\", \"driver\": \"duckdb\", \"source\": \"" + source + "\"}"));
 
         awaitCommitted(offset + 1);
@@ -132,7 +143,8 @@ class JobCommandsTest {
         verify(client).newWorkflowStub(eq(JobWorkflow.class), options.capture());
         verify(workflow).run(any());
         assertThat(options.getValue().getTaskQueue()).isEqualTo("hubble-jobs-duckdb");
-        assertThat(UUID.fromString(options.getValue().getWorkflowId()).toString()).isEqualTo(options.getValue().getWorkflowId());
+        assertThat(UUID.fromString(options.getValue().getWorkflowId()).toString())
+                .isEqualTo(options.getValue().getWorkflowId());
     }
 
     @Test
@@ -145,7 +157,8 @@ class JobCommandsTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", "application/cloudevents+json; charset=utf-8".getBytes(StandardCharsets.UTF_8));
 
-        long offset = send(new ProducerRecord<>(COMMANDS, null, (byte[]) null, event.getBytes(StandardCharsets.UTF_8), headers));
+        long offset = send(
+                new ProducerRecord<>(COMMANDS, null, (byte[]) null, event.getBytes(StandardCharsets.UTF_8), headers));
 
         awaitCommitted(offset + 1);
         verify(workflow).run(any());
@@ -166,7 +179,9 @@ class JobCommandsTest {
         ArgumentCaptor<WorkflowOptions> options = ArgumentCaptor.forClass(WorkflowOptions.class);
         verify(client, times(2)).newWorkflowStub(eq(JobWorkflow.class), options.capture());
         verify(workflow, times(2)).run(any());
-        assertThat(options.getAllValues()).extracting(WorkflowOptions::getWorkflowId).doesNotHaveDuplicates();
+        assertThat(options.getAllValues())
+                .extracting(WorkflowOptions::getWorkflowId)
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -175,14 +190,20 @@ class JobCommandsTest {
         AtomicInteger attempts = new AtomicInteger();
         when(workflow.run(any())).thenAnswer(invocation -> {
             if (attempts.incrementAndGet() <= 3) {
-                throw new WorkflowServiceException(WorkflowExecution.getDefaultInstance(), "HubbleJob",
+                throw new WorkflowServiceException(
+                        WorkflowExecution.getDefaultInstance(),
+                        "HubbleJob",
                         new StatusRuntimeException(Status.UNAVAILABLE));
             }
             return null;
         });
         String key = "unreachable-" + UUID.randomUUID();
 
-        long offset = send(binary("cmd-unreachable", "/orders", JobCommandListener.SUBMIT, key,
+        long offset = send(binary(
+                "cmd-unreachable",
+                "/orders",
+                JobCommandListener.SUBMIT,
+                key,
                 "{\"query\": \"select 4\", \"driver\": \"duckdb\", \"source\": \"unreachable\"}"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= 2);
@@ -195,18 +216,20 @@ class JobCommandsTest {
     @Test
     void invalidJobGoesToTheDeadLetterTopicAsItWasWithTheReason() {
         String key = "invalid-" + UUID.randomUUID();
-        ProducerRecord<byte[], byte[]> command = binary("cmd-invalid", "/orders", JobCommandListener.SUBMIT, key,
-                "{\"driver\": \"duckdb\", \"priority\": 12}");
+        ProducerRecord<byte[], byte[]> command = binary(
+                "cmd-invalid", "/orders", JobCommandListener.SUBMIT, key, "{\"driver\": \"duckdb\", \"priority\": 12}");
         command.headers().add("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8));
 
         long offset = send(command);
 
         awaitCommitted(offset + 1);
         ConsumerRecord<byte[], byte[]> letter = await().atMost(Duration.ofSeconds(30))
-                .until(() -> deadLetters(key), l -> !l.isEmpty()).get(0);
+                .until(() -> deadLetters(key), l -> !l.isEmpty())
+                .get(0);
         assertThat(letter.value()).isEqualTo(command.value());
         assertThat(header(letter, "hubble_dlq_reason"))
-                .isEqualTo("invalid-job: query: must not be blank; source: must not be blank; priority: must be between 0 and 9");
+                .isEqualTo(
+                        "invalid-job: query: must not be blank; source: must not be blank; priority: must be between 0 and 9");
         assertThat(header(letter, "hubble_dlq_origin")).isEqualTo(COMMANDS + "-0@" + offset);
         assertThat(header(letter, "ce_id")).isEqualTo("cmd-invalid");
         assertThat(header(letter, "traceparent")).isEqualTo("00-abc-def-01");
@@ -221,7 +244,8 @@ class JobCommandsTest {
         WorkflowStub second = runningJob(byData);
 
         send(binary("cancel-1", "/orders", JobCommandListener.CANCEL, null, null, bySubject));
-        long offset = send(binary("cancel-2", "/orders", JobCommandListener.CANCEL, null, "{\"jobId\": \"" + byData + "\"}"));
+        long offset =
+                send(binary("cancel-2", "/orders", JobCommandListener.CANCEL, null, "{\"jobId\": \"" + byData + "\"}"));
 
         awaitCommitted(offset + 1);
         verify(first).cancel();
@@ -233,42 +257,63 @@ class JobCommandsTest {
         String jobId = UUID.randomUUID().toString();
         JobWorkflow workflow = mock(JobWorkflow.class);
         when(client.newWorkflowStub(JobWorkflow.class, jobId)).thenReturn(workflow);
-        when(workflow.status()).thenThrow(new WorkflowNotFoundException(
-                WorkflowExecution.newBuilder().setWorkflowId(jobId).build(), null, null));
+        when(workflow.status())
+                .thenThrow(new WorkflowNotFoundException(
+                        WorkflowExecution.newBuilder().setWorkflowId(jobId).build(), null, null));
         String key = "unknown-" + UUID.randomUUID();
 
         long offset = send(binary("cancel-unknown", "/orders", JobCommandListener.CANCEL, key, null, jobId));
 
         awaitCommitted(offset + 1);
-        assertThat(header(await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters(key), l -> !l.isEmpty()).get(0),
-                "hubble_dlq_reason")).isEqualTo("job-not-found: There is no job " + jobId + ".");
+        assertThat(header(
+                        await().atMost(Duration.ofSeconds(30))
+                                .until(() -> deadLetters(key), l -> !l.isEmpty())
+                                .get(0),
+                        "hubble_dlq_reason"))
+                .isEqualTo("job-not-found: There is no job " + jobId + ".");
     }
 
     private JobWorkflow workflowToStart() {
         JobWorkflow workflow = mock(JobWorkflow.class);
-        when(client.newWorkflowStub(eq(JobWorkflow.class), any(WorkflowOptions.class))).thenReturn(workflow);
+        when(client.newWorkflowStub(eq(JobWorkflow.class), any(WorkflowOptions.class)))
+                .thenReturn(workflow);
         return workflow;
     }
 
     private WorkflowStub runningJob(String jobId) {
         JobWorkflow workflow = mock(JobWorkflow.class);
         when(client.newWorkflowStub(JobWorkflow.class, jobId)).thenReturn(workflow);
-        when(workflow.status()).thenReturn(JobRecord.accepted(jobId, new JobSpec("select 1", "duckdb", OutputFormat.CSV,
-                "s", null, null, null, 5, Duration.ofHours(1), Map.of(), null), Instant.now()));
+        when(workflow.status())
+                .thenReturn(JobRecord.accepted(
+                        jobId,
+                        new JobSpec(
+                                "select 1",
+                                "duckdb",
+                                OutputFormat.CSV,
+                                "s",
+                                null,
+                                null,
+                                null,
+                                5,
+                                Duration.ofHours(1),
+                                Map.of(),
+                                null),
+                        Instant.now()));
         WorkflowStub stub = mock(WorkflowStub.class);
         when(client.newUntypedWorkflowStub(jobId)).thenReturn(stub);
         return stub;
     }
 
-    private static ProducerRecord<byte[], byte[]> binary(String id, String source, String type, String key, String data) {
+    private static ProducerRecord<byte[], byte[]> binary(
+            String id, String source, String type, String key, String data) {
         return binary(id, source, type, key, data, null);
     }
 
-    private static ProducerRecord<byte[], byte[]> binary(String id, String source, String type, String key, String data,
-            String subject) {
+    private static ProducerRecord<byte[], byte[]> binary(
+            String id, String source, String type, String key, String data, String subject) {
         RecordHeaders headers = new RecordHeaders();
-        Map<String, String> attributes = new HashMap<>(Map.of(
-                "ce_specversion", "1.0", "ce_id", id, "ce_source", source, "ce_type", type));
+        Map<String, String> attributes =
+                new HashMap<>(Map.of("ce_specversion", "1.0", "ce_id", id, "ce_source", source, "ce_type", type));
         if (subject != null) {
             attributes.put("ce_subject", subject);
         }
@@ -276,8 +321,12 @@ class JobCommandsTest {
             attributes.put("content-type", "application/json");
         }
         attributes.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        return new ProducerRecord<>(COMMANDS, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8), headers);
+        return new ProducerRecord<>(
+                COMMANDS,
+                null,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8),
+                headers);
     }
 
     private static long send(ProducerRecord<byte[], byte[]> record) {
@@ -295,15 +344,17 @@ class JobCommandsTest {
 
     private static long committed() throws Exception {
         OffsetAndMetadata committed = admin.listConsumerGroupOffsets("hubble-api")
-                .partitionsToOffsetAndMetadata().get().get(PARTITION);
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .get(PARTITION);
         return committed == null ? -1 : committed.offset();
     }
 
     private List<ConsumerRecord<byte[], byte[]>> deadLetters(String key) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition dlq = new TopicPartition(DLQ, 0);
             consumer.assign(List.of(dlq));
             consumer.seekToBeginning(List.of(dlq));
@@ -346,13 +397,18 @@ class JobCommandsTest {
 
         @Override
         public List<JobRecord> list(JobQuery query) {
-            return records.values().stream().filter(r -> query.state() == null || r.state() == query.state())
-                    .limit(query.limit()).toList();
+            return records.values().stream()
+                    .filter(r -> query.state() == null || r.state() == query.state())
+                    .limit(query.limit())
+                    .toList();
         }
 
         @Override
         public List<String> children(String jobId) {
-            return records.values().stream().filter(r -> jobId.equals(r.spec().parentJobId())).map(JobRecord::jobId).toList();
+            return records.values().stream()
+                    .filter(r -> jobId.equals(r.spec().parentJobId()))
+                    .map(JobRecord::jobId)
+                    .toList();
         }
     }
 }

@@ -23,8 +23,8 @@ class GateSnapshotsTest {
     private final WorkflowClient client = mock(WorkflowClient.class);
     private final GateWorkflow duckdb = mock(GateWorkflow.class);
     private final GateWorkflow python = mock(GateWorkflow.class);
-    private final GateSnapshots gates = new GateSnapshots(client, new DriversProperties(Map.of(
-            "duckdb", driver(), "local-python", driver())));
+    private final GateSnapshots gates =
+            new GateSnapshots(client, new DriversProperties(Map.of("duckdb", driver(), "local-python", driver())));
 
     GateSnapshotsTest() {
         when(client.newWorkflowStub(GateWorkflow.class, "gate-duckdb")).thenReturn(duckdb);
@@ -33,9 +33,11 @@ class GateSnapshotsTest {
 
     @Test
     void positionsOfTenThousandWaitingJobsAreIndexedOncePerRefresh() {
-        List<String> queue = IntStream.range(0, 10_000).mapToObj(i -> "job-" + i).toList();
+        List<String> queue =
+                IntStream.range(0, 10_000).mapToObj(i -> "job-" + i).toList();
         when(duckdb.snapshot()).thenReturn(GateSnapshot.of("duckdb", 4, List.of("a", "b", "c", "d"), queue));
-        when(python.snapshot()).thenThrow(new WorkflowNotFoundException(WorkflowExecution.getDefaultInstance(), null, null));
+        when(python.snapshot())
+                .thenThrow(new WorkflowNotFoundException(WorkflowExecution.getDefaultInstance(), null, null));
 
         gates.refresh();
 
@@ -49,7 +51,8 @@ class GateSnapshotsTest {
 
     @Test
     void aGateThatCannotBeAskedKeepsItsLastSnapshot() {
-        when(duckdb.snapshot()).thenReturn(GateSnapshot.of("duckdb", 1, List.of("a"), List.of("b")))
+        when(duckdb.snapshot())
+                .thenReturn(GateSnapshot.of("duckdb", 1, List.of("a"), List.of("b")))
                 .thenThrow(new IllegalStateException("Temporal is busy"));
         when(python.snapshot()).thenReturn(GateSnapshot.of("local-python", 1, List.of(), List.of()));
 

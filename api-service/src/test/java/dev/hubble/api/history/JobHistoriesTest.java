@@ -61,8 +61,18 @@ class JobHistoriesTest {
 
     private static final String TASK_QUEUE = "history-test";
     private static final Instant T0 = Instant.parse("2030-01-02T03:04:05Z");
-    private static final JobSpec SPEC = new JobSpec("select 42", "duckdb", OutputFormat.CSV, "reports", null, null, null,
-            3, Duration.ofHours(1), Map.of(), null);
+    private static final JobSpec SPEC = new JobSpec(
+            "select 42",
+            "duckdb",
+            OutputFormat.CSV,
+            "reports",
+            null,
+            null,
+            null,
+            3,
+            Duration.ofHours(1),
+            Map.of(),
+            null);
 
     private TestWorkflowEnvironment env;
     private WorkflowClient client;
@@ -87,8 +97,10 @@ class JobHistoriesTest {
 
         private final ActivityStub activity = Workflow.newUntypedActivityStub(ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofSeconds(10))
-                .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1))
-                        .setDoNotRetry(JobActivities.JOB_REJECTED).build())
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setDoNotRetry(JobActivities.JOB_REJECTED)
+                        .build())
                 .build());
         private boolean granted;
 
@@ -100,8 +112,22 @@ class JobHistoriesTest {
             if (script.equals("refused")) {
                 activity.execute("JobStateRecord", Void.class, queued.recordedAgain(T0));
                 try {
-                    activity.execute("JobSubmit", Map.class, jobId, new JobSpec("selec 42", "duckdb", OutputFormat.CSV,
-                            "reports", null, null, null, 3, Duration.ofHours(1), Map.of(), null));
+                    activity.execute(
+                            "JobSubmit",
+                            Map.class,
+                            jobId,
+                            new JobSpec(
+                                    "selec 42",
+                                    "duckdb",
+                                    OutputFormat.CSV,
+                                    "reports",
+                                    null,
+                                    null,
+                                    null,
+                                    3,
+                                    Duration.ofHours(1),
+                                    Map.of(),
+                                    null));
                 } catch (ActivityFailure refused) {
                     Workflow.await(() -> false); // until cancelled
                 }
@@ -120,12 +146,14 @@ class JobHistoriesTest {
                 activity.execute("JobStateRecord", Void.class, running);
                 Workflow.continueAsNew(jobId, script, 2);
             }
-            while (!"SUCCEEDED".equals(activity.execute("JobPoll", Map.class, Map.of("driver", "duckdb", "remoteId", "q-1"))
-                    .get("phase"))) {
+            while (!"SUCCEEDED"
+                    .equals(activity.execute("JobPoll", Map.class, Map.of("driver", "duckdb", "remoteId", "q-1"))
+                            .get("phase"))) {
                 Workflow.sleep(Duration.ofSeconds(5));
             }
             JobResult result = activity.execute("JobCollectResult", JobResult.class, jobId, SPEC);
-            activity.execute("JobStateRecord", Void.class, running.moveTo(JobState.SUCCEEDED, T0.plusSeconds(30), null, result));
+            activity.execute(
+                    "JobStateRecord", Void.class, running.moveTo(JobState.SUCCEEDED, T0.plusSeconds(30), null, result));
             return "SUCCEEDED";
         }
 
@@ -135,8 +163,7 @@ class JobHistoriesTest {
         }
 
         @Override
-        public void reportError(JobError error) {
-        }
+        public void reportError(JobError error) {}
     }
 
     /** The activities by name, scripted: the gate grants at once, submission fails twice, polls move on. */
@@ -156,18 +183,20 @@ class JobHistoriesTest {
                 }
                 case "JobSubmit" -> {
                     if (args.get(1, JobSpec.class).query().startsWith("selec ")) {
-                        throw ApplicationFailure.newNonRetryableFailure("Parser Error: syntax error at or near \"selec\"",
-                                JobActivities.JOB_REJECTED);
+                        throw ApplicationFailure.newNonRetryableFailure(
+                                "Parser Error: syntax error at or near \"selec\"", JobActivities.JOB_REJECTED);
                     }
                     if (info.getAttempt() < 3) {
-                        throw new IllegalStateException("the engine is not answering (attempt " + info.getAttempt() + ")");
+                        throw new IllegalStateException(
+                                "the engine is not answering (attempt " + info.getAttempt() + ")");
                     }
                     yield Map.of("driver", "duckdb", "remoteId", "q-1", "attributes", Map.of());
                 }
                 case "JobPoll" -> {
                     String phase = phases.poll();
                     if ("RUNNING".equals(phase) && phases.size() == 3) {
-                        client.newUntypedWorkflowStub(jobId).signal("reportError", new JobError("Table events does not exist", null));
+                        client.newUntypedWorkflowStub(jobId)
+                                .signal("reportError", new JobError("Table events does not exist", null));
                     }
                     yield Map.of("phase", phase);
                 }
@@ -205,13 +234,28 @@ class JobHistoriesTest {
         assertThat(history.runs()).isEqualTo(2);
         assertThat(history.truncated()).isFalse();
         List<String> kinds = history.entries().stream().map(HistoryEntry::kind).toList();
-        assertThat(kinds).containsSubsequence("workflow-started", "transition", "permit-requested", "permit-granted",
-                "activity-retried", "submitted", "transition", "poll", "poll", "transition", "continued-as-new", "poll",
-                "result-listed", "transition", "workflow-completed");
+        assertThat(kinds)
+                .containsSubsequence(
+                        "workflow-started",
+                        "transition",
+                        "permit-requested",
+                        "permit-granted",
+                        "activity-retried",
+                        "submitted",
+                        "transition",
+                        "poll",
+                        "poll",
+                        "transition",
+                        "continued-as-new",
+                        "poll",
+                        "result-listed",
+                        "transition",
+                        "workflow-completed");
         assertThat(kinds).contains("error-reported");
         assertThat(history.entries()).isSortedAccordingTo((a, b) -> a.time().compareTo(b.time()));
 
-        assertThat(entries(history, "transition")).extracting(e -> e.details().get("state"))
+        assertThat(entries(history, "transition"))
+                .extracting(e -> e.details().get("state"))
                 .containsExactly("QUEUED", "SUBMITTED", "RUNNING", "SUCCEEDED");
         assertThat(entries(history, "transition").get(3).details()).containsEntry("fileCount", 1);
         HistoryEntry granted = entries(history, "permit-granted").get(0);
@@ -222,9 +266,11 @@ class JobHistoriesTest {
         assertThat(retried.summary()).startsWith("JobSubmit succeeded after 3 attempts");
         assertThat(entries(history, "submitted").get(0).summary()).isEqualTo("Submitted to duckdb as q-1");
         // Six polls, three changes: PENDING, RUNNING and SUCCEEDED; equal ones are counted, not shown.
-        assertThat(entries(history, "poll")).extracting(e -> e.details().get("phase"))
+        assertThat(entries(history, "poll"))
+                .extracting(e -> e.details().get("phase"))
                 .containsExactly("PENDING", "RUNNING", "SUCCEEDED");
-        assertThat(entries(history, "poll")).extracting(e -> e.details().get("unchangedBefore"))
+        assertThat(entries(history, "poll"))
+                .extracting(e -> e.details().get("unchangedBefore"))
                 .containsExactly(null, 1, 2);
         assertThat(entries(history, "error-reported").get(0).summary()).contains("Table events does not exist");
         assertThat(entries(history, "result-listed").get(0).summary()).isEqualTo("Listed 1 result file (12 bytes)");
@@ -261,7 +307,9 @@ class JobHistoriesTest {
             String prefix = type.getAnnotation(ActivityInterface.class).namePrefix();
             for (Method method : type.getDeclaredMethods()) {
                 if (!method.isSynthetic() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
-                    contracts.add(prefix + Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1));
+                    contracts.add(prefix
+                            + Character.toUpperCase(method.getName().charAt(0))
+                            + method.getName().substring(1));
                 }
             }
         }
@@ -270,14 +318,20 @@ class JobHistoriesTest {
     }
 
     private WorkflowStub start(String jobId, String script) {
-        StoryWorkflow workflow = client.newWorkflowStub(StoryWorkflow.class,
-                WorkflowOptions.newBuilder().setWorkflowId(jobId).setTaskQueue(TASK_QUEUE).build());
+        StoryWorkflow workflow = client.newWorkflowStub(
+                StoryWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(jobId)
+                        .setTaskQueue(TASK_QUEUE)
+                        .build());
         WorkflowClient.start(workflow::run, jobId, script, 1);
         return WorkflowStub.fromTyped(workflow);
     }
 
     private List<String> kinds(String jobId) {
-        return histories.of(jobId).entries().stream().map(HistoryEntry::kind).collect(Collectors.toCollection(ArrayList::new));
+        return histories.of(jobId).entries().stream()
+                .map(HistoryEntry::kind)
+                .collect(Collectors.toCollection(ArrayList::new));
     }
 
     private static List<HistoryEntry> entries(JobHistory history, String kind) {

@@ -1,5 +1,6 @@
 package dev.hubble.api.jobs;
 
+import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
@@ -7,18 +8,20 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.hubble.api.ApiTestBeans;
 import dev.hubble.core.job.JobError;
+import dev.hubble.core.job.JobState;
+import dev.hubble.core.security.JobTokenProperties;
+import dev.hubble.core.security.JobTokens;
+import dev.hubble.core.temporal.JobWorkflow;
 import dev.hubble.core.temporal.ProgressReport;
 import dev.hubble.core.temporal.RemotePhase;
-import dev.hubble.core.job.JobState;
-import dev.hubble.core.temporal.JobWorkflow;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
-import dev.hubble.api.ApiTestBeans;
-import dev.hubble.core.security.JobTokenProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +30,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.springframework.http.MediaType;
-import dev.hubble.core.security.JobTokens;
 import org.springframework.beans.factory.annotation.Autowired;
-import static org.hamcrest.Matchers.startsWith;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import org.springframework.http.MediaType;
 
 class CancelAndReportErrorTest extends JobsWebTest {
 
@@ -53,7 +53,9 @@ class CancelAndReportErrorTest extends JobsWebTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = JobState.class, names = {"SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"})
+    @EnumSource(
+            value = JobState.class,
+            names = {"SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"})
     void cancellingAFinishedJobIs409(JobState state) throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, state)));
         WorkflowStub workflow = untypedWorkflow(JOB_ID);
@@ -68,7 +70,9 @@ class CancelAndReportErrorTest extends JobsWebTest {
     void cancellingAJobWhoseWorkflowJustClosedIs409() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
         JobWorkflow job = runningWorkflow(JOB_ID);
-        doThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null)).when(job).requestCancel();
+        doThrow(new WorkflowNotFoundException(execution(JOB_ID), null, null))
+                .when(job)
+                .requestCancel();
 
         mvc.perform(delete("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isConflict())
@@ -137,7 +141,9 @@ class CancelAndReportErrorTest extends JobsWebTest {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
         JobWorkflow workflow = runningWorkflow(JOB_ID);
 
-        mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID).contentType(MediaType.APPLICATION_JSON).content("{\"message\": \"boom\"}"))
+        mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"message\": \"boom\"}"))
                 .andExpect(status().isUnauthorized())
                 .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
                 .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-missing"));
@@ -161,8 +167,10 @@ class CancelAndReportErrorTest extends JobsWebTest {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.SUBMITTED)));
         JobWorkflow workflow = runningWorkflow(JOB_ID);
 
-        pushStatus("{\"phase\": \"running\"}", tokens.issue(JOB_ID, Duration.ofHours(1))).andExpect(status().isAccepted());
-        pushStatus("{\"phase\": \"FAILED\", \"message\": \"no rows\"}", tokens.issue(JOB_ID, Duration.ofHours(1))).andExpect(status().isAccepted());
+        pushStatus("{\"phase\": \"running\"}", tokens.issue(JOB_ID, Duration.ofHours(1)))
+                .andExpect(status().isAccepted());
+        pushStatus("{\"phase\": \"FAILED\", \"message\": \"no rows\"}", tokens.issue(JOB_ID, Duration.ofHours(1)))
+                .andExpect(status().isAccepted());
 
         verify(workflow).reportProgress(new ProgressReport(RemotePhase.RUNNING, null));
         verify(workflow).reportProgress(new ProgressReport(RemotePhase.FAILED, "no rows"));
@@ -192,19 +200,25 @@ class CancelAndReportErrorTest extends JobsWebTest {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
         JobWorkflow workflow = runningWorkflow(JOB_ID);
 
-        mvc.perform(post("/v1/jobs/{id}/status", JOB_ID).contentType(MediaType.APPLICATION_JSON).content("{\"phase\": \"RUNNING\"}"))
+        mvc.perform(post("/v1/jobs/{id}/status", JOB_ID)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"phase\": \"RUNNING\"}"))
                 .andExpect(status().isUnauthorized())
                 .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
                 .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-missing"));
-        pushStatus("{\"phase\": \"RUNNING\"}", tokens.issue("9d3b1c55-0000-4000-8000-000000000000", Duration.ofHours(1)))
+        pushStatus(
+                        "{\"phase\": \"RUNNING\"}",
+                        tokens.issue("9d3b1c55-0000-4000-8000-000000000000", Duration.ofHours(1)))
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-invalid"));
         verify(workflow, never()).reportProgress(any());
     }
 
     private org.springframework.test.web.servlet.ResultActions pushStatus(String body, String token) throws Exception {
-        return mvc.perform(post("/v1/jobs/{id}/status", JOB_ID).contentType(MediaType.APPLICATION_JSON)
-                .header("Authorization", "Bearer " + token).content(body));
+        return mvc.perform(post("/v1/jobs/{id}/status", JOB_ID)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("Authorization", "Bearer " + token)
+                .content(body));
     }
 
     @Test
@@ -212,7 +226,8 @@ class CancelAndReportErrorTest extends JobsWebTest {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
         JobWorkflow workflow = runningWorkflow(JOB_ID);
         // Issued two days ago for a job with a one-day timeout: expired a day minus the margin ago.
-        JobTokens issuedEarlier = new JobTokens(new JobTokenProperties(ApiTestBeans.TOKEN_SECRET),
+        JobTokens issuedEarlier = new JobTokens(
+                new JobTokenProperties(ApiTestBeans.TOKEN_SECRET),
                 Clock.fixed(Instant.now().minus(Duration.ofDays(2)), ZoneOffset.UTC));
 
         reportError("{\"message\": \"boom\"}", issuedEarlier.issue(JOB_ID, Duration.ofDays(1)))
@@ -227,7 +242,9 @@ class CancelAndReportErrorTest extends JobsWebTest {
     }
 
     private org.springframework.test.web.servlet.ResultActions reportError(String body, String token) throws Exception {
-        return mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID).contentType(MediaType.APPLICATION_JSON)
-                .header("Authorization", "Bearer " + token).content(body));
+        return mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("Authorization", "Bearer " + token)
+                .content(body));
     }
 }

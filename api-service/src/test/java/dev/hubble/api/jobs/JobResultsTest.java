@@ -44,13 +44,18 @@ class JobResultsTest extends JobsWebTest {
         String cursor = "";
         int pages = 0;
         while (cursor != null) {
-            String body = mvc.perform(get("/v1/jobs/{id}/results", jobId).param("limit", "2").param("cursor", cursor))
+            String body = mvc.perform(get("/v1/jobs/{id}/results", jobId)
+                            .param("limit", "2")
+                            .param("cursor", cursor))
                     .andExpect(status().isOk())
                     .andExpect(jsonPath("$.fileCount").value(5))
                     .andExpect(jsonPath("$.location").value(location.toString()))
-                    .andExpect(jsonPath("$.files[0].url").value(startsWith("http://localhost/v1/jobs/" + jobId + "/results/part-")))
+                    .andExpect(jsonPath("$.files[0].url")
+                            .value(startsWith("http://localhost/v1/jobs/" + jobId + "/results/part-")))
                     .andExpect(jsonPath("$.files[0].url").value(containsString("&signature=")))
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
             JsonNode page = json.readTree(body);
             page.get("files").forEach(f -> names.add(f.get("name").asText()));
             cursor = page.has("next") ? page.get("next").asText() : null;

@@ -1,11 +1,5 @@
 package dev.hubble.api.jobs;
 
-import static org.mockito.Mockito.mock;
-import dev.hubble.core.gate.GateSnapshot;
-import dev.hubble.core.gate.GateWorkflow;
-import io.temporal.client.WorkflowNotFoundException;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
@@ -61,7 +55,8 @@ class JobStatusTest extends JobsWebTest {
                 .andExpect(jsonPath("$.source").value("reports"))
                 .andExpect(jsonPath("$.timeout").value("PT6H"))
                 .andExpect(jsonPath("$.updatedAt").value(ApiTestBeans.NOW.toString()))
-                .andExpect(jsonPath("$.historyUrl").value(ApiTestBeans.UI_URL + "/namespaces/default/workflows/" + JOB_ID))
+                .andExpect(
+                        jsonPath("$.historyUrl").value(ApiTestBeans.UI_URL + "/namespaces/default/workflows/" + JOB_ID))
                 .andExpect(jsonPath("$.sourceId").doesNotExist())
                 .andExpect(jsonPath("$.parentJobId").doesNotExist())
                 .andExpect(jsonPath("$.error").doesNotExist())
@@ -77,8 +72,10 @@ class JobStatusTest extends JobsWebTest {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
 
         for (int i = 0; i < 3; i++) {
-            mvc.perform(get("/v1/jobs/{id}", finishedJob)).andExpect(jsonPath("$.state").value("FAILED"));
-            mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(jsonPath("$.state").value("RUNNING"));
+            mvc.perform(get("/v1/jobs/{id}", finishedJob))
+                    .andExpect(jsonPath("$.state").value("FAILED"));
+            mvc.perform(get("/v1/jobs/{id}", JOB_ID))
+                    .andExpect(jsonPath("$.state").value("RUNNING"));
         }
 
         verify(store, times(1)).find(finishedJob);
@@ -88,7 +85,8 @@ class JobStatusTest extends JobsWebTest {
     @Test
     void runningJobShowsWhereItsEngineRunsIt() throws Exception {
         RemoteDetails remote = new RemoteDetails("12", "application_1_0012", "http://spark-ui/12", null);
-        when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING).withRemote(remote)));
+        when(store.find(JOB_ID))
+                .thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING).withRemote(remote)));
 
         mvc.perform(get("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isOk())
@@ -185,8 +183,9 @@ class JobStatusTest extends JobsWebTest {
     @Test
     void queryFailureCausedByAMissingWorkflowIs404() throws Exception {
         when(store.find(JOB_ID)).thenThrow(new RedisConnectionFailureException("connection refused"));
-        when(runningWorkflow(JOB_ID).status()).thenThrow(new WorkflowQueryException(execution(JOB_ID), "HubbleJob",
-                new StatusRuntimeException(Status.NOT_FOUND)));
+        when(runningWorkflow(JOB_ID).status())
+                .thenThrow(new WorkflowQueryException(
+                        execution(JOB_ID), "HubbleJob", new StatusRuntimeException(Status.NOT_FOUND)));
 
         mvc.perform(get("/v1/jobs/{id}", JOB_ID))
                 .andExpect(status().isNotFound())
@@ -204,7 +203,8 @@ class JobStatusTest extends JobsWebTest {
     @Test
     void failedJobShowsItsError() throws Exception {
         JobRecord running = record(JOB_ID, JobState.RUNNING);
-        JobRecord failed = running.moveTo(JobState.FAILED, ApiTestBeans.NOW, new JobError("division by zero", null), null);
+        JobRecord failed =
+                running.moveTo(JobState.FAILED, ApiTestBeans.NOW, new JobError("division by zero", null), null);
         when(store.find(JOB_ID)).thenReturn(Optional.of(failed));
 
         mvc.perform(get("/v1/jobs/{id}", JOB_ID))
@@ -216,16 +216,18 @@ class JobStatusTest extends JobsWebTest {
     @Test
     void succeededJobHasResultLinksSignedAtReadTime() throws Exception {
         JobResult result = new JobResult(OutputFormat.CSV, List.of(new ResultFile("part-0.csv", 1234)));
-        JobRecord succeeded = record(JOB_ID, JobState.RUNNING).moveTo(JobState.SUCCEEDED, ApiTestBeans.NOW, null, result);
+        JobRecord succeeded =
+                record(JOB_ID, JobState.RUNNING).moveTo(JobState.SUCCEEDED, ApiTestBeans.NOW, null, result);
         when(store.find(JOB_ID)).thenReturn(Optional.of(succeeded));
 
         mvc.perform(get("/v1/jobs/{id}", JOB_ID))
                 .andExpect(jsonPath("$.result.format").value("csv"))
                 .andExpect(jsonPath("$.result.files[0].name").value("part-0.csv"))
                 .andExpect(jsonPath("$.result.files[0].sizeBytes").value(1234))
-                .andExpect(jsonPath("$.result.files[0].expiresAt").value(ApiTestBeans.NOW.plusSeconds(3600).toString()))
-                .andExpect(jsonPath("$.result.files[0].url").value(startsWith(
-                        "http://localhost/v1/jobs/" + JOB_ID + "/results/part-0.csv?expires=")))
+                .andExpect(jsonPath("$.result.files[0].expiresAt")
+                        .value(ApiTestBeans.NOW.plusSeconds(3600).toString()))
+                .andExpect(jsonPath("$.result.files[0].url")
+                        .value(startsWith("http://localhost/v1/jobs/" + JOB_ID + "/results/part-0.csv?expires=")))
                 .andExpect(jsonPath("$.result.files[0].url").value(containsString("&signature=")));
     }
 
@@ -234,8 +236,11 @@ class JobStatusTest extends JobsWebTest {
         String older = "1b6f3f0e-5d1a-4c7e-9a51-2f8e6d1c0a11";
         when(store.list(any())).thenReturn(List.of(record(JOB_ID, JobState.RUNNING), record(older, JobState.RUNNING)));
 
-        mvc.perform(get("/v1/jobs").param("source", "reports").param("state", "running")
-                        .param("driver", "duckdb").param("limit", "10"))
+        mvc.perform(get("/v1/jobs")
+                        .param("source", "reports")
+                        .param("state", "running")
+                        .param("driver", "duckdb")
+                        .param("limit", "10"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.jobs[0].jobId").value(JOB_ID))
                 .andExpect(jsonPath("$.jobs[1].jobId").value(older));
@@ -249,7 +254,9 @@ class JobStatusTest extends JobsWebTest {
     void listingWithoutFiltersAsksForTheDefaultLimit() throws Exception {
         when(store.list(any())).thenReturn(List.of());
 
-        mvc.perform(get("/v1/jobs")).andExpect(status().isOk()).andExpect(jsonPath("$.jobs").isEmpty());
+        mvc.perform(get("/v1/jobs"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.jobs").isEmpty());
 
         verify(store).list(new JobQuery(null, null, null, 50));
     }

@@ -6,11 +6,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import dev.hubble.api.ApiTestBeans;
+import dev.hubble.api.gates.GateSnapshots;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.JobState;
 import dev.hubble.core.job.OutputFormat;
-import dev.hubble.api.gates.GateSnapshots;
 import dev.hubble.core.results.ResultStores;
 import dev.hubble.core.results.local.LocalResultLinks;
 import dev.hubble.core.results.local.LocalResultStore;
@@ -96,7 +96,8 @@ abstract class JobsWebTest {
     /** The stub a new submission starts its workflow through. */
     JobWorkflow workflowToStart() {
         JobWorkflow workflow = mock(JobWorkflow.class);
-        when(client.newWorkflowStub(eq(JobWorkflow.class), any(WorkflowOptions.class))).thenReturn(workflow);
+        when(client.newWorkflowStub(eq(JobWorkflow.class), any(WorkflowOptions.class)))
+                .thenReturn(workflow);
         return workflow;
     }
 
@@ -114,13 +115,24 @@ abstract class JobsWebTest {
     }
 
     static JobSpec spec() {
-        return new JobSpec("select 42", "duckdb", OutputFormat.CSV, "reports", null, null, null,
-                JobSpec.DEFAULT_PRIORITY, Duration.ofHours(6), Map.of(), null);
+        return new JobSpec(
+                "select 42",
+                "duckdb",
+                OutputFormat.CSV,
+                "reports",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofHours(6),
+                Map.of(),
+                null);
     }
 
     static JobRecord record(String jobId, JobState state) {
         JobRecord accepted = JobRecord.accepted(jobId, spec(), ApiTestBeans.NOW.minusSeconds(60));
-        return state == JobState.QUEUED ? accepted
+        return state == JobState.QUEUED
+                ? accepted
                 : new JobRecord(jobId, accepted.spec(), state, 3, accepted.createdAt(), ApiTestBeans.NOW, null, null);
     }
 

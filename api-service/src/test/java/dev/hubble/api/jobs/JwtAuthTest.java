@@ -1,11 +1,11 @@
 package dev.hubble.api.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
-import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -70,7 +70,8 @@ class JwtAuthTest extends JobsWebTest {
 
     @DynamicPropertySource
     static void auth(DynamicPropertyRegistry registry) {
-        registry.add("hubble.api.auth.jwt.jwk-set-uri",
+        registry.add(
+                "hubble.api.auth.jwt.jwk-set-uri",
                 () -> "http://127.0.0.1:" + JWKS.getAddress().getPort() + "/jwks.json");
     }
 
@@ -88,15 +89,19 @@ class JwtAuthTest extends JobsWebTest {
                 .andExpect(jsonPath("$.type").value("urn:hubble:problem:unauthenticated"))
                 .andExpect(jsonPath("$.status").value(401));
         mvc.perform(get("/v1/jobs")).andExpect(status().isUnauthorized());
-        mvc.perform(post("/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{}")).andExpect(status().isUnauthorized());
+        mvc.perform(post("/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .andExpect(status().isUnauthorized());
     }
 
     @Test
     void tokenSignedByAnotherKeyExpiredOrMalformedIs401() throws Exception {
         when(store.find(JOB_ID)).thenReturn(Optional.of(job("alice")));
 
-        for (String token : List.of(jwt(STRANGER, "alice", List.of(), Instant.now().plusSeconds(300)),
-                jwt(KEY, "alice", List.of(), Instant.now().minusSeconds(300)), "not-a-token", "a.b.c")) {
+        for (String token : List.of(
+                jwt(STRANGER, "alice", List.of(), Instant.now().plusSeconds(300)),
+                jwt(KEY, "alice", List.of(), Instant.now().minusSeconds(300)),
+                "not-a-token",
+                "a.b.c")) {
             mvc.perform(get("/v1/jobs/{id}", JOB_ID).header("Authorization", "Bearer " + token))
                     .andExpect(status().isUnauthorized())
                     .andExpect(jsonPath("$.type").value("urn:hubble:problem:unauthenticated"));
@@ -108,8 +113,11 @@ class JwtAuthTest extends JobsWebTest {
         workflowToStart();
         when(store.save(any())).thenReturn(true);
 
-        as("alice", post("/v1/jobs").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"query\": \"select 42\", \"driver\": \"duckdb\", \"source\": \"bob\"}"))
+        as(
+                        "alice",
+                        post("/v1/jobs")
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .content("{\"query\": \"select 42\", \"driver\": \"duckdb\", \"source\": \"bob\"}"))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.source").value("alice"));
     }
@@ -122,7 +130,9 @@ class JwtAuthTest extends JobsWebTest {
                 .andExpect(status().isForbidden())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.type").value("urn:hubble:problem:forbidden"));
-        as("bob", get("/v1/jobs/{id}", JOB_ID)).andExpect(status().isOk()).andExpect(jsonPath("$.source").value("bob"));
+        as("bob", get("/v1/jobs/{id}", JOB_ID))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.source").value("bob"));
         asAdmin("carol", get("/v1/jobs/{id}", JOB_ID)).andExpect(status().isOk());
     }
 
@@ -159,14 +169,23 @@ class JwtAuthTest extends JobsWebTest {
         when(store.find(JOB_ID)).thenReturn(Optional.of(job("bob")));
         JobWorkflow workflow = runningWorkflow(JOB_ID);
 
-        mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID).contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID)
+                        .contentType(MediaType.APPLICATION_JSON)
                         .header("Authorization", "Bearer " + tokens.issue(JOB_ID, Duration.ofHours(1)))
                         .content("{\"message\": \"boom\"}"))
                 .andExpect(status().isAccepted());
         verify(workflow).reportError(new JobError("boom", null));
 
-        mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID).contentType(MediaType.APPLICATION_JSON)
-                        .header("Authorization", "Bearer " + jwt(KEY, "bob", List.of(), Instant.now().plusSeconds(300)))
+        mvc.perform(post("/v1/jobs/{id}/errors", JOB_ID)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .header(
+                                "Authorization",
+                                "Bearer "
+                                        + jwt(
+                                                KEY,
+                                                "bob",
+                                                List.of(),
+                                                Instant.now().plusSeconds(300)))
                         .content("{\"message\": \"boom\"}"))
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.type").value("urn:hubble:problem:job-token-invalid"));
@@ -175,32 +194,48 @@ class JwtAuthTest extends JobsWebTest {
     @Test
     void aRunningJobSubmitsAndReadsItsChildrenWithItsJobTokenUnderItsOwnSource() throws Exception {
         String parent = "9d3b1c55-0000-4000-8000-000000000000";
-        when(store.find(parent)).thenReturn(Optional.of(new JobRecord(parent, spec("bob", null), JobState.RUNNING, 2,
-                Instant.now(), Instant.now(), null, null)));
-        when(store.find(JOB_ID)).thenReturn(Optional.of(new JobRecord(JOB_ID, spec("bob", parent), JobState.RUNNING, 2,
-                Instant.now(), Instant.now(), null, null)));
+        when(store.find(parent))
+                .thenReturn(Optional.of(new JobRecord(
+                        parent, spec("bob", null), JobState.RUNNING, 2, Instant.now(), Instant.now(), null, null)));
+        when(store.find(JOB_ID))
+                .thenReturn(Optional.of(new JobRecord(
+                        JOB_ID, spec("bob", parent), JobState.RUNNING, 2, Instant.now(), Instant.now(), null, null)));
         workflowToStart();
         when(store.save(any())).thenReturn(true);
         String token = "Bearer " + tokens.issue(parent, Duration.ofHours(1));
 
-        mvc.perform(post("/v1/jobs").header("Authorization", token).contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"query\": \"select 1\", \"driver\": \"duckdb\", \"source\": \"x\", \"parentJobId\": \"" + parent + "\"}"))
+        mvc.perform(post("/v1/jobs")
+                        .header("Authorization", token)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(
+                                "{\"query\": \"select 1\", \"driver\": \"duckdb\", \"source\": \"x\", \"parentJobId\": \""
+                                        + parent + "\"}"))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.source").value("bob"));
         mvc.perform(get("/v1/jobs/{id}", JOB_ID).header("Authorization", token)).andExpect(status().isOk());
-        mvc.perform(post("/v1/jobs").header("Authorization", token).contentType(MediaType.APPLICATION_JSON)
+        mvc.perform(post("/v1/jobs")
+                        .header("Authorization", token)
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"query\": \"select 1\", \"driver\": \"duckdb\", \"source\": \"x\"}"))
                 .andExpect(status().isForbidden());
         mvc.perform(get("/v1/jobs").header("Authorization", token)).andExpect(status().isForbidden());
     }
 
     private ResultActions as(String subject, MockHttpServletRequestBuilder request) throws Exception {
-        return mvc.perform(request.header("Authorization", "Bearer " + jwt(KEY, subject, List.of(), Instant.now().plusSeconds(300))));
+        return mvc.perform(request.header(
+                "Authorization",
+                "Bearer " + jwt(KEY, subject, List.of(), Instant.now().plusSeconds(300))));
     }
 
     private ResultActions asAdmin(String subject, MockHttpServletRequestBuilder request) throws Exception {
-        return mvc.perform(request.header("Authorization",
-                "Bearer " + jwt(KEY, subject, List.of("hubble-admin"), Instant.now().plusSeconds(300))));
+        return mvc.perform(request.header(
+                "Authorization",
+                "Bearer "
+                        + jwt(
+                                KEY,
+                                subject,
+                                List.of("hubble-admin"),
+                                Instant.now().plusSeconds(300))));
     }
 
     private static JobRecord job(String source) {
@@ -208,14 +243,29 @@ class JwtAuthTest extends JobsWebTest {
     }
 
     private static JobSpec spec(String source, String parentJobId) {
-        return new JobSpec("select 42", "duckdb", OutputFormat.CSV, source, null, null, null,
-                JobSpec.DEFAULT_PRIORITY, Duration.ofHours(6), Map.of(), parentJobId);
+        return new JobSpec(
+                "select 42",
+                "duckdb",
+                OutputFormat.CSV,
+                source,
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofHours(6),
+                Map.of(),
+                parentJobId);
     }
 
     private static String jwt(RSAKey key, String subject, List<String> roles, Instant expires) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-                new JWTClaimsSet.Builder().subject(subject).claim("roles", roles)
-                        .issueTime(Date.from(Instant.now().minusSeconds(60))).expirationTime(Date.from(expires)).build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder()
+                        .subject(subject)
+                        .claim("roles", roles)
+                        .issueTime(Date.from(Instant.now().minusSeconds(60)))
+                        .expirationTime(Date.from(expires))
+                        .build());
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }

@@ -21,11 +21,13 @@ class PublicUrlTest extends JobsWebTest {
     @Test
     void resultLinksUseTheConfiguredPublicUrlInsteadOfTheRequests() throws Exception {
         JobResult result = new JobResult(OutputFormat.PARQUET, List.of(new ResultFile("part-0.parquet", 10)));
-        when(store.find(JOB_ID)).thenReturn(Optional.of(
-                record(JOB_ID, JobState.RUNNING).moveTo(JobState.SUCCEEDED, ApiTestBeans.NOW, null, result)));
+        when(store.find(JOB_ID))
+                .thenReturn(Optional.of(
+                        record(JOB_ID, JobState.RUNNING).moveTo(JobState.SUCCEEDED, ApiTestBeans.NOW, null, result)));
 
         mvc.perform(get("/v1/jobs/{id}", JOB_ID).header("Host", "internal-pod:8080"))
-                .andExpect(jsonPath("$.result.files[0].url").value(startsWith(
-                        "https://hubble.example.com/api/v1/jobs/" + JOB_ID + "/results/part-0.parquet?expires=")));
+                .andExpect(jsonPath("$.result.files[0].url")
+                        .value(startsWith("https://hubble.example.com/api/v1/jobs/" + JOB_ID
+                                + "/results/part-0.parquet?expires=")));
     }
 }

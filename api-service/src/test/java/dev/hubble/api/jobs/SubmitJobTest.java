@@ -65,11 +65,14 @@ class SubmitJobTest extends JobsWebTest {
                 .andExpect(jsonPath("$.sourceId").doesNotExist())
                 .andExpect(jsonPath("$.error").doesNotExist())
                 .andExpect(jsonPath("$.result").doesNotExist())
-                .andReturn().getResponse().getContentAsString();
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
 
         String jobId = JsonPath.read(body, "$.jobId");
         assertThat(UUID.fromString(jobId).toString()).isEqualTo(jobId);
-        assertThat(body).contains("\"historyUrl\":\"" + ApiTestBeans.UI_URL + "/namespaces/default/workflows/" + jobId + "\"");
+        assertThat(body)
+                .contains("\"historyUrl\":\"" + ApiTestBeans.UI_URL + "/namespaces/default/workflows/" + jobId + "\"");
     }
 
     @Test
@@ -87,8 +90,10 @@ class SubmitJobTest extends JobsWebTest {
         workflowToStart();
         when(store.save(any())).thenReturn(true);
 
-        String first = JsonPath.read(submit(VALID, null).andReturn().getResponse().getContentAsString(), "$.jobId");
-        String second = JsonPath.read(submit(VALID, null).andReturn().getResponse().getContentAsString(), "$.jobId");
+        String first =
+                JsonPath.read(submit(VALID, null).andReturn().getResponse().getContentAsString(), "$.jobId");
+        String second =
+                JsonPath.read(submit(VALID, null).andReturn().getResponse().getContentAsString(), "$.jobId");
 
         assertThat(first).isNotEqualTo(second);
         verify(client, times(2)).newWorkflowStub(eq(JobWorkflow.class), any(WorkflowOptions.class));
@@ -147,7 +152,9 @@ class SubmitJobTest extends JobsWebTest {
         when(store.save(any())).thenReturn(true);
         String jobId = JobIds.idempotent("reports", "retry-me");
 
-        submit(VALID, "retry-me").andExpect(status().isAccepted()).andExpect(jsonPath("$.jobId").value(jobId));
+        submit(VALID, "retry-me")
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.jobId").value(jobId));
         when(store.find(jobId)).thenReturn(Optional.of(record(jobId, JobState.RUNNING)));
         submit(VALID, "retry-me")
                 .andExpect(status().isAccepted())
@@ -185,14 +192,20 @@ class SubmitJobTest extends JobsWebTest {
         when(store.save(any())).thenReturn(false);
         when(store.find(jobId)).thenReturn(Optional.empty(), Optional.of(record(jobId, JobState.SUBMITTED)));
 
-        submit(VALID, "race").andExpect(status().isAccepted()).andExpect(jsonPath("$.state").value("SUBMITTED"));
+        submit(VALID, "race")
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.state").value("SUBMITTED"));
     }
 
     @Test
     void unreachableTemporalIs503WithoutInternals() throws Exception {
         JobWorkflow workflow = workflowToStart();
-        when(workflow.run(any())).thenThrow(new WorkflowServiceException(execution("x"), "HubbleJob",
-                new StatusRuntimeException(Status.UNAVAILABLE.withDescription("io exception at 10.0.0.7:7233"))));
+        when(workflow.run(any()))
+                .thenThrow(new WorkflowServiceException(
+                        execution("x"),
+                        "HubbleJob",
+                        new StatusRuntimeException(
+                                Status.UNAVAILABLE.withDescription("io exception at 10.0.0.7:7233"))));
 
         submit(VALID, null)
                 .andExpect(status().isServiceUnavailable())
@@ -247,7 +260,9 @@ class SubmitJobTest extends JobsWebTest {
         String query = "é".repeat(32_769);
         assertThat(query.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(64 * 1024);
 
-        expectInvalid(submit("{\"query\": \"" + query + "\", \"driver\": \"duckdb\", \"source\": \"s\"}", null), "query")
+        expectInvalid(
+                        submit("{\"query\": \"" + query + "\", \"driver\": \"duckdb\", \"source\": \"s\"}", null),
+                        "query")
                 .andExpect(jsonPath("$.errors[0].message").value(containsString("65536 bytes")));
     }
 
@@ -270,13 +285,19 @@ class SubmitJobTest extends JobsWebTest {
 
     @Test
     void unknownPythonJobProblemListsTheAvailableJobs() throws Exception {
-        expectInvalid(submit("{\"query\": \"goodbye\", \"driver\": \"local-python\", \"source\": \"s\"}", null), "query")
+        expectInvalid(
+                        submit("{\"query\": \"goodbye\", \"driver\": \"local-python\", \"source\": \"s\"}", null),
+                        "query")
                 .andExpect(jsonPath("$.errors[0].message").value(containsString("available jobs: hello, report")));
     }
 
     @Test
     void pythonJobNameThatIsNotAnIdentifierIsRefused() throws Exception {
-        expectInvalid(submit("{\"query\": \"../../etc/passwd\", \"driver\": \"local-python\", \"source\": \"s\"}", null), "query")
+        expectInvalid(
+                        submit(
+                                "{\"query\": \"../../etc/passwd\", \"driver\": \"local-python\", \"source\": \"s\"}",
+                                null),
+                        "query")
                 .andExpect(jsonPath("$.errors[0].message").value(containsString("hello, report")));
     }
 
@@ -284,8 +305,9 @@ class SubmitJobTest extends JobsWebTest {
     void everyInvalidFieldIsReportedAtOnce() throws Exception {
         submit("{\"priority\": 12, \"timeout\": \"later\"}", null)
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.containsInAnyOrder(
-                        "query", "driver", "source", "priority", "timeout")));
+                .andExpect(jsonPath("$.errors[*].field")
+                        .value(org.hamcrest.Matchers.containsInAnyOrder(
+                                "query", "driver", "source", "priority", "timeout")));
     }
 
     @Test

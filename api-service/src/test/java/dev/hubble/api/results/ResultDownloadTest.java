@@ -107,7 +107,9 @@ class ResultDownloadTest {
         LocalResultLinks earlier = new LocalResultLinks(
                 new LocalResultsProperties(resultsDir, ApiTestBeans.SIGNING_KEY, TTL),
                 Clock.fixed(ApiTestBeans.NOW.minus(Duration.ofHours(2)), ZoneOffset.UTC));
-        String url = earlier.sign(JOB_ID, new ResultFile("part-0.csv", 8), BASE).url().toString();
+        String url = earlier.sign(JOB_ID, new ResultFile("part-0.csv", 8), BASE)
+                .url()
+                .toString();
 
         expectLinkInvalid(download(url));
     }

@@ -43,29 +43,49 @@ public record DriverProperties(
     @ConstructorBinding
     public DriverProperties {
         if (pollInitial.isNegative() || pollInitial.isZero() || pollMax.compareTo(pollInitial) < 0) {
-            throw new IllegalArgumentException(
-                    "poll-initial must be positive and poll-max at least poll-initial, got " + pollInitial + " and " + pollMax);
+            throw new IllegalArgumentException("poll-initial must be positive and poll-max at least poll-initial, got "
+                    + pollInitial + " and " + pollMax);
         }
         if (watchWindow.isNegative() || watchWindow.isZero() || killTimeout.isNegative() || killTimeout.isZero()) {
-            throw new IllegalArgumentException("watch-window and kill-timeout must be positive, got " + watchWindow
-                    + " and " + killTimeout);
+            throw new IllegalArgumentException(
+                    "watch-window and kill-timeout must be positive, got " + watchWindow + " and " + killTimeout);
         }
         if (quickLook.isNegative() || quickLook.compareTo(Duration.ofSeconds(5)) > 0) {
-            throw new IllegalArgumentException("quick-look must be between 0 and 5s (it holds a workflow task open), got "
-                    + quickLook);
+            throw new IllegalArgumentException(
+                    "quick-look must be between 0 and 5s (it holds a workflow task open), got " + quickLook);
         }
     }
 
     /** A driver with the default watch window, kill timeout, quick look and result store. */
-    public DriverProperties(boolean enabled, Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
+    public DriverProperties(
+            boolean enabled,
+            Duration pollInitial,
+            double pollFactor,
+            Duration pollMax,
+            int maxPollsPerRun,
             int concurrency) {
         this(enabled, pollInitial, pollFactor, pollMax, maxPollsPerRun, concurrency, null);
     }
 
     /** A driver with the default watch window, kill timeout and quick look. */
-    public DriverProperties(boolean enabled, Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
-            int concurrency, @Nullable String results) {
-        this(enabled, pollInitial, pollFactor, pollMax, maxPollsPerRun, concurrency, Duration.ofHours(1),
-                Duration.ofMinutes(1), Duration.ofSeconds(1), results);
+    public DriverProperties(
+            boolean enabled,
+            Duration pollInitial,
+            double pollFactor,
+            Duration pollMax,
+            int maxPollsPerRun,
+            int concurrency,
+            @Nullable String results) {
+        this(
+                enabled,
+                pollInitial,
+                pollFactor,
+                pollMax,
+                maxPollsPerRun,
+                concurrency,
+                Duration.ofHours(1),
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(1),
+                results);
     }
 }

@@ -17,18 +17,18 @@ import dev.hubble.core.store.StoreProperties;
 import dev.hubble.core.view.JobDocuments;
 import dev.hubble.core.view.PublicUrlProperties;
 import io.lettuce.core.ClientOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.autoconfigure.data.redis.LettuceClientOptionsBuilderCustomizer;
@@ -48,12 +48,21 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * (the API checks them, the workers hand them to jobs, so both need
  * {@code hubble.jobs.token-secret}).
  */
-@AutoConfiguration(after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class},
+@AutoConfiguration(
+        after = {RedisAutoConfiguration.class, JacksonAutoConfiguration.class},
         // The registries are defined before the Temporal client, which reports to them.
-        afterName = {"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-                "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration"})
-@EnableConfigurationProperties({TemporalProperties.class, DriversProperties.class, StoreProperties.class,
-        JobTokenProperties.class, PublicUrlProperties.class, ResultsProperties.class})
+        afterName = {
+            "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration"
+        })
+@EnableConfigurationProperties({
+    TemporalProperties.class,
+    DriversProperties.class,
+    StoreProperties.class,
+    JobTokenProperties.class,
+    PublicUrlProperties.class,
+    ResultsProperties.class
+})
 public class HubbleCoreAutoConfiguration {
 
     @Bean
@@ -64,8 +73,10 @@ public class HubbleCoreAutoConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean
-    WorkflowServiceStubs workflowServiceStubs(TemporalProperties temporal, ObjectProvider<TemporalMetricsScope> metrics) {
-        WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target());
+    WorkflowServiceStubs workflowServiceStubs(
+            TemporalProperties temporal, ObjectProvider<TemporalMetricsScope> metrics) {
+        WorkflowServiceStubsOptions.Builder options =
+                WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target());
         // The client's and the workers' metrics (requests, schedule-to-start latency, workflow task
         // failures, sticky cache, pollers) all come from the stubs' scope.
         metrics.ifAvailable(scope -> options.setMetricsScope(scope.scope()));
@@ -87,8 +98,11 @@ public class HubbleCoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalProperties temporal) {
-        return WorkflowClient.newInstance(stubs,
-                WorkflowClientOptions.newBuilder().setNamespace(temporal.namespace()).build());
+        return WorkflowClient.newInstance(
+                stubs,
+                WorkflowClientOptions.newBuilder()
+                        .setNamespace(temporal.namespace())
+                        .build());
     }
 
     @Bean
@@ -115,8 +129,8 @@ public class HubbleCoreAutoConfiguration {
      * the workflow.
      */
     @Bean
-    LettuceClientConfigurationBuilderCustomizer hubbleRedisCommandTimeout(ObjectProvider<RedisProperties> redis,
-            StoreProperties store) {
+    LettuceClientConfigurationBuilderCustomizer hubbleRedisCommandTimeout(
+            ObjectProvider<RedisProperties> redis, StoreProperties store) {
         return builder -> {
             RedisProperties properties = redis.getIfAvailable();
             if (properties == null || properties.getTimeout() == null) {

@@ -20,16 +20,19 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 public final class ResultStoreConditions {
 
-    private ResultStoreConditions() {
-    }
+    private ResultStoreConditions() {}
 
     /** The names of the stores in use. */
     static Set<String> storesInUse(Environment environment) {
         Binder binder = Binder.get(environment);
-        String fallback = normalize(binder.bind("hubble.results.store", String.class).orElse(ResultStores.LOCAL));
-        Bindable<Map<String, Map<String, Object>>> driversType = Bindable.of(ResolvableType.forClassWithGenerics(Map.class,
-                ResolvableType.forClass(String.class), ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class)));
-        Map<String, Map<String, Object>> drivers = binder.bind("hubble.drivers", driversType).orElse(Map.of());
+        String fallback =
+                normalize(binder.bind("hubble.results.store", String.class).orElse(ResultStores.LOCAL));
+        Bindable<Map<String, Map<String, Object>>> driversType = Bindable.of(ResolvableType.forClassWithGenerics(
+                Map.class,
+                ResolvableType.forClass(String.class),
+                ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class)));
+        Map<String, Map<String, Object>> drivers =
+                binder.bind("hubble.drivers", driversType).orElse(Map.of());
         Set<String> used = new HashSet<>();
         used.add(fallback);
         drivers.forEach((name, settings) -> {

@@ -19,5 +19,4 @@ import org.springframework.validation.annotation.Validated;
 public record TemporalProperties(
         @DefaultValue("localhost:7233") @NotBlank String target,
         @DefaultValue("default") @NotBlank String namespace,
-        @Nullable String uiUrl) {
-}
+        @Nullable String uiUrl) {}

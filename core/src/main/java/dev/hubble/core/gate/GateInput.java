@@ -36,7 +36,8 @@ public record GateInput(
         Objects.requireNonNull(driver, "driver");
         Objects.requireNonNull(sweepInterval, "sweepInterval");
         if (capacity < 0 || configuredCapacity < 0) {
-            throw new IllegalArgumentException("capacity must not be negative: " + capacity + ", " + configuredCapacity);
+            throw new IllegalArgumentException(
+                    "capacity must not be negative: " + capacity + ", " + configuredCapacity);
         }
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("sweepInterval must be positive: " + sweepInterval);

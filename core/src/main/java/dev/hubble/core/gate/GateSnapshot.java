@@ -16,7 +16,8 @@ import java.util.OptionalInt;
  * @param holders the jobs holding a permit, in grant order
  * @param queue the waiting jobs, in the order they will be granted
  */
-public record GateSnapshot(String driver, int capacity, int running, int waiting, List<String> holders, List<String> queue) {
+public record GateSnapshot(
+        String driver, int capacity, int running, int waiting, List<String> holders, List<String> queue) {
 
     public GateSnapshot {
         Objects.requireNonNull(driver, "driver");

@@ -8,8 +8,7 @@ public final class Gates {
     /** Name of the signal a gate sends a job when it grants the job's permit. */
     public static final String PERMIT_GRANTED = "permitGranted";
 
-    private Gates() {
-    }
+    private Gates() {}
 
     /**
      * The workflow id of {@code driver}'s gate: {@code gate-<driver>}. The gate runs on the

@@ -46,8 +46,15 @@ public record JobRecord(
     }
 
     /** A record with nothing known of where the engine runs the job. */
-    public JobRecord(String jobId, JobSpec spec, JobState state, long sequence, Instant createdAt, Instant updatedAt,
-            @Nullable JobError error, @Nullable JobResult result) {
+    public JobRecord(
+            String jobId,
+            JobSpec spec,
+            JobState state,
+            long sequence,
+            Instant createdAt,
+            Instant updatedAt,
+            @Nullable JobError error,
+            @Nullable JobResult result) {
         this(jobId, spec, state, sequence, createdAt, updatedAt, error, result, null);
     }
 
@@ -85,7 +92,8 @@ public record JobRecord(
             return this;
         }
         RemoteDetails known = remote == null ? learned : remote.updatedWith(learned);
-        return known.equals(remote) ? this
+        return known.equals(remote)
+                ? this
                 : new JobRecord(jobId, spec, state, sequence, createdAt, updatedAt, error, result, known);
     }
 }

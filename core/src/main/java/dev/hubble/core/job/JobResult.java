@@ -17,8 +17,8 @@ import org.springframework.lang.Nullable;
  * @param fileCount how many result files the job wrote
  * @param totalBytes their total size
  */
-public record JobResult(OutputFormat format, @Nullable URI location, List<ResultFile> files, long fileCount,
-        long totalBytes) {
+public record JobResult(
+        OutputFormat format, @Nullable URI location, List<ResultFile> files, long fileCount, long totalBytes) {
 
     /** The most files a manifest names; the rest are reached by paging. */
     public static final int MAX_LISTED_FILES = 1000;
@@ -27,7 +27,8 @@ public record JobResult(OutputFormat format, @Nullable URI location, List<Result
         Objects.requireNonNull(format, "format");
         files = List.copyOf(files);
         if (files.size() > MAX_LISTED_FILES) {
-            throw new IllegalArgumentException("a manifest names at most " + MAX_LISTED_FILES + " files, got " + files.size());
+            throw new IllegalArgumentException(
+                    "a manifest names at most " + MAX_LISTED_FILES + " files, got " + files.size());
         }
         if (fileCount == 0 && totalBytes == 0) {
             // A record written before the counts existed: its list was complete.

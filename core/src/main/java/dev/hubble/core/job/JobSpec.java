@@ -63,22 +63,55 @@ public record JobSpec(
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
-        if (resultLocation != null && (resultLocation.getScheme() == null || !resultLocation.getPath().endsWith("/"))) {
+        if (resultLocation != null
+                && (resultLocation.getScheme() == null
+                        || !resultLocation.getPath().endsWith("/"))) {
             throw new IllegalArgumentException("a result location is an absolute URI ending in /: " + resultLocation);
         }
     }
 
     /** A spec without a result location yet: what a request asks for, before Hubble places it. */
-    public JobSpec(String query, String driver, OutputFormat format, String source, @Nullable String sourceId,
-            @Nullable String sourceKind, @Nullable String sourceVersion, int priority, Duration timeout,
-            Map<String, String> parameters, @Nullable String parentJobId) {
-        this(query, driver, format, source, sourceId, sourceKind, sourceVersion, priority, timeout, parameters,
-                parentJobId, null);
+    public JobSpec(
+            String query,
+            String driver,
+            OutputFormat format,
+            String source,
+            @Nullable String sourceId,
+            @Nullable String sourceKind,
+            @Nullable String sourceVersion,
+            int priority,
+            Duration timeout,
+            Map<String, String> parameters,
+            @Nullable String parentJobId) {
+        this(
+                query,
+                driver,
+                format,
+                source,
+                sourceId,
+                sourceKind,
+                sourceVersion,
+                priority,
+                timeout,
+                parameters,
+                parentJobId,
+                null);
     }
 
     /** This spec with its result location. */
     public JobSpec withResultLocation(URI location) {
-        return new JobSpec(query, driver, format, source, sourceId, sourceKind, sourceVersion, priority, timeout,
-                parameters, parentJobId, Objects.requireNonNull(location, "location"));
+        return new JobSpec(
+                query,
+                driver,
+                format,
+                source,
+                sourceId,
+                sourceKind,
+                sourceVersion,
+                priority,
+                timeout,
+                parameters,
+                parentJobId,
+                Objects.requireNonNull(location, "location"));
     }
 }

@@ -33,8 +33,7 @@ public final class PythonJobNames {
     // How much of an invalid name a message quotes: a query meant for another driver can be long.
     private static final int QUOTED_LENGTH = 80;
 
-    private PythonJobNames() {
-    }
+    private PythonJobNames() {}
 
     /** Whether {@code name} is a valid Python job name; says nothing about whether it exists. */
     public static boolean isValid(@Nullable String name) {
@@ -91,7 +90,8 @@ public final class PythonJobNames {
      */
     public static String rejection(Collection<String> names, @Nullable String name) {
         List<String> sorted = names.stream().sorted().toList();
-        String available = sorted.isEmpty() ? "there are no Python jobs" : "available jobs: " + String.join(", ", sorted);
+        String available =
+                sorted.isEmpty() ? "there are no Python jobs" : "available jobs: " + String.join(", ", sorted);
         if (!isValid(name)) {
             return "'" + quoted(name) + "' is not a Python job name (a letter or underscore, then letters, digits"
                     + " or underscores, at most " + MAX_LENGTH + " characters); " + available;
@@ -104,15 +104,21 @@ public final class PythonJobNames {
      * read again on every question, so a job added to the directory is known at once.
      */
     public static JobCatalog inDirectory(String driver, Path jobsDir) {
-        return new Catalog(driver, query -> resolve(jobsDir, query).isPresent() ? Optional.empty()
-                : Optional.of(rejection(jobsDir, query)));
+        return new Catalog(
+                driver,
+                query -> resolve(jobsDir, query).isPresent()
+                        ? Optional.empty()
+                        : Optional.of(rejection(jobsDir, query)));
     }
 
     /** The catalog of {@code driver} whose jobs are exactly {@code names} (a configured list). */
     public static JobCatalog named(String driver, Collection<String> names) {
         Set<String> known = Set.copyOf(names);
-        return new Catalog(driver, query -> isValid(query) && known.contains(query) ? Optional.empty()
-                : Optional.of(rejection(known, query)));
+        return new Catalog(
+                driver,
+                query -> isValid(query) && known.contains(query)
+                        ? Optional.empty()
+                        : Optional.of(rejection(known, query)));
     }
 
     /** A catalog whose answers come from {@code check}. */

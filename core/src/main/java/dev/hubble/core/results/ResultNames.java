@@ -5,8 +5,7 @@ import dev.hubble.core.job.OutputFormat;
 /** What every store agrees on about the names of result files. */
 public final class ResultNames {
 
-    private ResultNames() {
-    }
+    private ResultNames() {}
 
     /**
      * Whether {@code name} (relative to a job's location, folders separated by {@code /}) is a

@@ -40,7 +40,8 @@ public final class ResultStores {
      * @throws IllegalArgumentException if a driver, or the default, names a store that is not
      *     configured
      */
-    public ResultStores(Collection<? extends ResultStore> stores, String defaultStore, Map<String, String> driverStores) {
+    public ResultStores(
+            Collection<? extends ResultStore> stores, String defaultStore, Map<String, String> driverStores) {
         this.byName = stores.stream().collect(Collectors.toUnmodifiableMap(ResultStore::name, Function.identity()));
         this.byScheme = stores.stream().collect(Collectors.toUnmodifiableMap(ResultStore::scheme, Function.identity()));
         this.defaultStore = normalize(defaultStore);
@@ -72,8 +73,9 @@ public final class ResultStores {
         }
         ResultStore local = byName.get(LOCAL);
         if (local == null) {
-            throw new IllegalStateException("job " + jobId + " has no recorded result location and no local result store"
-                    + " is configured (hubble.results.local.dir)");
+            throw new IllegalStateException(
+                    "job " + jobId + " has no recorded result location and no local result store"
+                            + " is configured (hubble.results.local.dir)");
         }
         return local.locationFor(jobId);
     }
@@ -87,8 +89,8 @@ public final class ResultStores {
         String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
         ResultStore store = byScheme.get(scheme);
         if (store == null) {
-            throw new IllegalStateException("no result store for " + scheme + ": locations is configured here; stores: "
-                    + byName.keySet());
+            throw new IllegalStateException(
+                    "no result store for " + scheme + ": locations is configured here; stores: " + byName.keySet());
         }
         return store;
     }

@@ -18,7 +18,9 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("hubble.results")
-public record ResultsProperties(@DefaultValue(ResultStores.LOCAL) String store, @Nullable Path workDir) {
+public record ResultsProperties(
+        @DefaultValue(ResultStores.LOCAL) String store,
+        @Nullable Path workDir) {
 
     public ResultsProperties {
         if (workDir == null) {

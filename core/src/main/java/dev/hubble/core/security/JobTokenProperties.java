@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
 public record JobTokenProperties(
         @NotBlank(message = "set hubble.jobs.token-secret to a secret of at least 32 characters")
         String tokenSecret,
+
         @DefaultValue("1h") Duration tokenMargin) {
 
     /** The shortest secret accepted. */

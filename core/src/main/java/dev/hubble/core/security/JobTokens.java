@@ -81,7 +81,8 @@ public final class JobTokens {
         }
         String jobId;
         try {
-            jobId = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
+            jobId = new String(
+                    Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -113,7 +114,8 @@ public final class JobTokens {
         }
         // Canonical forms only: one token per (job, expiry), however base64 or numbers may be spelled.
         if (!parts[0].equals(ENCODER.encodeToString(tokenJobId.getBytes(StandardCharsets.UTF_8)))
-                || !parts[1].equals(Long.toString(expires)) || !parts[2].equals(ENCODER.encodeToString(signature))) {
+                || !parts[1].equals(Long.toString(expires))
+                || !parts[2].equals(ENCODER.encodeToString(signature))) {
             return Verdict.INVALID;
         }
         if (!MessageDigest.isEqual(signature(tokenJobId, expires), signature)) {

@@ -21,7 +21,8 @@ public final class OneLineFailureReporter implements FailureAnalysisReporter {
     @Override
     public void report(FailureAnalysis analysis) {
         String action = analysis.getAction() == null ? "" : " " + analysis.getAction();
-        LAST.set(PREFIX + (analysis.getDescription() + action).replaceAll("\\s+", " ").strip());
+        LAST.set(PREFIX
+                + (analysis.getDescription() + action).replaceAll("\\s+", " ").strip());
     }
 
     /** The line for the last failed start of this JVM that an analyzer explained. */

@@ -15,8 +15,10 @@ final class PortInUseAnalyzer extends AbstractFailureAnalyzer<PortInUseException
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, PortInUseException cause) {
-        return new FailureAnalysis("The web server cannot listen on port " + cause.getPort() + ": it is in use.",
-                "Set server.port to a free port (0 picks one), or stop the process that listens on "
-                        + cause.getPort() + ".", cause);
+        return new FailureAnalysis(
+                "The web server cannot listen on port " + cause.getPort() + ": it is in use.",
+                "Set server.port to a free port (0 picks one), or stop the process that listens on " + cause.getPort()
+                        + ".",
+                cause);
     }
 }

@@ -38,7 +38,8 @@ final class SafeBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
         if (cause.getCause() instanceof BindValidationException validation) {
             for (ObjectError error : validation.getValidationErrors().getAllErrors()) {
                 String name = error instanceof FieldError field
-                        ? prefix + "." + DataObjectPropertyName.toDashedForm(field.getField()) : prefix;
+                        ? prefix + "." + DataObjectPropertyName.toDashedForm(field.getField())
+                        : prefix;
                 problems.add(name + ": " + error.getDefaultMessage());
             }
         } else {
@@ -48,7 +49,8 @@ final class SafeBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
         }
         Secrets secrets = Secrets.of(environment);
         String description = secrets.hide("Invalid settings under '" + prefix + "': " + String.join("; ", problems));
-        return new FailureAnalysis(description,
+        return new FailureAnalysis(
+                description,
                 "Set " + (problems.size() == 1 ? "that setting" : "those settings") + " as the message says"
                         + " (command line --name=value, environment variable or application.yml).",
                 cause);
@@ -59,7 +61,8 @@ final class SafeBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
         String message = null;
         for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
             if (t instanceof ConversionFailedException conversion) {
-                return "cannot be read as " + conversion.getTargetType().getType().getSimpleName();
+                return "cannot be read as "
+                        + conversion.getTargetType().getType().getSimpleName();
             }
             if (t instanceof ConversionException) {
                 return "cannot be converted to the setting's type";

@@ -16,8 +16,7 @@ public final class Startup {
     /** How long shutdown hooks get after a failed start before the JVM is halted. */
     static final long EXIT_GRACE_MILLIS = 5_000;
 
-    private Startup() {
-    }
+    private Startup() {}
 
     /** {@code application.run(args)}, or the end of the JVM with status 1 if it fails. */
     public static ConfigurableApplicationContext runOrExit(SpringApplication application, String... args) {
@@ -30,14 +29,16 @@ public final class Startup {
             System.err.println(OneLineFailureReporter.lastFailure()
                     .orElse(OneLineFailureReporter.PREFIX + "the error above says why."));
             System.err.flush();
-            Thread watchdog = new Thread(() -> {
-                try {
-                    Thread.sleep(EXIT_GRACE_MILLIS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                Runtime.getRuntime().halt(1);
-            }, "startup-failure-watchdog");
+            Thread watchdog = new Thread(
+                    () -> {
+                        try {
+                            Thread.sleep(EXIT_GRACE_MILLIS);
+                        } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                        }
+                        Runtime.getRuntime().halt(1);
+                    },
+                    "startup-failure-watchdog");
             watchdog.setDaemon(true);
             watchdog.start();
             System.exit(1);

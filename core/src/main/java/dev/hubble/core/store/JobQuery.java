@@ -11,7 +11,11 @@ import org.springframework.lang.Nullable;
  * @param driver only jobs of this driver
  * @param limit at most this many jobs
  */
-public record JobQuery(@Nullable String source, @Nullable JobState state, @Nullable String driver, int limit) {
+public record JobQuery(
+        @Nullable String source,
+        @Nullable JobState state,
+        @Nullable String driver,
+        int limit) {
 
     public JobQuery {
         if (limit < 1) {

@@ -54,17 +54,24 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public boolean save(JobRecord record) {
-        long ttlSeconds = record.state().isTerminal() ? Math.max(1, properties.retention().toSeconds()) : 0;
+        long ttlSeconds =
+                record.state().isTerminal() ? Math.max(1, properties.retention().toSeconds()) : 0;
         String parent = record.spec().parentJobId();
-        Long written = redis.execute(SAVE,
-                List.of(jobKey(record.jobId()), indexKey(), sourceIndexKey(record.spec().source()),
+        Long written = redis.execute(
+                SAVE,
+                List.of(
+                        jobKey(record.jobId()),
+                        indexKey(),
+                        sourceIndexKey(record.spec().source()),
                         childrenKey(parent == null ? record.jobId() : parent)),
                 Long.toString(record.sequence()),
                 write(record),
                 Long.toString(record.createdAt().toEpochMilli()),
                 record.jobId(),
                 Long.toString(ttlSeconds),
-                parent == null ? "" : Long.toString(Math.max(1, properties.retention().toSeconds())));
+                parent == null
+                        ? ""
+                        : Long.toString(Math.max(1, properties.retention().toSeconds())));
         return written != null && written == 1L;
     }
 
@@ -87,12 +94,14 @@ public final class RedisJobStore implements JobStore {
                 break;
             }
             List<String> idList = new ArrayList<>(ids);
-            List<Object> docs = redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
-                for (String id : idList) {
-                    connection.hashCommands().hGet(jobKey(id).getBytes(), "doc".getBytes());
-                }
-                return null;
-            }, redis.getStringSerializer());
+            List<Object> docs = redis.executePipelined(
+                    (org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
+                        for (String id : idList) {
+                            connection.hashCommands().hGet(jobKey(id).getBytes(), "doc".getBytes());
+                        }
+                        return null;
+                    },
+                    redis.getStringSerializer());
             for (int i = 0; i < idList.size() && found.size() < query.limit(); i++) {
                 Object doc = docs.get(i);
                 if (doc == null) {

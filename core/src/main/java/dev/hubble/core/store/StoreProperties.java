@@ -20,5 +20,4 @@ import org.springframework.validation.annotation.Validated;
 public record StoreProperties(
         @DefaultValue("hubble") @NotBlank String keyPrefix,
         @DefaultValue("7d") Duration retention,
-        @DefaultValue("5s") Duration commandTimeout) {
-}
+        @DefaultValue("5s") Duration commandTimeout) {}

@@ -17,10 +17,10 @@ public final class JobCancellation {
 
     /** How often a signal that found no open run is sent again. */
     static final int ATTEMPTS = 20;
+
     static final long PAUSE_MILLIS = 50;
 
-    private JobCancellation() {
-    }
+    private JobCancellation() {}
 
     /**
      * Asks job {@code jobId} to cancel.

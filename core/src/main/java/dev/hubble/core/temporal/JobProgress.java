@@ -2,9 +2,9 @@ package dev.hubble.core.temporal;
 
 import dev.hubble.core.job.JobError;
 import dev.hubble.core.job.JobRecord;
-import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.lang.Nullable;
 
 /**

@@ -28,8 +28,8 @@ public record RemoteDetails(
     public static final RemoteDetails NONE = new RemoteDetails(null, null, null, null, null);
 
     /** Details without a log stream. */
-    public RemoteDetails(@Nullable String engineId, @Nullable String appId, @Nullable String uiUrl,
-            @Nullable String logUrl) {
+    public RemoteDetails(
+            @Nullable String engineId, @Nullable String appId, @Nullable String uiUrl, @Nullable String logUrl) {
         this(engineId, appId, uiUrl, logUrl, null);
     }
 
@@ -47,8 +47,12 @@ public record RemoteDetails(
         if (newer == null || newer.isEmpty()) {
             return this;
         }
-        return new RemoteDetails(or(newer.engineId, engineId), or(newer.appId, appId), or(newer.uiUrl, uiUrl),
-                or(newer.logUrl, logUrl), or(newer.logStream, logStream));
+        return new RemoteDetails(
+                or(newer.engineId, engineId),
+                or(newer.appId, appId),
+                or(newer.uiUrl, uiUrl),
+                or(newer.logUrl, logUrl),
+                or(newer.logStream, logStream));
     }
 
     private static @Nullable String or(@Nullable String newer, @Nullable String older) {

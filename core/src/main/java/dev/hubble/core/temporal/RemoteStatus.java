@@ -9,7 +9,10 @@ import org.springframework.lang.Nullable;
  *
  * @param details what the poll learned about where the job runs; null when it learned nothing
  */
-public record RemoteStatus(RemotePhase phase, @Nullable String message, @Nullable RemoteDetails details) {
+public record RemoteStatus(
+        RemotePhase phase,
+        @Nullable String message,
+        @Nullable RemoteDetails details) {
 
     public RemoteStatus {
         Objects.requireNonNull(phase, "phase");

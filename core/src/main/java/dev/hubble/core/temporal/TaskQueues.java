@@ -10,8 +10,7 @@ public final class TaskQueues {
 
     private static final Pattern DRIVER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
-    private TaskQueues() {
-    }
+    private TaskQueues() {}
 
     /** The task queue that runs jobs of {@code driver}: {@code hubble-jobs-<driver>}. */
     public static String forDriver(String driver) {

@@ -17,7 +17,11 @@ import java.util.Objects;
  * @param maxNotFound polls in a row that may find no remote job before the watch reports it gone
  */
 public record WatchRequest(
-        RemotePhase knownPhase, Duration pollInitial, double pollFactor, Duration pollMax, Duration window,
+        RemotePhase knownPhase,
+        Duration pollInitial,
+        double pollFactor,
+        Duration pollMax,
+        Duration window,
         int maxNotFound) {
 
     public WatchRequest {
@@ -25,8 +29,12 @@ public record WatchRequest(
         Objects.requireNonNull(pollInitial, "pollInitial");
         Objects.requireNonNull(pollMax, "pollMax");
         Objects.requireNonNull(window, "window");
-        if (pollInitial.isNegative() || pollInitial.isZero() || pollMax.compareTo(pollInitial) < 0 || pollFactor < 1.0) {
-            throw new IllegalArgumentException("bad poll settings: " + pollInitial + " x" + pollFactor + " up to " + pollMax);
+        if (pollInitial.isNegative()
+                || pollInitial.isZero()
+                || pollMax.compareTo(pollInitial) < 0
+                || pollFactor < 1.0) {
+            throw new IllegalArgumentException(
+                    "bad poll settings: " + pollInitial + " x" + pollFactor + " up to " + pollMax);
         }
         if (window.isNegative() || window.isZero() || maxNotFound < 1) {
             throw new IllegalArgumentException("window and maxNotFound must be positive");

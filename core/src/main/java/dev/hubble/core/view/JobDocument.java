@@ -50,15 +50,32 @@ public record JobDocument(
 
     /** This document with the details only a read of the single job looks up. */
     public JobDocument withLiveDetails(@Nullable Integer queuePosition, List<String> children) {
-        return new JobDocument(jobId, state, driver, format, source, sourceId, sourceKind, sourceVersion, priority,
-                timeout, parameters, parentJobId, createdAt, updatedAt, error, result, historyUrl, queuePosition,
-                remote, children.isEmpty() ? null : List.copyOf(children));
+        return new JobDocument(
+                jobId,
+                state,
+                driver,
+                format,
+                source,
+                sourceId,
+                sourceKind,
+                sourceVersion,
+                priority,
+                timeout,
+                parameters,
+                parentJobId,
+                createdAt,
+                updatedAt,
+                error,
+                result,
+                historyUrl,
+                queuePosition,
+                remote,
+                children.isEmpty() ? null : List.copyOf(children));
     }
 
     /** Why a job failed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ErrorInfo(String message, @Nullable String detail) {
-    }
+    public record ErrorInfo(String message, @Nullable String detail) {}
 
     /**
      * What a successful job wrote.
@@ -71,15 +88,14 @@ public record JobDocument(
      * @param fileCount how many files the job wrote
      * @param totalBytes their total size
      */
-    public record ResultInfo(OutputFormat format, @Nullable String location, List<ResultLink> files, long fileCount,
-            long totalBytes) {
-    }
+    public record ResultInfo(
+            OutputFormat format, @Nullable String location, List<ResultLink> files, long fileCount, long totalBytes) {}
 
     /**
      * One result file and a link that downloads it until {@code expiresAt}; no link when this
      * installation has no store for the file's location.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ResultLink(String name, @Nullable URI url, @Nullable Instant expiresAt, long sizeBytes) {
-    }
+    public record ResultLink(
+            String name, @Nullable URI url, @Nullable Instant expiresAt, long sizeBytes) {}
 }

@@ -32,14 +32,17 @@ public final class JobDocuments {
 
     private final ResultStores stores;
     private final PublicUrlProperties publicUrl;
+
     @Nullable
     private final String historyBase;
 
     public JobDocuments(ResultStores stores, TemporalProperties temporal, PublicUrlProperties publicUrl) {
         this.stores = stores;
         this.publicUrl = publicUrl;
-        this.historyBase = temporal.uiUrl() == null || temporal.uiUrl().isBlank() ? null
-                : temporal.uiUrl().replaceAll("/+$", "") + "/namespaces/" + encode(temporal.namespace()) + "/workflows/";
+        this.historyBase = temporal.uiUrl() == null || temporal.uiUrl().isBlank()
+                ? null
+                : temporal.uiUrl().replaceAll("/+$", "") + "/namespaces/" + encode(temporal.namespace())
+                        + "/workflows/";
     }
 
     /**
@@ -77,7 +80,10 @@ public final class JobDocuments {
                 spec.parentJobId(),
                 record.createdAt(),
                 record.updatedAt(),
-                record.error() == null ? null : new JobDocument.ErrorInfo(record.error().message(), record.error().detail()),
+                record.error() == null
+                        ? null
+                        : new JobDocument.ErrorInfo(
+                                record.error().message(), record.error().detail()),
                 record.result() == null ? null : result(record.jobId(), spec, record.result(), apiBaseUrl, maxFiles),
                 historyBase == null ? null : historyBase + encode(record.jobId()),
                 null,
@@ -87,9 +93,15 @@ public final class JobDocuments {
 
     private JobDocument.ResultInfo result(String jobId, JobSpec spec, JobResult result, URI apiBaseUrl, int maxFiles) {
         URI location = location(jobId, spec, result);
-        return new JobDocument.ResultInfo(result.format(), location == null ? null : location.toString(),
-                result.files().stream().limit(maxFiles).map(file -> link(jobId, location, file, apiBaseUrl)).toList(),
-                result.fileCount(), result.totalBytes());
+        return new JobDocument.ResultInfo(
+                result.format(),
+                location == null ? null : location.toString(),
+                result.files().stream()
+                        .limit(maxFiles)
+                        .map(file -> link(jobId, location, file, apiBaseUrl))
+                        .toList(),
+                result.fileCount(),
+                result.totalBytes());
     }
 
     /** A fresh link to one file of a job; see {@link ResultStores#sign}. */

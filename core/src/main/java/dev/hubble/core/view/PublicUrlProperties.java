@@ -27,7 +27,8 @@ public record PublicUrlProperties(@Nullable URI publicUrl) {
 
     public PublicUrlProperties {
         if (publicUrl != null && !isHttpUrl(publicUrl)) {
-            throw new IllegalArgumentException("hubble.api.public-url must be an absolute http(s) URL, got " + publicUrl);
+            throw new IllegalArgumentException(
+                    "hubble.api.public-url must be an absolute http(s) URL, got " + publicUrl);
         }
     }
 

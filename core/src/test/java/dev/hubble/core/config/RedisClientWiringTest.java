@@ -16,17 +16,20 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 class RedisClientWiringTest {
 
     private final ApplicationContextRunner contexts = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, RedisAutoConfiguration.class,
-                    HubbleCoreAutoConfiguration.class))
-            .withPropertyValues("hubble.jobs.token-secret=abcdefghijklmnopqrstuvwxyz0123456789",
+            .withConfiguration(AutoConfigurations.of(
+                    JacksonAutoConfiguration.class, RedisAutoConfiguration.class, HubbleCoreAutoConfiguration.class))
+            .withPropertyValues(
+                    "hubble.jobs.token-secret=abcdefghijklmnopqrstuvwxyz0123456789",
                     "hubble.results.local.dir=" + System.getProperty("java.io.tmpdir") + "/hubble-redis-wiring",
                     "hubble.results.local.signing-key=0123456789abcdef0123456789abcdef");
 
     @Test
     void commandsAreRefusedAtOnceWhileDisconnectedAndWaitFiveSecondsAtMost() {
         contexts.run(context -> {
-            LettuceClientConfiguration client = context.getBean(LettuceConnectionFactory.class).getClientConfiguration();
-            assertThat(client.getClientOptions()).map(ClientOptions::getDisconnectedBehavior)
+            LettuceClientConfiguration client =
+                    context.getBean(LettuceConnectionFactory.class).getClientConfiguration();
+            assertThat(client.getClientOptions())
+                    .map(ClientOptions::getDisconnectedBehavior)
                     .contains(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
             assertThat(client.getCommandTimeout()).isEqualTo(Duration.ofSeconds(5));
         });
@@ -34,8 +37,10 @@ class RedisClientWiringTest {
 
     @Test
     void springsOwnTimeoutSettingWins() {
-        contexts.withPropertyValues("spring.data.redis.timeout=2s").run(context -> assertThat(
-                context.getBean(LettuceConnectionFactory.class).getClientConfiguration().getCommandTimeout())
-                .isEqualTo(Duration.ofSeconds(2)));
+        contexts.withPropertyValues("spring.data.redis.timeout=2s")
+                .run(context -> assertThat(context.getBean(LettuceConnectionFactory.class)
+                                .getClientConfiguration()
+                                .getCommandTimeout())
+                        .isEqualTo(Duration.ofSeconds(2)));
     }
 }

@@ -51,14 +51,20 @@ class GateContractsTest {
     @Test
     void payloadsSurviveTemporalsDataConverter() {
         DataConverter converter = GlobalDataConverter.get();
-        GateInput input = new GateInput("duckdb", 3, 4, Duration.ofMinutes(1), 1000,
+        GateInput input = new GateInput(
+                "duckdb",
+                3,
+                4,
+                Duration.ofMinutes(1),
+                1000,
                 List.of(new PermitRequest("a", 9, Instant.parse("2026-01-01T00:00:00Z"))),
                 List.of(new PermitRequest("b", 1, Instant.parse("2026-01-01T00:00:01Z"))));
         GateSnapshot snapshot = GateSnapshot.of("duckdb", 3, List.of("a"), List.of("b"));
 
         assertThat(converter.fromPayload(converter.toPayload(input).orElseThrow(), GateInput.class, GateInput.class))
                 .isEqualTo(input);
-        assertThat(converter.fromPayload(converter.toPayload(snapshot).orElseThrow(), GateSnapshot.class,
-                GateSnapshot.class)).isEqualTo(snapshot);
+        assertThat(converter.fromPayload(
+                        converter.toPayload(snapshot).orElseThrow(), GateSnapshot.class, GateSnapshot.class))
+                .isEqualTo(snapshot);
     }
 }

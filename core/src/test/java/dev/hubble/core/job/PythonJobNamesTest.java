@@ -68,7 +68,8 @@ class PythonJobNamesTest {
 
         assertThat(PythonJobNames.resolve(jobs, "missing")).isEmpty();
         assertThat(PythonJobNames.resolve(jobs, "sub/inner")).isEmpty();
-        assertThat(PythonJobNames.resolve(jobs, "../" + jobs.getFileName() + "/Hello")).isEmpty();
+        assertThat(PythonJobNames.resolve(jobs, "../" + jobs.getFileName() + "/Hello"))
+                .isEmpty();
         assertThat(PythonJobNames.resolve(jobs, null)).isEmpty();
     }
 
@@ -94,7 +95,8 @@ class PythonJobNamesTest {
 
     @Test
     void rejectionSaysSoWhenThereAreNoJobs() {
-        assertThat(PythonJobNames.rejection(jobs, "hello")).isEqualTo("unknown Python job 'hello'; there are no Python jobs");
+        assertThat(PythonJobNames.rejection(jobs, "hello"))
+                .isEqualTo("unknown Python job 'hello'; there are no Python jobs");
     }
 
     @Test
@@ -114,7 +116,11 @@ class PythonJobNamesTest {
 
         assertThat(catalog.driver()).isEqualTo("python");
         assertThat(catalog.rejection("segments")).isEmpty();
-        assertThat(catalog.rejection("other")).contains("unknown Python job 'other'; available jobs: report_card, segments");
-        assertThat(catalog.rejection("../segments")).get().asString().startsWith("'../segments' is not a Python job name");
+        assertThat(catalog.rejection("other"))
+                .contains("unknown Python job 'other'; available jobs: report_card, segments");
+        assertThat(catalog.rejection("../segments"))
+                .get()
+                .asString()
+                .startsWith("'../segments' is not a Python job name");
     }
 }

@@ -30,7 +30,8 @@ class ResultStoresTest {
 
     @Test
     void newJobGoesToItsDriversStoreElseTheDefault() {
-        ResultStores stores = new ResultStores(List.of(local(), new FakeStore("s3", "s3")), "local", Map.of("spark", "S3"));
+        ResultStores stores =
+                new ResultStores(List.of(local(), new FakeStore("s3", "s3")), "local", Map.of("spark", "S3"));
 
         assertThat(stores.locationFor("spark", "j1")).isEqualTo(URI.create("s3://fake/j1/"));
         assertThat(stores.locationFor("duckdb", "j1")).isEqualTo(root.toUri().resolve("j1/"));
@@ -41,7 +42,8 @@ class ResultStoresTest {
     @Test
     void storeNobodyConfiguredStopsStartupNamingTheProperty() {
         assertThatThrownBy(() -> new ResultStores(List.of(local()), "local", Map.of("spark", "s3")))
-                .hasMessageContaining("hubble.drivers.spark.results").hasMessageContaining("'s3'");
+                .hasMessageContaining("hubble.drivers.spark.results")
+                .hasMessageContaining("'s3'");
         assertThatThrownBy(() -> new ResultStores(List.of(local()), "gcs", Map.of()))
                 .hasMessageContaining("hubble.results.store");
     }
@@ -49,12 +51,14 @@ class ResultStoresTest {
     @Test
     void recordWithoutALocationIsInTheLocalStore() {
         ResultStores stores = new ResultStores(List.of(local(), new FakeStore("s3", "s3")), "s3", Map.of());
-        JobSpec old = new JobSpec("select 1", "duckdb", OutputFormat.CSV, "me", null, null, null, 5, Duration.ofHours(1),
-                Map.of(), null);
+        JobSpec old = new JobSpec(
+                "select 1", "duckdb", OutputFormat.CSV, "me", null, null, null, 5, Duration.ofHours(1), Map.of(), null);
 
         assertThat(stores.locationOf("j1", old)).isEqualTo(root.toUri().resolve("j1/"));
-        assertThat(stores.locationOf("j1", old.withResultLocation(URI.create("s3://b/j1/")))).isEqualTo(URI.create("s3://b/j1/"));
-        assertThatThrownBy(() -> new ResultStores(List.of(new FakeStore("s3", "s3")), "s3", Map.of()).locationOf("j1", old))
+        assertThat(stores.locationOf("j1", old.withResultLocation(URI.create("s3://b/j1/"))))
+                .isEqualTo(URI.create("s3://b/j1/"));
+        assertThatThrownBy(() ->
+                        new ResultStores(List.of(new FakeStore("s3", "s3")), "s3", Map.of()).locationOf("j1", old))
                 .hasMessageContaining("hubble.results.local.dir");
     }
 
@@ -77,10 +81,12 @@ class ResultStoresTest {
     void recordsWrittenBeforeLocationsStillRead() throws Exception {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
 
-        JobResult old = json.readValue("{\"format\":\"csv\",\"files\":[{\"name\":\"result.csv\",\"sizeBytes\":12}]}",
-                JobResult.class);
-        JobSpec spec = json.readValue("{\"query\":\"select 1\",\"driver\":\"duckdb\",\"format\":\"csv\",\"source\":\"me\","
-                + "\"priority\":5,\"timeout\":\"PT1H\",\"parameters\":{}}", JobSpec.class);
+        JobResult old = json.readValue(
+                "{\"format\":\"csv\",\"files\":[{\"name\":\"result.csv\",\"sizeBytes\":12}]}", JobResult.class);
+        JobSpec spec = json.readValue(
+                "{\"query\":\"select 1\",\"driver\":\"duckdb\",\"format\":\"csv\",\"source\":\"me\","
+                        + "\"priority\":5,\"timeout\":\"PT1H\",\"parameters\":{}}",
+                JobSpec.class);
 
         assertThat(old.location()).isNull();
         assertThat(old.fileCount()).isEqualTo(1);
@@ -89,7 +95,8 @@ class ResultStoresTest {
     }
 
     private LocalResultStore local() {
-        LocalResultsProperties properties = new LocalResultsProperties(root, "0123456789abcdef0123456789abcdef", Duration.ofHours(1));
+        LocalResultsProperties properties =
+                new LocalResultsProperties(root, "0123456789abcdef0123456789abcdef", Duration.ofHours(1));
         return new LocalResultStore(root, new LocalResultLinks(properties, Clock.systemUTC()));
     }
 
@@ -105,8 +112,7 @@ class ResultStoresTest {
         }
 
         @Override
-        public void prepare(URI location) {
-        }
+        public void prepare(URI location) {}
 
         @Override
         public ResultPage list(URI location, String after, int limit) {
@@ -119,7 +125,6 @@ class ResultStoresTest {
         }
 
         @Override
-        public void upload(Path dir, URI location) {
-        }
+        public void upload(Path dir, URI location) {}
     }
 }

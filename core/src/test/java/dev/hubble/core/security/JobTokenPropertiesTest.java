@@ -28,14 +28,18 @@ class JobTokenPropertiesTest {
         contexts.withPropertyValues("hubble.jobs.token-secret=" + SECRET).run(context -> {
             assertThat(context).hasNotFailed();
             String token = context.getBean(JobTokens.class).issue("job-1", Duration.ofHours(1));
-            assertThat(new JobTokens(new JobTokenProperties(SECRET)).verify("job-1", token)).isTrue();
+            assertThat(new JobTokens(new JobTokenProperties(SECRET)).verify("job-1", token))
+                    .isTrue();
         });
     }
 
     @Test
     void startupFailsNamingThePropertyWhenTheSecretIsMissing() {
-        contexts.run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("set hubble.jobs.token-secret"));
+        contexts.run(context -> assertThat(context)
+                .hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining("set hubble.jobs.token-secret"));
     }
 
     @Test
@@ -43,7 +47,8 @@ class JobTokenPropertiesTest {
         contexts.withPropertyValues("hubble.jobs.token-secret=too-short").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure())
-                    .rootCause().hasMessageContaining("hubble.jobs.token-secret must have at least 32 characters");
+                    .rootCause()
+                    .hasMessageContaining("hubble.jobs.token-secret must have at least 32 characters");
             // Boot's failure report prints the messages and the bound property of this chain.
             for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
                 assertThat(String.valueOf(t.getMessage())).doesNotContain("too-short");

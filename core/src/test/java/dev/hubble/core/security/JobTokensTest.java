@@ -21,7 +21,8 @@ class JobTokensTest {
     void tokenNamesTheJobAndItsExpiryAndIsSignedWithHmacSha256() {
         // The signature computed independently with Python's hmac, hashlib and base64 modules:
         // hmac.new(secret, b"hubble-job-token\njob-1\n1796230800", "sha256").
-        assertThat(tokens.issue("job-1", TIMEOUT)).isEqualTo("am9iLTE.1796230800.wPDGvE-YAWdKQ-DNFJg6NsiTfRGBgnm5FBaluOn-R7o");
+        assertThat(tokens.issue("job-1", TIMEOUT))
+                .isEqualTo("am9iLTE.1796230800.wPDGvE-YAWdKQ-DNFJg6NsiTfRGBgnm5FBaluOn-R7o");
     }
 
     @Test
@@ -36,7 +37,8 @@ class JobTokensTest {
 
     @Test
     void everyInstanceSharingTheSecretAcceptsTheToken() {
-        assertThat(tokensAt(NOW.plusSeconds(60)).verify("job-1", tokens.issue("job-1", TIMEOUT))).isTrue();
+        assertThat(tokensAt(NOW.plusSeconds(60)).verify("job-1", tokens.issue("job-1", TIMEOUT)))
+                .isTrue();
     }
 
     @Test
@@ -54,7 +56,8 @@ class JobTokensTest {
     @Test
     void aTokenRenamedToAnotherJobOrGivenALongerLifeIsInvalid() {
         String[] parts = tokens.issue("job-2", TIMEOUT).split("\\.");
-        String renamed = Base64.getUrlEncoder().withoutPadding().encodeToString("job-1".getBytes()) + "." + parts[1] + "." + parts[2];
+        String renamed = Base64.getUrlEncoder().withoutPadding().encodeToString("job-1".getBytes()) + "." + parts[1]
+                + "." + parts[2];
         String prolonged = parts[0] + "." + (Long.parseLong(parts[1]) + 86400) + "." + parts[2];
 
         assertThat(tokens.check("job-1", renamed)).isEqualTo(JobTokens.Verdict.INVALID);
@@ -74,7 +77,8 @@ class JobTokensTest {
         assertThat(tokens.check("job-1", token + "=")).isEqualTo(JobTokens.Verdict.INVALID);
         assertThat(tokens.check("job-1", "é" + token)).isEqualTo(JobTokens.Verdict.INVALID);
         assertThat(tokens.check("job-1", "a.b.c.d")).isEqualTo(JobTokens.Verdict.INVALID);
-        assertThat(tokens.check("job-1", "am9iLTE.+1796230800." + token.split("\\.")[2])).isEqualTo(JobTokens.Verdict.INVALID);
+        assertThat(tokens.check("job-1", "am9iLTE.+1796230800." + token.split("\\.")[2]))
+                .isEqualTo(JobTokens.Verdict.INVALID);
     }
 
     @Test

@@ -27,10 +27,14 @@ class StartupReportTest {
 
     @Test
     void aTooShortTokenSecretIsNamedButNeverPrinted(CapturedOutput output) {
-        assertThatThrownBy(() -> run(TokenApp.class, "--hubble.jobs.token-secret=" + SHORT_SECRET)).isNotNull();
+        assertThatThrownBy(() -> run(TokenApp.class, "--hubble.jobs.token-secret=" + SHORT_SECRET))
+                .isNotNull();
 
         assertThat(output.getAll()).contains("hubble.jobs.token-secret").doesNotContain(SHORT_SECRET);
-        assertThat(OneLineFailureReporter.lastFailure()).get().asString().startsWith(OneLineFailureReporter.PREFIX)
+        assertThat(OneLineFailureReporter.lastFailure())
+                .get()
+                .asString()
+                .startsWith(OneLineFailureReporter.PREFIX)
                 .contains("hubble.jobs.token-secret", "at least 32 characters");
     }
 
@@ -38,24 +42,35 @@ class StartupReportTest {
     void aMissingRequiredSecretIsNamed(CapturedOutput output) {
         assertThatThrownBy(() -> run(TokenApp.class)).isNotNull();
 
-        assertThat(OneLineFailureReporter.lastFailure()).get().asString().startsWith(OneLineFailureReporter.PREFIX)
+        assertThat(OneLineFailureReporter.lastFailure())
+                .get()
+                .asString()
+                .startsWith(OneLineFailureReporter.PREFIX)
                 .contains("hubble.jobs.token-secret");
     }
 
     @Test
     void aValidationMessageThatQuotesTheSecretDoesNotPrintIt(CapturedOutput output) {
-        assertThatThrownBy(() -> run(QuotingApp.class, "--test.quoting.api-key=" + SHORT_SECRET)).isNotNull();
+        assertThatThrownBy(() -> run(QuotingApp.class, "--test.quoting.api-key=" + SHORT_SECRET))
+                .isNotNull();
 
         assertThat(output.getAll()).contains("test.quoting.api-key").doesNotContain(SHORT_SECRET);
-        assertThat(OneLineFailureReporter.lastFailure()).get().asString().contains("test.quoting.api-key", "is not a key: " + Secrets.HIDDEN);
+        assertThat(OneLineFailureReporter.lastFailure())
+                .get()
+                .asString()
+                .contains("test.quoting.api-key", "is not a key: " + Secrets.HIDDEN);
     }
 
     @Test
     void anOrdinaryValueThatCannotBeConvertedIsNamed(CapturedOutput output) {
-        assertThatThrownBy(() -> run(QuotingApp.class, "--test.quoting.api-key=" + "k".repeat(40),
-                "--test.quoting.retries=many")).isNotNull();
+        assertThatThrownBy(() -> run(
+                        QuotingApp.class, "--test.quoting.api-key=" + "k".repeat(40), "--test.quoting.retries=many"))
+                .isNotNull();
 
-        assertThat(OneLineFailureReporter.lastFailure()).get().asString().contains("test.quoting.retries", "cannot be read as int");
+        assertThat(OneLineFailureReporter.lastFailure())
+                .get()
+                .asString()
+                .contains("test.quoting.retries", "cannot be read as int");
     }
 
     private static void run(Class<?> app, String... args) {
@@ -66,17 +81,18 @@ class StartupReportTest {
 
     @SpringBootConfiguration
     @EnableConfigurationProperties(JobTokenProperties.class)
-    static class TokenApp {
-    }
+    static class TokenApp {}
 
     /** Settings whose validation message quotes the value it rejects. */
     @Validated
     @ConfigurationProperties("test.quoting")
-    record QuotingProperties(@Size(min = 32, message = "is not a key: ${validatedValue}") String apiKey, int retries) {
-    }
+    record QuotingProperties(
+            @Size(min = 32, message = "is not a key: ${validatedValue}")
+            String apiKey,
+
+            int retries) {}
 
     @SpringBootConfiguration
     @EnableConfigurationProperties(QuotingProperties.class)
-    static class QuotingApp {
-    }
+    static class QuotingApp {}
 }

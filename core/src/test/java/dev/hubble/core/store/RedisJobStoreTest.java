@@ -33,8 +33,11 @@ class RedisJobStoreTest {
     private static StringRedisTemplate redis;
 
     private final String prefix = "test-" + UUID.randomUUID();
-    private final RedisJobStore store = new RedisJobStore(redis,
-            new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS),
+    private final RedisJobStore store = new RedisJobStore(
+            redis,
+            new ObjectMapper()
+                    .registerModule(new JavaTimeModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS),
             new StoreProperties(prefix, Duration.ofDays(7), Duration.ofSeconds(5)));
 
     @BeforeAll
@@ -43,7 +46,11 @@ class RedisJobStoreTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        server = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"").build();
+        server = RedisServer.newRedisServer()
+                .bind("127.0.0.1")
+                .port(port)
+                .setting("save \"\"")
+                .build();
         server.start();
         connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
         connections.afterPropertiesSet();
@@ -70,13 +77,18 @@ class RedisJobStoreTest {
     @Test
     void whereTheEngineRunsTheJobIsKeptWithItsRecord() {
         JobRecord queued = job("a", "s", null, 0);
-        RemoteDetails remote = new RemoteDetails("12", "application_1_0012", "http://spark-ui", null, "hubble/default/x");
-        JobRecord running = queued.moveTo(JobState.SUBMITTED, queued.createdAt(), null, null).withRemote(remote)
+        RemoteDetails remote =
+                new RemoteDetails("12", "application_1_0012", "http://spark-ui", null, "hubble/default/x");
+        JobRecord running = queued.moveTo(JobState.SUBMITTED, queued.createdAt(), null, null)
+                .withRemote(remote)
                 .moveTo(JobState.RUNNING, queued.createdAt(), null, null);
 
         store.save(running);
 
-        assertThat(store.find(queued.jobId())).get().extracting(JobRecord::remote).isEqualTo(remote);
+        assertThat(store.find(queued.jobId()))
+                .get()
+                .extracting(JobRecord::remote)
+                .isEqualTo(remote);
     }
 
     @Test
@@ -100,7 +112,9 @@ class RedisJobStoreTest {
 
         store.save(queued.moveTo(JobState.SUCCEEDED, queued.createdAt(), null, null));
 
-        assertThat(redis.getExpire(prefix + ":job:" + queued.jobId())).isBetween(Duration.ofDays(7).toSeconds() - 5, Duration.ofDays(7).toSeconds());
+        assertThat(redis.getExpire(prefix + ":job:" + queued.jobId()))
+                .isBetween(
+                        Duration.ofDays(7).toSeconds() - 5, Duration.ofDays(7).toSeconds());
     }
 
     @Test
@@ -108,7 +122,8 @@ class RedisJobStoreTest {
         JobRecord first = job("duckdb", "alice", null, 1);
         JobRecord second = job("local-python", "alice", null, 2);
         JobRecord third = job("duckdb", "bob", null, 3);
-        JobRecord fourth = job("duckdb", "alice", null, 4).moveTo(JobState.SUBMITTED, Instant.EPOCH.plusSeconds(4), null, null);
+        JobRecord fourth =
+                job("duckdb", "alice", null, 4).moveTo(JobState.SUBMITTED, Instant.EPOCH.plusSeconds(4), null, null);
         for (JobRecord record : new JobRecord[] {first, second, third, fourth}) {
             store.save(record);
         }
@@ -116,7 +131,8 @@ class RedisJobStoreTest {
         assertThat(store.list(new JobQuery(null, null, null, 10))).containsExactly(fourth, third, second, first);
         assertThat(store.list(new JobQuery("alice", null, null, 10))).containsExactly(fourth, second, first);
         assertThat(store.list(new JobQuery("alice", null, "duckdb", 10))).containsExactly(fourth, first);
-        assertThat(store.list(new JobQuery(null, JobState.QUEUED, "duckdb", 10))).containsExactly(third, first);
+        assertThat(store.list(new JobQuery(null, JobState.QUEUED, "duckdb", 10)))
+                .containsExactly(third, first);
         assertThat(store.list(new JobQuery(null, null, null, 2))).containsExactly(fourth, third);
     }
 
@@ -130,7 +146,8 @@ class RedisJobStoreTest {
         redis.delete(prefix + ":job:" + expired.jobId());
 
         assertThat(store.list(new JobQuery("s", null, null, 10))).containsExactly(kept);
-        assertThat(redis.opsForZSet().score(prefix + ":jobs:source:s", expired.jobId())).isNull();
+        assertThat(redis.opsForZSet().score(prefix + ":jobs:source:s", expired.jobId()))
+                .isNull();
     }
 
     @Test
@@ -148,8 +165,18 @@ class RedisJobStoreTest {
     }
 
     private static JobRecord job(String driver, String source, String parent, long createdSecond) {
-        JobSpec spec = new JobSpec("select 1", driver, OutputFormat.CSV, source, null, null, null,
-                JobSpec.DEFAULT_PRIORITY, Duration.ofHours(1), Map.of(), parent);
+        JobSpec spec = new JobSpec(
+                "select 1",
+                driver,
+                OutputFormat.CSV,
+                source,
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofHours(1),
+                Map.of(),
+                parent);
         return JobRecord.accepted(UUID.randomUUID().toString(), spec, Instant.EPOCH.plusSeconds(createdSecond));
     }
 }

@@ -18,10 +18,16 @@ import org.springframework.context.annotation.Configuration;
 class WorkerConfiguration {
 
     @Bean
-    WorkerPools workerPools(WorkflowClient client, DriversProperties drivers, WorkerProperties properties,
-            JobActivities jobActivities, JobStateActivities stateActivities, GateActivities gateActivities,
-            JobLogActivities logActivities, List<JobRunner> runners) {
-        return new WorkerPools(client, drivers, properties, jobActivities, stateActivities, gateActivities, logActivities,
-                runners);
+    WorkerPools workerPools(
+            WorkflowClient client,
+            DriversProperties drivers,
+            WorkerProperties properties,
+            JobActivities jobActivities,
+            JobStateActivities stateActivities,
+            GateActivities gateActivities,
+            JobLogActivities logActivities,
+            List<JobRunner> runners) {
+        return new WorkerPools(
+                client, drivers, properties, jobActivities, stateActivities, gateActivities, logActivities, runners);
     }
 }

@@ -48,9 +48,15 @@ public final class WorkerPools implements SmartLifecycle {
     private final Set<String> runnerDrivers;
     private volatile WorkerFactory factory;
 
-    public WorkerPools(WorkflowClient client, DriversProperties drivers, WorkerProperties properties,
-            JobActivities jobActivities, JobStateActivities stateActivities, GateActivities gateActivities,
-            JobLogActivities logActivities, List<JobRunner> runners) {
+    public WorkerPools(
+            WorkflowClient client,
+            DriversProperties drivers,
+            WorkerProperties properties,
+            JobActivities jobActivities,
+            JobStateActivities stateActivities,
+            GateActivities gateActivities,
+            JobLogActivities logActivities,
+            List<JobRunner> runners) {
         this.client = client;
         this.drivers = drivers;
         this.properties = properties;
@@ -72,7 +78,8 @@ public final class WorkerPools implements SmartLifecycle {
                 problems.add("hubble.worker.drivers names " + driver + ", which is not enabled (set hubble.drivers."
                         + driver + ".enabled=true); enabled: " + enabled);
             } else if (!runnerDrivers.contains(driver)) {
-                problems.add("driver " + driver + " has no runner in this worker; runners: " + new TreeSet<>(runnerDrivers));
+                problems.add(
+                        "driver " + driver + " has no runner in this worker; runners: " + new TreeSet<>(runnerDrivers));
             }
         }
         if (!problems.isEmpty()) {
@@ -88,9 +95,11 @@ public final class WorkerPools implements SmartLifecycle {
             return;
         }
         boolean sticky = properties.workflowCacheSize() > 0;
-        WorkerFactory workers = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
-                .setWorkflowCacheSize(properties.workflowCacheSize())
-                .build());
+        WorkerFactory workers = WorkerFactory.newInstance(
+                client,
+                WorkerFactoryOptions.newBuilder()
+                        .setWorkflowCacheSize(properties.workflowCacheSize())
+                        .build());
         for (String driver : served()) {
             String taskQueue = TaskQueues.forDriver(driver);
             WorkerOptions.Builder options = WorkerOptions.newBuilder()
@@ -106,7 +115,10 @@ public final class WorkerPools implements SmartLifecycle {
             // The driver's gate runs on the driver's own queue, so it shares the fate of its workers.
             worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class, JobLogWorkflowImpl.class);
             worker.registerActivitiesImplementations(jobActivities, stateActivities, gateActivities, logActivities);
-            log.info("Worker for driver {} polls task queue {} with {} activity slots", driver, taskQueue,
+            log.info(
+                    "Worker for driver {} polls task queue {} with {} activity slots",
+                    driver,
+                    taskQueue,
                     properties.activitySlots(driver));
         }
         workers.start();

@@ -4,9 +4,9 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.springframework.lang.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.lang.Nullable;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -45,18 +45,23 @@ public record WorkerProperties(
      * @param maxConcurrentActivities activities this driver's worker runs at once
      * @param maxConcurrentWorkflowTasks workflow tasks this driver's worker runs at once
      */
-    public record Pool(@Nullable @Min(1) Integer maxConcurrentActivities, @Nullable @Min(2) Integer maxConcurrentWorkflowTasks) {
-    }
+    public record Pool(
+            @Nullable @Min(1) Integer maxConcurrentActivities,
+            @Nullable @Min(2) Integer maxConcurrentWorkflowTasks) {}
 
     /** The activity slots of {@code driver}'s worker. */
     public int activitySlots(String driver) {
         Pool pool = pools.get(driver);
-        return pool == null || pool.maxConcurrentActivities() == null ? maxConcurrentActivities : pool.maxConcurrentActivities();
+        return pool == null || pool.maxConcurrentActivities() == null
+                ? maxConcurrentActivities
+                : pool.maxConcurrentActivities();
     }
 
     /** The workflow-task slots of {@code driver}'s worker. */
     public int workflowTaskSlots(String driver) {
         Pool pool = pools.get(driver);
-        return pool == null || pool.maxConcurrentWorkflowTasks() == null ? maxConcurrentWorkflowTasks : pool.maxConcurrentWorkflowTasks();
+        return pool == null || pool.maxConcurrentWorkflowTasks() == null
+                ? maxConcurrentWorkflowTasks
+                : pool.maxConcurrentWorkflowTasks();
     }
 }

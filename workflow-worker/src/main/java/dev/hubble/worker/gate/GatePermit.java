@@ -65,6 +65,7 @@ public final class GatePermit {
 
     /** How often, and how far apart, a release is tried when the server finds no gate. */
     static final int RELEASE_ATTEMPTS = 5;
+
     static final Duration RELEASE_RETRY = Duration.ofSeconds(2);
 
     /** Transient failures are retried; a driver the gate does not know is final. */
@@ -82,6 +83,7 @@ public final class GatePermit {
     private final GateActivities localGates;
     /** Releases: retried while no gate runs, for as long as the signal used to be tried. */
     private final GateActivities releaser;
+
     private final List<Promise<Void>> releases = new ArrayList<>();
     private boolean local;
     private @Nullable String driver;
@@ -92,27 +94,33 @@ public final class GatePermit {
 
     /** A permit not asked for yet; builds its activity stub, so create it in workflow code. */
     public GatePermit() {
-        this.gates = Workflow.newActivityStub(GateActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(10))
-                // A gate that stays unreachable fails the request rather than hanging the job forever.
-                .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                .setRetryOptions(RETRIES)
-                .build());
+        this.gates = Workflow.newActivityStub(
+                GateActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        // A gate that stays unreachable fails the request rather than hanging the job forever.
+                        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+                        .setRetryOptions(RETRIES)
+                        .build());
         // The same, as a local activity: one marker in the history instead of a scheduled task.
-        this.localGates = Workflow.newLocalActivityStub(GateActivities.class, LocalActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(10))
-                .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                .setRetryOptions(RETRIES)
-                .build());
-        this.releaser = Workflow.newLocalActivityStub(GateActivities.class, LocalActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(10))
-                .setRetryOptions(RetryOptions.newBuilder()
-                        .setInitialInterval(RELEASE_RETRY)
-                        .setBackoffCoefficient(1.0)
-                        .setMaximumAttempts(RELEASE_ATTEMPTS)
-                        .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
-                        .build())
-                .build());
+        this.localGates = Workflow.newLocalActivityStub(
+                GateActivities.class,
+                LocalActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+                        .setRetryOptions(RETRIES)
+                        .build());
+        this.releaser = Workflow.newLocalActivityStub(
+                GateActivities.class,
+                LocalActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        .setRetryOptions(RetryOptions.newBuilder()
+                                .setInitialInterval(RELEASE_RETRY)
+                                .setBackoffCoefficient(1.0)
+                                .setMaximumAttempts(RELEASE_ATTEMPTS)
+                                .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
+                                .build())
+                        .build());
     }
 
     /**
@@ -168,7 +176,8 @@ public final class GatePermit {
     private static Promise<Void> detachedTimer(Duration delay) {
         @SuppressWarnings("unchecked")
         Promise<Void>[] timer = new Promise[1];
-        Workflow.newDetachedCancellationScope(() -> timer[0] = Workflow.newTimer(delay)).run();
+        Workflow.newDetachedCancellationScope(() -> timer[0] = Workflow.newTimer(delay))
+                .run();
         return timer[0];
     }
 
@@ -253,27 +262,33 @@ public final class GatePermit {
         if (Workflow.getVersion(RELEASE_LOCALLY, Workflow.DEFAULT_VERSION, 1) == 1) {
             // A local activity runs alongside the workflow's other local activities (its final
             // record, say), so giving the permit back costs the job no round trip of its own.
-            Workflow.newDetachedCancellationScope(() -> releases.add(Async.procedure(
-                    releaser::releasePermit, releasedDriver, releasing))).run();
+            Workflow.newDetachedCancellationScope(
+                            () -> releases.add(Async.procedure(releaser::releasePermit, releasedDriver, releasing)))
+                    .run();
             return;
         }
         Workflow.newDetachedCancellationScope(() -> {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    Workflow.newExternalWorkflowStub(GateWorkflow.class, gateId).release(releasing);
-                    return;
-                } catch (SignalExternalWorkflowException | ApplicationFailure gone) {
-                    // The server found no gate: it is between two runs (continuing as new), or was
-                    // terminated. Ask again shortly; if it stays away, a gate that comes back holds no
-                    // permit of ours, and a gate that holds one frees it at its next liveness sweep.
-                    if (attempt >= RELEASE_ATTEMPTS) {
-                        log.warn("Job {} could not release its permit: gate {} is not running", releasing, gateId);
-                        return;
+                    for (int attempt = 1; ; attempt++) {
+                        try {
+                            Workflow.newExternalWorkflowStub(GateWorkflow.class, gateId)
+                                    .release(releasing);
+                            return;
+                        } catch (SignalExternalWorkflowException | ApplicationFailure gone) {
+                            // The server found no gate: it is between two runs (continuing as new), or was
+                            // terminated. Ask again shortly; if it stays away, a gate that comes back holds no
+                            // permit of ours, and a gate that holds one frees it at its next liveness sweep.
+                            if (attempt >= RELEASE_ATTEMPTS) {
+                                log.warn(
+                                        "Job {} could not release its permit: gate {} is not running",
+                                        releasing,
+                                        gateId);
+                                return;
+                            }
+                            Workflow.sleep(RELEASE_RETRY);
+                        }
                     }
-                    Workflow.sleep(RELEASE_RETRY);
-                }
-            }
-        }).run();
+                })
+                .run();
     }
 
     private void ask(String driver, PermitRequest request) {
@@ -327,6 +342,7 @@ public final class GatePermit {
     private void send(String driver, PermitRequest request) {
         GateActivities stub = local ? localGates : gates;
         // Detached: a cancel must not leave it unknown whether the gate has the request.
-        Workflow.newDetachedCancellationScope(() -> stub.requestPermit(driver, request)).run();
+        Workflow.newDetachedCancellationScope(() -> stub.requestPermit(driver, request))
+                .run();
     }
 }

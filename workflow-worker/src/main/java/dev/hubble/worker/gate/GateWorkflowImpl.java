@@ -41,16 +41,18 @@ public final class GateWorkflowImpl implements GateWorkflow {
 
     private static final Logger log = Workflow.getLogger(GateWorkflowImpl.class);
 
-    private final GateActivities liveness = Workflow.newActivityStub(GateActivities.class, ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            // A sweep that cannot finish gives up; the next one tries again.
-            .setScheduleToCloseTimeout(Duration.ofMinutes(2))
-            .setRetryOptions(RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofSeconds(1))
-                    .setBackoffCoefficient(2.0)
-                    .setMaximumInterval(Duration.ofSeconds(20))
-                    .build())
-            .build());
+    private final GateActivities liveness = Workflow.newActivityStub(
+            GateActivities.class,
+            ActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(30))
+                    // A sweep that cannot finish gives up; the next one tries again.
+                    .setScheduleToCloseTimeout(Duration.ofMinutes(2))
+                    .setRetryOptions(RetryOptions.newBuilder()
+                            .setInitialInterval(Duration.ofSeconds(1))
+                            .setBackoffCoefficient(2.0)
+                            .setMaximumInterval(Duration.ofSeconds(20))
+                            .build())
+                    .build());
 
     private final String driver;
     private final Duration sweepInterval;
@@ -59,6 +61,7 @@ public final class GateWorkflowImpl implements GateWorkflow {
     private int configuredCapacity;
     /** Holders in grant order. */
     private final Map<String, PermitRequest> holders = new LinkedHashMap<>();
+
     private final WaitingQueue queue = new WaitingQueue();
 
     private int steps;
@@ -81,7 +84,11 @@ public final class GateWorkflowImpl implements GateWorkflow {
 
     @Override
     public void run(GateInput input) {
-        log.info("Gate of {} runs with capacity {}, {} holders and {} waiting", driver, capacity, holders.size(),
+        log.info(
+                "Gate of {} runs with capacity {}, {} holders and {} waiting",
+                driver,
+                capacity,
+                holders.size(),
                 queue.size());
         while (!continueAsNewDue()) {
             grantWhileRoom();
@@ -97,10 +104,20 @@ public final class GateWorkflowImpl implements GateWorkflow {
             sweep.cancel(); // its result would be lost anyway; the next run sweeps again
         }
         Workflow.await(() -> grantsInFlight == 0 && sweep == null && Workflow.isEveryHandlerFinished());
-        log.info("Gate of {} continues as new after {} steps, with {} holders and {} waiting", driver, steps,
-                holders.size(), queue.size());
-        Workflow.continueAsNew(new GateInput(driver, capacity, configuredCapacity, sweepInterval, maxStepsPerRun,
-                List.copyOf(holders.values()), queue.inGrantOrder()));
+        log.info(
+                "Gate of {} continues as new after {} steps, with {} holders and {} waiting",
+                driver,
+                steps,
+                holders.size(),
+                queue.size());
+        Workflow.continueAsNew(new GateInput(
+                driver,
+                capacity,
+                configuredCapacity,
+                sweepInterval,
+                maxStepsPerRun,
+                List.copyOf(holders.values()),
+                queue.inGrantOrder()));
     }
 
     @Override
@@ -177,8 +194,11 @@ public final class GateWorkflowImpl implements GateWorkflow {
             grantsInFlight--;
             if (failure != null && !(failure instanceof CanceledFailure) && holders.get(grant.jobId()) == grant) {
                 holders.remove(grant.jobId());
-                log.warn("Gate of {}: the grant to job {} could not be delivered ({}); the permit goes to the next job",
-                        driver, grant.jobId(), failure.getMessage());
+                log.warn(
+                        "Gate of {}: the grant to job {} could not be delivered ({}); the permit goes to the next job",
+                        driver,
+                        grant.jobId(),
+                        failure.getMessage());
             }
             return null;
         });
@@ -217,7 +237,10 @@ public final class GateWorkflowImpl implements GateWorkflow {
             sweep = null;
             if (failure != null) {
                 if (!continuing) {
-                    log.warn("Gate of {}: liveness sweep failed, trying again in {}: {}", driver, sweepInterval,
+                    log.warn(
+                            "Gate of {}: liveness sweep failed, trying again in {}: {}",
+                            driver,
+                            sweepInterval,
                             failure.getMessage());
                 }
                 return null;

@@ -18,8 +18,7 @@ final class JobFailures {
     /** The longest message kept from a failure; the rest goes to the detail. */
     static final int MAX_MESSAGE = 2_000;
 
-    private JobFailures() {
-    }
+    private JobFailures() {}
 
     /**
      * The error of an activity that failed the job: the activity's own message and detail when it
@@ -45,13 +44,16 @@ final class JobFailures {
             // Retries ran out of time: what the last attempt said is the useful part.
             return "timed out; the last attempt failed with: " + messageOf(timeout.getCause());
         }
-        String message = cause instanceof TemporalFailure temporal ? text(temporal.getOriginalMessage()) : text(cause.getMessage());
+        String message = cause instanceof TemporalFailure temporal
+                ? text(temporal.getOriginalMessage())
+                : text(cause.getMessage());
         return message == null ? cause.getClass().getSimpleName() : clip(message);
     }
 
     /** Whether the activity's engine refused the job for good. */
     static boolean isRejection(@Nullable Throwable failure) {
-        return failure != null && rootCause(failure) instanceof ApplicationFailure application
+        return failure != null
+                && rootCause(failure) instanceof ApplicationFailure application
                 && JobActivities.JOB_REJECTED.equals(application.getType());
     }
 

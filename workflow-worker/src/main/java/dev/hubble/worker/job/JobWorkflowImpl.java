@@ -95,7 +95,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
     private final GatePermit permit = new GatePermit();
     private final LegacyJobRun legacy;
     /** Submission and diagnostics: quick calls, one marker each. */
-    private final JobActivities quick = Workflow.newLocalActivityStub(JobActivities.class,
+    private final JobActivities quick = Workflow.newLocalActivityStub(
+            JobActivities.class,
             LocalActivityOptions.newBuilder()
                     .setStartToCloseTimeout(Duration.ofMinutes(2))
                     .setScheduleToCloseTimeout(Duration.ofMinutes(15))
@@ -107,7 +108,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
      * and resumed where it stopped when retried. Local too (one marker); the worker keeps the
      * workflow task alive meanwhile.
      */
-    private final JobActivities results = Workflow.newLocalActivityStub(JobActivities.class,
+    private final JobActivities results = Workflow.newLocalActivityStub(
+            JobActivities.class,
             LocalActivityOptions.newBuilder()
                     .setStartToCloseTimeout(Duration.ofMinutes(30))
                     .setScheduleToCloseTimeout(Duration.ofHours(2))
@@ -181,7 +183,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
      */
     private void settle() {
         if (quickLooks) {
-            Workflow.newDetachedCancellationScope(() -> Workflow.sleep(Duration.ofMillis(1))).run();
+            Workflow.newDetachedCancellationScope(() -> Workflow.sleep(Duration.ofMillis(1)))
+                    .run();
         }
     }
 
@@ -227,7 +230,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
             if (quick) {
                 continue; // quick looks do not count: they leave a marker each, and only in this run
             }
-            if (++watchesThisRun >= settings.maxPollsPerRun() || Workflow.getInfo().isContinueAsNewSuggested()) {
+            if (++watchesThisRun >= settings.maxPollsPerRun()
+                    || Workflow.getInfo().isContinueAsNewSuggested()) {
                 settle();
                 // Events of this task (a cancel among them) have been applied: take a cancel now,
                 // or the SDK would close the run as cancelled with no kill and no final record.
@@ -247,8 +251,12 @@ public final class JobWorkflowImpl implements JobWorkflow {
         try {
             granted = permit.acquireUnless(settings.gateFor(record.spec().driver()), request, () -> stopping() != null);
         } catch (ActivityFailure failure) {
-            finish(JobState.FAILED, new JobError("the admission gate of driver " + record.spec().driver()
-                    + " could not be reached", JobFailures.messageOf(failure)), null);
+            finish(
+                    JobState.FAILED,
+                    new JobError(
+                            "the admission gate of driver " + record.spec().driver() + " could not be reached",
+                            JobFailures.messageOf(failure)),
+                    null);
             return false;
         }
         if (!granted) {
@@ -287,7 +295,10 @@ public final class JobWorkflowImpl implements JobWorkflow {
                 try {
                     result = detached(() -> results.collectResult(record.jobId(), record.spec()));
                 } catch (ActivityFailure failure) {
-                    return finish(JobState.FAILED, JobFailures.errorOf(failure, "the job's result could not be listed"), null);
+                    return finish(
+                            JobState.FAILED,
+                            JobFailures.errorOf(failure, "the job's result could not be listed"),
+                            null);
                 }
                 return finish(JobState.SUCCEEDED, null, result);
             }
@@ -295,11 +306,17 @@ public final class JobWorkflowImpl implements JobWorkflow {
                 return finish(JobState.FAILED, failureError(status), null);
             }
             case CANCELLED -> {
-                return finish(JobState.CANCELLED, JobError.of(status.message() == null ? "cancelled at the engine" : status.message()), null);
+                return finish(
+                        JobState.CANCELLED,
+                        JobError.of(status.message() == null ? "cancelled at the engine" : status.message()),
+                        null);
             }
             case NOT_FOUND -> {
-                return finish(JobState.FAILED, JobError.of("the engine no longer knows job " + handle.remoteId() + " after "
-                        + settings.maxNotFoundPolls() + " polls"), null);
+                return finish(
+                        JobState.FAILED,
+                        JobError.of("the engine no longer knows job " + handle.remoteId() + " after "
+                                + settings.maxNotFoundPolls() + " polls"),
+                        null);
             }
             case PENDING -> {
                 // Back to waiting at the engine (a requeue): nothing to record.
@@ -334,13 +351,22 @@ public final class JobWorkflowImpl implements JobWorkflow {
     /** Ends a job that was cancelled or timed out: kills its remote job (bounded), then finishes. */
     private JobRecord stop() {
         JobState state = stopping() == JobState.CANCELLED ? JobState.CANCELLED : JobState.TIMED_OUT;
-        String why = state == JobState.CANCELLED ? "cancelled on request"
+        String why = state == JobState.CANCELLED
+                ? "cancelled on request"
                 : record.state() == JobState.QUEUED && handle == null
-                        ? "the job waited for its turn longer than its timeout of " + record.spec().timeout()
-                        : "the job ran longer than its timeout of " + record.spec().timeout();
+                        ? "the job waited for its turn longer than its timeout of "
+                                + record.spec().timeout()
+                        : "the job ran longer than its timeout of "
+                                + record.spec().timeout();
         String unconfirmed = kill();
-        return finish(state, unconfirmed == null ? JobError.of(why)
-                : new JobError(why + "; the engine did not confirm the kill within " + settings.killTimeout(), unconfirmed), null);
+        return finish(
+                state,
+                unconfirmed == null
+                        ? JobError.of(why)
+                        : new JobError(
+                                why + "; the engine did not confirm the kill within " + settings.killTimeout(),
+                                unconfirmed),
+                null);
     }
 
     /** Kills the remote job; null once the engine confirmed it, else why it could not. */
@@ -349,11 +375,13 @@ public final class JobWorkflowImpl implements JobWorkflow {
             return null;
         }
         // Local: a cancel lands without a round trip through the server's task queue.
-        JobActivities killer = Workflow.newLocalActivityStub(JobActivities.class, LocalActivityOptions.newBuilder()
-                .setStartToCloseTimeout(min(settings.killTimeout(), Duration.ofSeconds(30)))
-                .setScheduleToCloseTimeout(settings.killTimeout())
-                .setRetryOptions(TRANSIENT_RETRIES)
-                .build());
+        JobActivities killer = Workflow.newLocalActivityStub(
+                JobActivities.class,
+                LocalActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(min(settings.killTimeout(), Duration.ofSeconds(30)))
+                        .setScheduleToCloseTimeout(settings.killTimeout())
+                        .setRetryOptions(TRANSIENT_RETRIES)
+                        .build());
         try {
             detached(() -> {
                 killer.cancel(handle);
@@ -397,21 +425,24 @@ public final class JobWorkflowImpl implements JobWorkflow {
      * waiting for it.
      */
     private Promise<RemoteStatus> startWatch(RemotePhase known) {
-        JobActivities watcher = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(settings.watchWindow().plusMinutes(5))
-                .setHeartbeatTimeout(Duration.ofSeconds(30))
-                .setCancellationType(ActivityCancellationType.ABANDON)
-                .setRetryOptions(RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofSeconds(1))
-                        .setBackoffCoefficient(2.0)
-                        .setMaximumInterval(Duration.ofSeconds(30))
-                        .setDoNotRetry(JobActivities.JOB_REJECTED)
-                        .build())
-                .build());
+        JobActivities watcher = Workflow.newActivityStub(
+                JobActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(settings.watchWindow().plusMinutes(5))
+                        .setHeartbeatTimeout(Duration.ofSeconds(30))
+                        .setCancellationType(ActivityCancellationType.ABANDON)
+                        .setRetryOptions(RetryOptions.newBuilder()
+                                .setInitialInterval(Duration.ofSeconds(1))
+                                .setBackoffCoefficient(2.0)
+                                .setMaximumInterval(Duration.ofSeconds(30))
+                                .setDoNotRetry(JobActivities.JOB_REJECTED)
+                                .build())
+                        .build());
         @SuppressWarnings("unchecked")
         Promise<RemoteStatus>[] watch = new Promise[1];
         Workflow.newDetachedCancellationScope(
-                () -> watch[0] = Async.function(watcher::watch, handle, settings.watch(known))).run();
+                        () -> watch[0] = Async.function(watcher::watch, handle, settings.watch(known)))
+                .run();
         return watch[0];
     }
 
@@ -421,14 +452,18 @@ public final class JobWorkflowImpl implements JobWorkflow {
      */
     private Promise<RemoteStatus> startQuickLook(RemotePhase known) {
         Duration window = min(settings.quickLook(), settings.watchWindow());
-        JobActivities looker = Workflow.newLocalActivityStub(JobActivities.class, LocalActivityOptions.newBuilder()
-                .setStartToCloseTimeout(window.plusSeconds(10))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+        JobActivities looker = Workflow.newLocalActivityStub(
+                JobActivities.class,
+                LocalActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(window.plusSeconds(10))
+                        .setRetryOptions(
+                                RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                        .build());
         @SuppressWarnings("unchecked")
         Promise<RemoteStatus>[] look = new Promise[1];
-        Workflow.newDetachedCancellationScope(
-                () -> look[0] = Async.function(looker::watch, handle, settings.watch(known).withWindow(window))).run();
+        Workflow.newDetachedCancellationScope(() -> look[0] = Async.function(
+                        looker::watch, handle, settings.watch(known).withWindow(window)))
+                .run();
         return look[0];
     }
 
@@ -451,7 +486,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
         if (left.isNegative() || left.isZero()) {
             return;
         }
-        Workflow.newDetachedCancellationScope(() -> deadlineTimer = Workflow.newTimer(left)).run();
+        Workflow.newDetachedCancellationScope(() -> deadlineTimer = Workflow.newTimer(left))
+                .run();
     }
 
     @Override
@@ -490,7 +526,14 @@ public final class JobWorkflowImpl implements JobWorkflow {
     }
 
     private JobProgress progress() {
-        return new JobProgress(handle, deadline, settings.pollInitial(), watches, 0, reportedError, permit.isHeld(),
+        return new JobProgress(
+                handle,
+                deadline,
+                settings.pollInitial(),
+                watches,
+                0,
+                reportedError,
+                permit.isHeld(),
                 recorder.pending());
     }
 

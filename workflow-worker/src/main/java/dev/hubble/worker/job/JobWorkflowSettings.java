@@ -28,8 +28,14 @@ import org.springframework.lang.Nullable;
  *     recorded before it existed (one second then)
  */
 public record JobWorkflowSettings(
-        Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun, int maxNotFoundPolls,
-        @Nullable String gate, @Nullable Duration watchWindow, @Nullable Duration killTimeout,
+        Duration pollInitial,
+        double pollFactor,
+        Duration pollMax,
+        int maxPollsPerRun,
+        int maxNotFoundPolls,
+        @Nullable String gate,
+        @Nullable Duration watchWindow,
+        @Nullable Duration killTimeout,
         @Nullable Duration quickLook) {
 
     static final Duration DEFAULT_WATCH_WINDOW = Duration.ofHours(1);
@@ -37,20 +43,29 @@ public record JobWorkflowSettings(
     static final Duration DEFAULT_QUICK_LOOK = Duration.ofSeconds(1);
 
     /** Settings that admit jobs through their driver's own gate, with the default window and kill timeout. */
-    public JobWorkflowSettings(Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
-            int maxNotFoundPolls) {
+    public JobWorkflowSettings(
+            Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun, int maxNotFoundPolls) {
         this(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, null, null, null, null);
     }
 
     /** Settings with the default window and kill timeout. */
-    public JobWorkflowSettings(Duration pollInitial, double pollFactor, Duration pollMax, int maxPollsPerRun,
-            int maxNotFoundPolls, @Nullable String gate) {
+    public JobWorkflowSettings(
+            Duration pollInitial,
+            double pollFactor,
+            Duration pollMax,
+            int maxPollsPerRun,
+            int maxNotFoundPolls,
+            @Nullable String gate) {
         this(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, null, null, null);
     }
 
     public JobWorkflowSettings {
-        if (pollInitial.isNegative() || pollInitial.isZero() || pollMax.compareTo(pollInitial) < 0 || pollFactor < 1.0) {
-            throw new IllegalArgumentException("bad poll settings: " + pollInitial + " x" + pollFactor + " up to " + pollMax);
+        if (pollInitial.isNegative()
+                || pollInitial.isZero()
+                || pollMax.compareTo(pollInitial) < 0
+                || pollFactor < 1.0) {
+            throw new IllegalArgumentException(
+                    "bad poll settings: " + pollInitial + " x" + pollFactor + " up to " + pollMax);
         }
         if (maxPollsPerRun < 1 || maxNotFoundPolls < 1) {
             throw new IllegalArgumentException("maxPollsPerRun and maxNotFoundPolls must be positive");
@@ -68,20 +83,36 @@ public record JobWorkflowSettings(
 
     /** The settings of a driver, from its properties. */
     public static JobWorkflowSettings of(DriverProperties driver) {
-        return new JobWorkflowSettings(driver.pollInitial(), driver.pollFactor(), driver.pollMax(), driver.maxPollsPerRun(),
-                5, null, driver.watchWindow(), driver.killTimeout(), driver.quickLook());
+        return new JobWorkflowSettings(
+                driver.pollInitial(),
+                driver.pollFactor(),
+                driver.pollMax(),
+                driver.maxPollsPerRun(),
+                5,
+                null,
+                driver.watchWindow(),
+                driver.killTimeout(),
+                driver.quickLook());
     }
 
     /** These settings with another watch window and kill timeout. */
     public JobWorkflowSettings withWindowAndKillTimeout(Duration window, Duration kill) {
-        return new JobWorkflowSettings(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, window, kill,
-                quickLook);
+        return new JobWorkflowSettings(
+                pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, window, kill, quickLook);
     }
 
     /** These settings with another quick look; zero for none. */
     public JobWorkflowSettings withQuickLook(Duration look) {
-        return new JobWorkflowSettings(pollInitial, pollFactor, pollMax, maxPollsPerRun, maxNotFoundPolls, gate, watchWindow,
-                killTimeout, look);
+        return new JobWorkflowSettings(
+                pollInitial,
+                pollFactor,
+                pollMax,
+                maxPollsPerRun,
+                maxNotFoundPolls,
+                gate,
+                watchWindow,
+                killTimeout,
+                look);
     }
 
     /** The gate jobs of {@code driver} are admitted through. */

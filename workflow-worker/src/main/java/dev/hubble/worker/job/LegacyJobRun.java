@@ -11,6 +11,7 @@ import dev.hubble.core.temporal.JobStateActivities;
 import dev.hubble.core.temporal.JobWorkflowInput;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
+import dev.hubble.worker.gate.GatePermit;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -18,7 +19,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
-import dev.hubble.worker.gate.GatePermit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,26 +72,32 @@ final class LegacyJobRun {
         this.configured = settings;
         this.permit = permit;
         // Submission is bounded: a job whose engine stays unreachable fails with the reason.
-        this.submissions = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(2))
-                .setScheduleToCloseTimeout(Duration.ofMinutes(15))
-                .setRetryOptions(TRANSIENT_RETRIES)
-                .build());
+        this.submissions = Workflow.newActivityStub(
+                JobActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofMinutes(2))
+                        .setScheduleToCloseTimeout(Duration.ofMinutes(15))
+                        .setRetryOptions(TRANSIENT_RETRIES)
+                        .build());
         // Polls, cancels and listings give up after a while; the loop then looks again later.
-        this.engine = Workflow.newActivityStub(JobActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(1))
-                .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                .setRetryOptions(TRANSIENT_RETRIES)
-                .build());
+        this.engine = Workflow.newActivityStub(
+                JobActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofMinutes(1))
+                        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+                        .setRetryOptions(TRANSIENT_RETRIES)
+                        .build());
         // Recording never gives up: a transition must reach its readers, however long the store is down.
-        this.states = Workflow.newActivityStub(JobStateActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .setRetryOptions(RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofSeconds(1))
-                        .setBackoffCoefficient(2.0)
-                        .setMaximumInterval(Duration.ofSeconds(30))
-                        .build())
-                .build());
+        this.states = Workflow.newActivityStub(
+                JobStateActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(30))
+                        .setRetryOptions(RetryOptions.newBuilder()
+                                .setInitialInterval(Duration.ofSeconds(1))
+                                .setBackoffCoefficient(2.0)
+                                .setMaximumInterval(Duration.ofSeconds(30))
+                                .build())
+                        .build());
     }
 
     JobRecord run(JobWorkflowInput input) {
@@ -172,15 +178,23 @@ final class LegacyJobRun {
         PermitRequest request = new PermitRequest(record.jobId(), record.spec().priority(), now());
         boolean granted;
         try {
-            granted = permit.acquire(settings.gateFor(record.spec().driver()), request, Duration.between(now(), deadline));
+            granted = permit.acquire(
+                    settings.gateFor(record.spec().driver()), request, Duration.between(now(), deadline));
         } catch (ActivityFailure failure) {
-            finish(JobState.FAILED, new JobError("the admission gate of driver " + record.spec().driver()
-                    + " could not be reached", messageOf(failure)), null);
+            finish(
+                    JobState.FAILED,
+                    new JobError(
+                            "the admission gate of driver " + record.spec().driver() + " could not be reached",
+                            messageOf(failure)),
+                    null);
             return false;
         }
         if (!granted) {
-            finish(JobState.TIMED_OUT, JobError.of("the job waited for its turn longer than its timeout of "
-                    + record.spec().timeout()), null);
+            finish(
+                    JobState.TIMED_OUT,
+                    JobError.of("the job waited for its turn longer than its timeout of "
+                            + record.spec().timeout()),
+                    null);
             return false;
         }
         return true;
@@ -263,13 +277,18 @@ final class LegacyJobRun {
                 return finish(JobState.FAILED, failureError(status), null);
             }
             case CANCELLED -> {
-                return finish(JobState.CANCELLED,
-                        JobError.of(status.message() == null ? "cancelled at the engine" : status.message()), null);
+                return finish(
+                        JobState.CANCELLED,
+                        JobError.of(status.message() == null ? "cancelled at the engine" : status.message()),
+                        null);
             }
             case NOT_FOUND -> {
                 if (++notFoundStreak >= settings.maxNotFoundPolls()) {
-                    return finish(JobState.FAILED, JobError.of("the engine no longer knows job " + handle.remoteId()
-                            + " after " + notFoundStreak + " polls"), null);
+                    return finish(
+                            JobState.FAILED,
+                            JobError.of("the engine no longer knows job " + handle.remoteId() + " after "
+                                    + notFoundStreak + " polls"),
+                            null);
                 }
             }
         }
@@ -279,8 +298,11 @@ final class LegacyJobRun {
     private JobRecord timeOut() {
         return detached(() -> {
             killRemote();
-            return finish(JobState.TIMED_OUT,
-                    JobError.of("the job ran longer than its timeout of " + record.spec().timeout()), null);
+            return finish(
+                    JobState.TIMED_OUT,
+                    JobError.of("the job ran longer than its timeout of "
+                            + record.spec().timeout()),
+                    null);
         });
     }
 
@@ -303,7 +325,9 @@ final class LegacyJobRun {
             return reportedError;
         }
         if (failure.getCause() instanceof ApplicationFailure application) {
-            String detail = application.getDetails().getSize() == 0 ? null : application.getDetails().get(String.class);
+            String detail = application.getDetails().getSize() == 0
+                    ? null
+                    : application.getDetails().get(String.class);
             return new JobError(application.getOriginalMessage(), detail == null || detail.isEmpty() ? null : detail);
         }
         return new JobError(fallback, messageOf(failure));
@@ -352,17 +376,21 @@ final class LegacyJobRun {
      */
     private void startRecorder() {
         Workflow.newDetachedCancellationScope(() -> Async.procedure(() -> {
-            while (true) {
-                Workflow.await(() -> !unrecorded.isEmpty());
-                try {
-                    states.record(unrecorded.get(0));
-                    unrecorded.remove(0);
-                } catch (ActivityFailure failure) {
-                    // Retries are unlimited, so this is not expected; the head is recorded again.
-                    log.warn("Recording a transition of job {} failed, trying again: {}", record.jobId(), messageOf(failure));
-                }
-            }
-        })).run();
+                    while (true) {
+                        Workflow.await(() -> !unrecorded.isEmpty());
+                        try {
+                            states.record(unrecorded.get(0));
+                            unrecorded.remove(0);
+                        } catch (ActivityFailure failure) {
+                            // Retries are unlimited, so this is not expected; the head is recorded again.
+                            log.warn(
+                                    "Recording a transition of job {} failed, trying again: {}",
+                                    record.jobId(),
+                                    messageOf(failure));
+                        }
+                    }
+                }))
+                .run();
     }
 
     /** Waits until every transition has been recorded, then returns {@code result}. */
@@ -377,7 +405,14 @@ final class LegacyJobRun {
     }
 
     private JobProgress progress() {
-        return new JobProgress(handle, deadline, interval, polls, notFoundStreak, reportedError, permit.isHeld(),
+        return new JobProgress(
+                handle,
+                deadline,
+                interval,
+                polls,
+                notFoundStreak,
+                reportedError,
+                permit.isHeld(),
                 List.copyOf(unrecorded));
     }
 

@@ -42,13 +42,16 @@ final class TransitionRecorder {
             .build();
 
     /** One quick attempt, a marker in the history; never holds the workflow task open for long. */
-    private final JobStateActivities local = Workflow.newLocalActivityStub(JobStateActivities.class,
+    private final JobStateActivities local = Workflow.newLocalActivityStub(
+            JobStateActivities.class,
             LocalActivityOptions.newBuilder()
                     .setStartToCloseTimeout(Duration.ofSeconds(5))
-                    .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                    .setRetryOptions(
+                            RetryOptions.newBuilder().setMaximumAttempts(1).build())
                     .build());
     /** Retried until it succeeds, by the server, while the job carries on. */
-    private final JobStateActivities durable = Workflow.newActivityStub(JobStateActivities.class,
+    private final JobStateActivities durable = Workflow.newActivityStub(
+            JobStateActivities.class,
             ActivityOptions.newBuilder()
                     .setStartToCloseTimeout(Duration.ofSeconds(30))
                     .setRetryOptions(UNTIL_DONE)
@@ -67,9 +70,10 @@ final class TransitionRecorder {
     /** Starts the two threads; call once, from the workflow method. */
     void start() {
         Workflow.newDetachedCancellationScope(() -> {
-            Async.procedure(this::storeLoop);
-            Async.procedure(this::publishLoop);
-        }).run();
+                    Async.procedure(this::storeLoop);
+                    Async.procedure(this::publishLoop);
+                })
+                .run();
     }
 
     /** Has {@code transition} recorded after every transition added before it. */
@@ -84,7 +88,8 @@ final class TransitionRecorder {
 
     /** Waits until {@link #isDone}, whatever happens to the workflow meanwhile. */
     void awaitDone() {
-        Workflow.newDetachedCancellationScope(() -> Workflow.await(this::isDone)).run();
+        Workflow.newDetachedCancellationScope(() -> Workflow.await(this::isDone))
+                .run();
     }
 
     /** The transitions not completely recorded, oldest first, for the next run. */
@@ -103,7 +108,9 @@ final class TransitionRecorder {
                 // Every earlier event has been sent when none waits, so this one may go now, in order.
                 published = unpublished.isEmpty() ? local.storeAndTryPublish(next) : storeQuickly(next);
             } catch (ActivityFailure failure) {
-                log.warn("Storing a transition of job {} failed, storing it with retries: {}", next.jobId(),
+                log.warn(
+                        "Storing a transition of job {} failed, storing it with retries: {}",
+                        next.jobId(),
                         JobFailures.messageOf(failure));
                 storeDurably(next);
                 published = false;
@@ -127,7 +134,9 @@ final class TransitionRecorder {
                 return;
             } catch (ActivityFailure failure) {
                 // Retries are unlimited, so this is not expected; store it again.
-                log.warn("Storing a transition of job {} failed, trying again: {}", next.jobId(),
+                log.warn(
+                        "Storing a transition of job {} failed, trying again: {}",
+                        next.jobId(),
                         JobFailures.messageOf(failure));
             }
         }
@@ -141,7 +150,9 @@ final class TransitionRecorder {
                 durable.publish(next);
                 unpublished.remove(0);
             } catch (ActivityFailure failure) {
-                log.warn("Sending a status event of job {} failed, trying again: {}", next.jobId(),
+                log.warn(
+                        "Sending a status event of job {} failed, trying again: {}",
+                        next.jobId(),
                         JobFailures.messageOf(failure));
             }
         }

@@ -15,14 +15,16 @@ import java.util.List;
  */
 public final class JobLogWorkflowImpl implements JobLogWorkflow {
 
-    private final JobLogActivities logs = Workflow.newActivityStub(JobLogActivities.class, ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(10))
-            .setScheduleToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofMillis(500))
-                    .setMaximumAttempts(3)
-                    .build())
-            .build());
+    private final JobLogActivities logs = Workflow.newActivityStub(
+            JobLogActivities.class,
+            ActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(10))
+                    .setScheduleToCloseTimeout(Duration.ofSeconds(30))
+                    .setRetryOptions(RetryOptions.newBuilder()
+                            .setInitialInterval(Duration.ofMillis(500))
+                            .setMaximumAttempts(3)
+                            .build())
+                    .build());
 
     @Override
     public List<String> tail(RunHandle handle, int lines) {

@@ -19,17 +19,20 @@ import org.junit.jupiter.api.Test;
 /** Which task queues a worker process serves, and what stops it from starting. */
 class WorkerPoolsTest {
 
-    private final DriversProperties drivers = new DriversProperties(Map.of(
-            "duckdb", driver(true), "local-python", driver(true), "spark", driver(false)));
+    private final DriversProperties drivers =
+            new DriversProperties(Map.of("duckdb", driver(true), "local-python", driver(true), "spark", driver(false)));
 
     @Test
     void servesEveryEnabledDriverByDefault() {
-        assertThat(pools(List.of(), List.of("duckdb", "local-python")).served()).containsExactly("duckdb", "local-python");
+        assertThat(pools(List.of(), List.of("duckdb", "local-python")).served())
+                .containsExactly("duckdb", "local-python");
     }
 
     @Test
     void servesOnlyTheDriversItIsToldTo() {
-        assertThat(pools(List.of("local-python"), List.of("duckdb", "local-python")).served()).containsExactly("local-python");
+        assertThat(pools(List.of("local-python"), List.of("duckdb", "local-python"))
+                        .served())
+                .containsExactly("local-python");
     }
 
     @Test
@@ -46,8 +49,14 @@ class WorkerPoolsTest {
 
     @Test
     void aPoolsOwnSlotsOverrideTheProcessWideOnes() {
-        WorkerProperties properties = new WorkerProperties(List.of(), 50, 20, Duration.ofSeconds(1),
-                Map.of("local-python", new WorkerProperties.Pool(2, null)), true, 600);
+        WorkerProperties properties = new WorkerProperties(
+                List.of(),
+                50,
+                20,
+                Duration.ofSeconds(1),
+                Map.of("local-python", new WorkerProperties.Pool(2, null)),
+                true,
+                600);
 
         assertThat(properties.activitySlots("local-python")).isEqualTo(2);
         assertThat(properties.workflowTaskSlots("local-python")).isEqualTo(20);
@@ -56,9 +65,17 @@ class WorkerPoolsTest {
 
     private WorkerPools pools(List<String> served, List<String> runnerDrivers) {
         WorkerProperties properties = new WorkerProperties(served, 50, 20, Duration.ofSeconds(1), Map.of(), true, 600);
-        List<JobRunner> runners = runnerDrivers.stream().map(WorkerPoolsTest::runner).toList();
-        return new WorkerPools(mock(WorkflowClient.class), drivers, properties, mock(JobActivities.class),
-                mock(JobStateActivities.class), mock(GateActivities.class), mock(dev.hubble.core.temporal.JobLogActivities.class), runners);
+        List<JobRunner> runners =
+                runnerDrivers.stream().map(WorkerPoolsTest::runner).toList();
+        return new WorkerPools(
+                mock(WorkflowClient.class),
+                drivers,
+                properties,
+                mock(JobActivities.class),
+                mock(JobStateActivities.class),
+                mock(GateActivities.class),
+                mock(dev.hubble.core.temporal.JobLogActivities.class),
+                runners);
     }
 
     private static JobRunner runner(String driver) {

@@ -109,13 +109,16 @@ class GateWorkflowTest {
     @Test
     void grantsHighestPriorityFirstThenInArrivalOrder() {
         start(1, HOUR);
-        WorkflowStub blocker = startHolder("blocker", Plan.holding(DUCKDB, FOREVER).withPriority(0));
+        WorkflowStub blocker =
+                startHolder("blocker", Plan.holding(DUCKDB, FOREVER).withPriority(0));
         awaitGate(DUCKDB, gate -> gate.holds("blocker"));
         List<WorkflowStub> waiting = new ArrayList<>();
-        String[][] arrivals = {{"p1-a", "1"}, {"p5-a", "5"}, {"p9-a", "9"}, {"p5-b", "5"}, {"p1-b", "1"}, {"p9-b", "9"}};
+        String[][] arrivals = {{"p1-a", "1"}, {"p5-a", "5"}, {"p9-a", "9"}, {"p5-b", "5"}, {"p1-b", "1"}, {"p9-b", "9"}
+        };
         for (String[] arrival : arrivals) {
             int waitingBefore = waiting.size();
-            waiting.add(startHolder(arrival[0],
+            waiting.add(startHolder(
+                    arrival[0],
                     Plan.holding(DUCKDB, Duration.ofSeconds(1)).withPriority(Integer.parseInt(arrival[1]))));
             awaitGate(DUCKDB, gate -> gate.waiting() == waitingBefore + 1);
         }
@@ -227,12 +230,14 @@ class GateWorkflowTest {
     @Test
     void permitComesBackWhenTheHolderFails() {
         start(1, HOUR);
-        WorkflowStub failing = startHolder("failing", Plan.holding(DUCKDB, Duration.ofMinutes(5)).failing());
+        WorkflowStub failing = startHolder(
+                "failing", Plan.holding(DUCKDB, Duration.ofMinutes(5)).failing());
         awaitGate(DUCKDB, gate -> gate.holds("failing"));
         WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
 
         assertThatThrownBy(() -> resultOf(failing))
-                .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(ApplicationFailure.class);
+                .isInstanceOf(WorkflowFailedException.class)
+                .hasCauseInstanceOf(ApplicationFailure.class);
         assertThat(resultOf(next)).isEqualTo(1);
         assertIdle(DUCKDB);
     }
@@ -248,7 +253,8 @@ class GateWorkflowTest {
         cancelled.cancel();
 
         assertThatThrownBy(() -> resultOf(cancelled))
-                .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+                .isInstanceOf(WorkflowFailedException.class)
+                .hasCauseInstanceOf(CanceledFailure.class);
         assertThat(resultOf(next)).isEqualTo(1);
         assertThat(timeline.grantOrder()).containsExactly("cancelled", "next");
         assertIdle(DUCKDB);
@@ -257,8 +263,8 @@ class GateWorkflowTest {
     @Test
     void holderThatContinuesAsNewKeepsItsPermitAndTheNextRunReleasesIt() {
         start(1, Duration.ofMinutes(1)); // sweeps run while the second run holds: it must count as running
-        WorkflowStub holder = startHolder("holder",
-                Plan.holding(DUCKDB, Duration.ofMinutes(5)).continuingAsNewWhileHolding());
+        WorkflowStub holder = startHolder(
+                "holder", Plan.holding(DUCKDB, Duration.ofMinutes(5)).continuingAsNewWhileHolding());
         awaitGate(DUCKDB, gate -> gate.holds("holder"));
         String firstRun = holder.getExecution().getRunId();
         WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(5)));
@@ -267,9 +273,14 @@ class GateWorkflowTest {
         assertThat(resultOf(client.newUntypedWorkflowStub("holder"))).isEqualTo(1);
         assertThat(resultOf(next)).isEqualTo(1);
 
-        assertThat(client.newUntypedWorkflowStub("holder").describe().getExecution().getRunId()).isNotEqualTo(firstRun);
+        assertThat(client.newUntypedWorkflowStub("holder")
+                        .describe()
+                        .getExecution()
+                        .getRunId())
+                .isNotEqualTo(firstRun);
         assertThat(timeline.grantOrder()).containsExactly("holder", "next");
-        assertThat(timeline.releasedAt("holder") - timeline.grantedAt("holder")).as("held across both runs")
+        assertThat(timeline.releasedAt("holder") - timeline.grantedAt("holder"))
+                .as("held across both runs")
                 .isGreaterThanOrEqualTo(Duration.ofMinutes(5).toMillis());
         assertThat(timeline.grantedAt("next")).isGreaterThanOrEqualTo(timeline.releasedAt("holder"));
         assertThat(timeline.mostHoldingAtOnce()).isEqualTo(1);
@@ -289,7 +300,8 @@ class GateWorkflowTest {
         cancelled.cancel();
 
         assertThatThrownBy(() -> resultOf(cancelled))
-                .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+                .isInstanceOf(WorkflowFailedException.class)
+                .hasCauseInstanceOf(CanceledFailure.class);
         GateSnapshot afterCancel = snapshot(DUCKDB);
         assertThat(afterCancel.queue()).containsExactly("next");
         assertThat(afterCancel.position("next")).isEqualTo(OptionalInt.of(1));
@@ -304,8 +316,8 @@ class GateWorkflowTest {
         start(1, HOUR);
         WorkflowStub holder = startHolder("holder", Plan.holding(DUCKDB, FOREVER));
         awaitGate(DUCKDB, gate -> gate.holds("holder"));
-        WorkflowStub impatient = startHolder("impatient",
-                Plan.holding(DUCKDB, Duration.ofMinutes(5)).waitingAtMost(Duration.ofMinutes(10)));
+        WorkflowStub impatient = startHolder(
+                "impatient", Plan.holding(DUCKDB, Duration.ofMinutes(5)).waitingAtMost(Duration.ofMinutes(10)));
 
         assertThat(resultOf(impatient)).as("grants").isZero();
 
@@ -331,7 +343,8 @@ class GateWorkflowTest {
 
         assertThat(resultOf(next)).isEqualTo(1);
         assertThat(timeline.grantOrder()).containsExactly("holder", "next");
-        assertThat(timeline.grantedAt("next") - timeline.releasedAt("holder")).isLessThan(Duration.ofMinutes(1).toMillis());
+        assertThat(timeline.grantedAt("next") - timeline.releasedAt("holder"))
+                .isLessThan(Duration.ofMinutes(1).toMillis());
         assertIdle(DUCKDB);
     }
 
@@ -347,7 +360,8 @@ class GateWorkflowTest {
         terminated.terminate("operator");
 
         assertThat(resultOf(next)).isEqualTo(1);
-        assertThat(timeline.grantedAt("next") - terminatedAt).as("within a sweep interval or two")
+        assertThat(timeline.grantedAt("next") - terminatedAt)
+                .as("within a sweep interval or two")
                 .isBetween(0L, Duration.ofMinutes(2).toMillis());
         assertIdle(DUCKDB);
     }
@@ -364,8 +378,11 @@ class GateWorkflowTest {
         assertThat(resultOf(next)).isEqualTo(1);
 
         assertThatThrownBy(() -> resultOf(timedOut)).isInstanceOf(WorkflowFailedException.class);
-        assertThat(timeline.grantedAt("next") - startedAt).as("the holder's timeout plus a sweep interval or two")
-                .isBetween(Duration.ofMinutes(10).toMillis(), Duration.ofMinutes(12).toMillis());
+        assertThat(timeline.grantedAt("next") - startedAt)
+                .as("the holder's timeout plus a sweep interval or two")
+                .isBetween(
+                        Duration.ofMinutes(10).toMillis(),
+                        Duration.ofMinutes(12).toMillis());
         assertIdle(DUCKDB);
     }
 
@@ -381,10 +398,13 @@ class GateWorkflowTest {
         client.newUntypedWorkflowStub(Gates.workflowId(DUCKDB)).terminate("operator resets the gate");
 
         assertThat(resultOf(waiting)).isEqualTo(1);
-        assertThat(timeline.grantedAt("waiting") - terminatedAt).as("asked again within ten minutes")
+        assertThat(timeline.grantedAt("waiting") - terminatedAt)
+                .as("asked again within ten minutes")
                 .isBetween(0L, GatePermit.ASK_AGAIN_AFTER.toMillis() + 1_000);
         holder.signal("finish");
-        assertThat(resultOf(holder)).as("its release reaches no gate, harmlessly").isEqualTo(1);
+        assertThat(resultOf(holder))
+                .as("its release reaches no gate, harmlessly")
+                .isEqualTo(1);
         assertIdle(DUCKDB);
     }
 
@@ -426,8 +446,8 @@ class GateWorkflowTest {
     void requestForAnUnknownDriverFailsWithoutRetry() {
         start(1, HOUR);
 
-        assertThatThrownBy(() -> gateActivities.requestPermit("spark",
-                new PermitRequest("job", 5, Instant.ofEpochMilli(env.currentTimeMillis()))))
+        assertThatThrownBy(() -> gateActivities.requestPermit(
+                        "spark", new PermitRequest("job", 5, Instant.ofEpochMilli(env.currentTimeMillis()))))
                 .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
                     assertThat(failure.getType()).isEqualTo(GateActivities.UNKNOWN_DRIVER);
                     assertThat(failure.isNonRetryable()).isTrue();
@@ -441,21 +461,28 @@ class GateWorkflowTest {
         int cycles = 100;
         List<WorkflowStub> stubs = new ArrayList<>();
         for (int i = 0; i < cyclers; i++) {
-            stubs.add(startHolder("cycler-" + i,
+            stubs.add(startHolder(
+                    "cycler-" + i,
                     Plan.holding(DUCKDB, i % 3 == 0 ? Duration.ofSeconds(1) : Duration.ZERO)
-                            .withPriority(i % 10).cycling(cycles)));
+                            .withPriority(i % 10)
+                            .cycling(cycles)));
         }
 
-        assertThat(resultsOf(stubs, Duration.ofSeconds(90))).as("grants per cycler").containsOnly(cycles);
+        assertThat(resultsOf(stubs, Duration.ofSeconds(90)))
+                .as("grants per cycler")
+                .containsOnly(cycles);
 
         assertIdle(DUCKDB);
-        assertThat(mostHoldingAtOnce(stubs)).as("holders at once, from the holders' histories").isEqualTo(4);
+        assertThat(mostHoldingAtOnce(stubs))
+                .as("holders at once, from the holders' histories")
+                .isEqualTo(4);
         List<WorkflowExecutionHistory> runs = gateRuns(DUCKDB);
         assertThat(runs).as("runs of the gate").hasSizeGreaterThan(1);
         for (WorkflowExecutionHistory run : runs) {
             assertThat(run.getEvents()).as("events of one run").hasSizeLessThan(10_240);
         }
-        long grants = runs.stream().flatMap(run -> run.getEvents().stream())
+        long grants = runs.stream()
+                .flatMap(run -> run.getEvents().stream())
                 .filter(event -> event.getEventType() == EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED)
                 .count();
         assertThat(grants).as("grants delivered").isEqualTo((long) cyclers * cycles);
@@ -469,9 +496,8 @@ class GateWorkflowTest {
     }
 
     private WorkflowStub startHolder(String jobId, Plan plan, Duration executionTimeout) {
-        WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
-                .setWorkflowId(jobId)
-                .setTaskQueue(TaskQueues.forDriver(plan.driver()));
+        WorkflowOptions.Builder options =
+                WorkflowOptions.newBuilder().setWorkflowId(jobId).setTaskQueue(TaskQueues.forDriver(plan.driver()));
         if (executionTimeout != null) {
             options.setWorkflowExecutionTimeout(executionTimeout);
         }
@@ -494,8 +520,10 @@ class GateWorkflowTest {
             try {
                 results.add(holder.getResult(left, TimeUnit.NANOSECONDS, Integer.class));
             } catch (TimeoutException e) {
-                throw new AssertionError("holder " + holder.getExecution().getWorkflowId() + " did not finish within "
-                        + bound + " of real time: a grant or a release was lost", e);
+                throw new AssertionError(
+                        "holder " + holder.getExecution().getWorkflowId() + " did not finish within " + bound
+                                + " of real time: a grant or a release was lost",
+                        e);
             }
         }
         return results;
@@ -511,7 +539,9 @@ class GateWorkflowTest {
 
     /** Waits, in real time and without skipping test time, until the gate's query satisfies {@code condition}. */
     private GateSnapshot awaitGate(String driver, Predicate<GateSnapshot> condition) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+        return await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
+                .ignoreExceptions()
                 .until(() -> snapshot(driver), condition::test);
     }
 
@@ -529,14 +559,15 @@ class GateWorkflowTest {
      * it received a release. A release of a job that holds nothing (sent again) changes nothing.
      */
     private int mostHoldingAtOnce(List<WorkflowStub> holders) {
-        record Edge(long nanos, String jobId, int delta) {
-        }
+        record Edge(long nanos, String jobId, int delta) {}
         List<Edge> edges = new ArrayList<>();
         for (WorkflowStub holder : holders) {
             String workflowId = holder.getExecution().getWorkflowId();
             for (HistoryEvent event : client.fetchHistory(workflowId).getEvents()) {
                 if (event.hasWorkflowExecutionSignaledEventAttributes()
-                        && event.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals(Gates.PERMIT_GRANTED)) {
+                        && event.getWorkflowExecutionSignaledEventAttributes()
+                                .getSignalName()
+                                .equals(Gates.PERMIT_GRANTED)) {
                     edges.add(new Edge(nanos(event), workflowId, 1));
                 }
             }
@@ -544,9 +575,15 @@ class GateWorkflowTest {
         for (WorkflowExecutionHistory run : gateRuns(DUCKDB)) {
             for (HistoryEvent event : run.getEvents()) {
                 if (event.hasWorkflowExecutionSignaledEventAttributes()
-                        && event.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("release")) {
-                    String jobId = event.getWorkflowExecutionSignaledEventAttributes().getInput().getPayloads(0)
-                            .getData().toStringUtf8().replace("\"", "");
+                        && event.getWorkflowExecutionSignaledEventAttributes()
+                                .getSignalName()
+                                .equals("release")) {
+                    String jobId = event.getWorkflowExecutionSignaledEventAttributes()
+                            .getInput()
+                            .getPayloads(0)
+                            .getData()
+                            .toStringUtf8()
+                            .replace("\"", "");
                     edges.add(new Edge(nanos(event), jobId, -1));
                 }
             }
@@ -567,14 +604,16 @@ class GateWorkflowTest {
     }
 
     private static long nanos(HistoryEvent event) {
-        return event.getEventTime().getSeconds() * 1_000_000_000L + event.getEventTime().getNanos();
+        return event.getEventTime().getSeconds() * 1_000_000_000L
+                + event.getEventTime().getNanos();
     }
 
     /** The gate's runs, first to last, following continue-as-new back from the current run. */
     private List<WorkflowExecutionHistory> gateRuns(String driver) {
         String gateId = Gates.workflowId(driver);
         List<WorkflowExecutionHistory> runs = new ArrayList<>();
-        String runId = client.newUntypedWorkflowStub(gateId).describe().getExecution().getRunId();
+        String runId =
+                client.newUntypedWorkflowStub(gateId).describe().getExecution().getRunId();
         while (!runId.isEmpty()) {
             WorkflowExecutionHistory run = client.fetchHistory(gateId, runId);
             runs.add(0, run);

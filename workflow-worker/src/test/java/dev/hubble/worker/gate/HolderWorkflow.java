@@ -35,8 +35,16 @@ public interface HolderWorkflow extends PermitHolder {
      * @param continueAsNew whether the first run continues as new as soon as it holds the permit
      * @param resumed whether this run took over the permit of the run before
      */
-    record Plan(String driver, int priority, Duration holdFor, @Nullable Duration maxWait, boolean fail, int cycles,
-            boolean recorded, boolean continueAsNew, boolean resumed) {
+    record Plan(
+            String driver,
+            int priority,
+            Duration holdFor,
+            @Nullable Duration maxWait,
+            boolean fail,
+            int cycles,
+            boolean recorded,
+            boolean continueAsNew,
+            boolean resumed) {
 
         public Plan {
             Objects.requireNonNull(driver, "driver");

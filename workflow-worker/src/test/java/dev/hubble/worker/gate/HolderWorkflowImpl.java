@@ -15,8 +15,11 @@ import java.time.Instant;
 public final class HolderWorkflowImpl implements HolderWorkflow {
 
     private final GatePermit permit = new GatePermit();
-    private final Timeline timeline = Workflow.newActivityStub(Timeline.class,
-            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+    private final Timeline timeline = Workflow.newActivityStub(
+            Timeline.class,
+            ActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(10))
+                    .build());
     private boolean finishRequested;
 
     @Override
@@ -29,8 +32,8 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
         }
         int grants = 0;
         for (int cycle = 0; cycle < plan.cycles(); cycle++) {
-            PermitRequest request = new PermitRequest(jobId, plan.priority(),
-                    Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+            PermitRequest request =
+                    new PermitRequest(jobId, plan.priority(), Instant.ofEpochMilli(Workflow.currentTimeMillis()));
             if (plan.maxWait() == null) {
                 permit.acquire(plan.driver(), request);
             } else if (!permit.acquire(plan.driver(), request, plan.maxWait())) {
@@ -62,7 +65,8 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
         } finally {
             if (permit.isHeld()) {
                 // Recorded before the gate hears of the release: the recorded hold lies inside the gate's.
-                Workflow.newDetachedCancellationScope(() -> record(plan, () -> timeline.released(jobId))).run();
+                Workflow.newDetachedCancellationScope(() -> record(plan, () -> timeline.released(jobId)))
+                        .run();
             }
             permit.release();
         }

@@ -17,8 +17,8 @@ import dev.hubble.core.temporal.JobWorkflowInput;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
-import dev.hubble.core.temporal.WatchRequest;
 import dev.hubble.core.temporal.TaskQueues;
+import dev.hubble.core.temporal.WatchRequest;
 import dev.hubble.worker.gate.GateWorkflowImpl;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -67,7 +67,9 @@ class AdmissionDeadlockTest {
             assertThat(done.state()).as(parent).isEqualTo(JobState.SUCCEEDED);
         }
         for (String child : children(parents)) {
-            assertThat(client.newWorkflowStub(JobWorkflow.class, child).status().state()).as(child).isEqualTo(JobState.SUCCEEDED);
+            assertThat(client.newWorkflowStub(JobWorkflow.class, child).status().state())
+                    .as(child)
+                    .isEqualTo(JobState.SUCCEEDED);
         }
         assertThat(gate(PYTHON).running()).isZero();
         assertThat(gate(SQL).running()).isZero();
@@ -86,15 +88,23 @@ class AdmissionDeadlockTest {
         List<String> holders = shared.holders();
         List<String> childrenOfHolders = children(holders);
         assertThat(shared.capacity()).isEqualTo(3);
-        assertThat(holders).as("the parents took every permit").hasSize(3).allSatisfy(h -> assertThat(parents).contains(h));
-        assertThat(shared.queue()).as("their children, and the last parent, wait behind them")
-                .containsExactlyInAnyOrderElementsOf(concat(childrenOfHolders, parents.stream().filter(p -> !holders.contains(p)).toList()));
+        assertThat(holders)
+                .as("the parents took every permit")
+                .hasSize(3)
+                .allSatisfy(h -> assertThat(parents).contains(h));
+        assertThat(shared.queue())
+                .as("their children, and the last parent, wait behind them")
+                .containsExactlyInAnyOrderElementsOf(concat(
+                        childrenOfHolders,
+                        parents.stream().filter(p -> !holders.contains(p)).toList()));
         for (String parent : parents) {
-            assertThat(describe(parent)).as("parent %s never finishes", parent)
+            assertThat(describe(parent))
+                    .as("parent %s never finishes", parent)
                     .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
         }
         for (String child : childrenOfHolders) {
-            assertThat(client.newWorkflowStub(JobWorkflow.class, child).status().state()).as("child %s never starts", child)
+            assertThat(client.newWorkflowStub(JobWorkflow.class, child).status().state())
+                    .as("child %s never starts", child)
                     .isEqualTo(JobState.QUEUED);
         }
     }
@@ -108,17 +118,21 @@ class AdmissionDeadlockTest {
     private void start(String sharedGate) {
         // Real time: a job's watch is an activity that polls in real time, and on a time-skipping
         // server its heartbeat timeout would run out in skipped time.
-        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+        env = TestWorkflowEnvironment.newInstance(
+                TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
         client = env.getWorkflowClient();
         ParentsAndChildren engine = new ParentsAndChildren(client, env);
-        GateActivitiesImpl gates = new GateActivitiesImpl(client,
+        GateActivitiesImpl gates = new GateActivitiesImpl(
+                client,
                 gate -> switch (gate) {
                     case PYTHON -> 2;
                     case SQL -> 1;
                     default -> 3; // a shared gate admits what both drivers would together
                 },
-                Duration.ofMinutes(1), 1_000);
-        JobWorkflowSettings settings = new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 500, 5, sharedGate);
+                Duration.ofMinutes(1),
+                1_000);
+        JobWorkflowSettings settings =
+                new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 500, 5, sharedGate);
         for (String queue : List.of(PYTHON, SQL, SHARED)) {
             Worker worker = env.newWorker(TaskQueues.forDriver(queue));
             worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
@@ -139,11 +153,14 @@ class AdmissionDeadlockTest {
     }
 
     private static List<String> children(List<String> parents) {
-        return parents.stream().flatMap(p -> IntStream.range(0, 2).mapToObj(i -> p + "-child-" + i)).toList();
+        return parents.stream()
+                .flatMap(p -> IntStream.range(0, 2).mapToObj(i -> p + "-child-" + i))
+                .toList();
     }
 
     private GateSnapshot gate(String name) {
-        return client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(name)).snapshot();
+        return client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(name))
+                .snapshot();
     }
 
     private WorkflowExecutionStatus describe(String jobId) {
@@ -155,13 +172,25 @@ class AdmissionDeadlockTest {
     }
 
     static void startJob(WorkflowClient client, String jobId, String driver, Instant now) {
-        JobSpec spec = new JobSpec(driver.equals(PYTHON) ? "parent" : "select 1", driver, OutputFormat.CSV, "test",
-                null, null, null, JobSpec.DEFAULT_PRIORITY, Duration.ofDays(1), Map.of(), null);
-        JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(jobId)
-                .setTaskQueue(TaskQueues.forDriver(driver))
-                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                .build());
+        JobSpec spec = new JobSpec(
+                driver.equals(PYTHON) ? "parent" : "select 1",
+                driver,
+                OutputFormat.CSV,
+                "test",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofDays(1),
+                Map.of(),
+                null);
+        JobWorkflow workflow = client.newWorkflowStub(
+                JobWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(jobId)
+                        .setTaskQueue(TaskQueues.forDriver(driver))
+                        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                        .build());
         WorkflowClient.start(workflow::run, JobWorkflowInput.start(JobRecord.accepted(jobId, spec, now)));
     }
 
@@ -194,8 +223,11 @@ class AdmissionDeadlockTest {
             if (handle.driver().equals(SQL)) {
                 return RemoteStatus.of(RemotePhase.SUCCEEDED);
             }
-            boolean childrenDone = IntStream.range(0, 2).allMatch(i ->
-                    client.newWorkflowStub(JobWorkflow.class, handle.remoteId() + "-child-" + i).status().state() == JobState.SUCCEEDED);
+            boolean childrenDone = IntStream.range(0, 2)
+                    .allMatch(i -> client.newWorkflowStub(JobWorkflow.class, handle.remoteId() + "-child-" + i)
+                                    .status()
+                                    .state()
+                            == JobState.SUCCEEDED);
             return RemoteStatus.of(childrenDone ? RemotePhase.SUCCEEDED : RemotePhase.RUNNING);
         }
 
@@ -205,8 +237,7 @@ class AdmissionDeadlockTest {
         }
 
         @Override
-        public void cancel(RunHandle handle) {
-        }
+        public void cancel(RunHandle handle) {}
 
         @Override
         public String diagnostics(RunHandle handle) {

@@ -57,7 +57,8 @@ class CancelAndTimeoutLandTest {
 
     @BeforeEach
     void setUp() {
-        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+        env = TestWorkflowEnvironment.newInstance(
+                TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
         engine = new FakeEngine(env);
         engine.script = n -> RemoteStatus.of(RemotePhase.RUNNING);
         engine.pollEveryMillis = 20;
@@ -70,8 +71,8 @@ class CancelAndTimeoutLandTest {
         worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
         worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
         // A gate narrower than a wave, so that some jobs are cancelled while queued.
-        worker.registerActivitiesImplementations(engine, states,
-                new GateActivitiesImpl(client, driver -> 30, Duration.ofMinutes(1), 1_000));
+        worker.registerActivitiesImplementations(
+                engine, states, new GateActivitiesImpl(client, driver -> 30, Duration.ofMinutes(1), 1_000));
         env.start();
         pool = Executors.newFixedThreadPool(16);
         System.out.println("CancelAndTimeoutLandTest seed " + SEED);
@@ -98,8 +99,9 @@ class CancelAndTimeoutLandTest {
                 cancelToEnd.add(job.get(60, TimeUnit.SECONDS));
             }
         }
-        System.out.printf("500 cancels: cancel to closed p50 %d ms, max %d ms%n", percentile(cancelToEnd, 50),
-                percentile(cancelToEnd, 100));
+        System.out.printf(
+                "500 cancels: cancel to closed p50 %d ms, max %d ms%n",
+                percentile(cancelToEnd, 50), percentile(cancelToEnd, 100));
         assertThat(cancelToEnd).hasSize(500).allSatisfy(ms -> assertThat(ms).isLessThan(5_000));
     }
 
@@ -152,12 +154,16 @@ class CancelAndTimeoutLandTest {
     }
 
     private void assertEnded(String jobId, JobState state) {
-        JobRecord stored = states.records.stream().filter(r -> r.jobId().equals(jobId))
-                .reduce((a, b) -> b).orElseThrow();
-        assertThat(stored.state()).as(() -> "stored state of " + jobId + "; its history:\n" + historyOf(jobId))
+        JobRecord stored = states.records.stream()
+                .filter(r -> r.jobId().equals(jobId))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(stored.state())
+                .as(() -> "stored state of " + jobId + "; its history:\n" + historyOf(jobId))
                 .isEqualTo(state);
         assertThat(states.events.stream().filter(r -> r.jobId().equals(jobId)).map(JobRecord::state))
-                .as("events of %s", jobId).endsWith(state);
+                .as("events of %s", jobId)
+                .endsWith(state);
         if (engine.remoteJobsCreated.containsKey(jobId)) {
             assertThat(engine.cancelled).as("kills of %s", jobId).contains("remote-" + jobId);
         }
@@ -167,9 +173,11 @@ class CancelAndTimeoutLandTest {
         long giveUpAt = System.nanoTime() + within.toNanos();
         while (isOpen(describe(jobId))) {
             if (System.nanoTime() > giveUpAt) {
-                throw new AssertionError("job " + jobId + " still runs " + within + " after it should have ended; its history:\n"
-                        + historyOf(jobId) + "\ndescribed: " + client.newUntypedWorkflowStub(jobId).describe()
-                        + "\nthreads:\n" + threadsAbout(jobId));
+                throw new AssertionError(
+                        "job " + jobId + " still runs " + within + " after it should have ended; its history:\n"
+                                + historyOf(jobId) + "\ndescribed: "
+                                + client.newUntypedWorkflowStub(jobId).describe()
+                                + "\nthreads:\n" + threadsAbout(jobId));
             }
             sleep(10);
         }
@@ -179,7 +187,9 @@ class CancelAndTimeoutLandTest {
         StringBuilder text = new StringBuilder();
         Thread.getAllStackTraces().forEach((thread, stack) -> {
             String name = thread.getName();
-            if (name.contains(jobId) || name.contains("workflow-method") || name.startsWith("Workflow Executor")
+            if (name.contains(jobId)
+                    || name.contains("workflow-method")
+                    || name.startsWith("Workflow Executor")
                     || name.contains("Local Activity")) {
                 text.append(name).append(' ').append(thread.getState()).append('\n');
                 for (int i = 0; i < Math.min(stack.length, 25); i++) {
@@ -192,13 +202,32 @@ class CancelAndTimeoutLandTest {
 
     private String historyOf(String jobId) {
         StringBuilder text = new StringBuilder();
-        client.fetchHistory(jobId).getHistory().getEventsList().forEach(e -> text.append(e.getEventId()).append(' ')
-                .append(e.getEventType()).append(' ')
-                .append(e.hasActivityTaskScheduledEventAttributes() ? e.getActivityTaskScheduledEventAttributes().getActivityType().getName() : "")
-                .append(e.hasMarkerRecordedEventAttributes() ? e.getMarkerRecordedEventAttributes().getMarkerName() : "")
-                .append(e.hasWorkflowTaskFailedEventAttributes() ? e.getWorkflowTaskFailedEventAttributes().getCause() + " "
-                        + e.getWorkflowTaskFailedEventAttributes().getFailure().getMessage() : "")
-                .append('\n'));
+        client.fetchHistory(jobId)
+                .getHistory()
+                .getEventsList()
+                .forEach(e -> text.append(e.getEventId())
+                        .append(' ')
+                        .append(e.getEventType())
+                        .append(' ')
+                        .append(
+                                e.hasActivityTaskScheduledEventAttributes()
+                                        ? e.getActivityTaskScheduledEventAttributes()
+                                                .getActivityType()
+                                                .getName()
+                                        : "")
+                        .append(
+                                e.hasMarkerRecordedEventAttributes()
+                                        ? e.getMarkerRecordedEventAttributes().getMarkerName()
+                                        : "")
+                        .append(
+                                e.hasWorkflowTaskFailedEventAttributes()
+                                        ? e.getWorkflowTaskFailedEventAttributes()
+                                                        .getCause() + " "
+                                                + e.getWorkflowTaskFailedEventAttributes()
+                                                        .getFailure()
+                                                        .getMessage()
+                                        : "")
+                        .append('\n'));
         return text.toString();
     }
 
@@ -213,21 +242,37 @@ class CancelAndTimeoutLandTest {
     }
 
     private WorkflowStub start(JobRecord job) {
-        JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(job.jobId()).setTaskQueue(TaskQueues.forDriver(DRIVER)).build());
+        JobWorkflow workflow = client.newWorkflowStub(
+                JobWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(job.jobId())
+                        .setTaskQueue(TaskQueues.forDriver(DRIVER))
+                        .build());
         WorkflowClient.start(workflow::run, JobWorkflowInput.start(job));
         return client.newUntypedWorkflowStub(job.jobId());
     }
 
     private JobRecord job(Duration timeout) {
-        JobSpec spec = new JobSpec("select 1", DRIVER, OutputFormat.CSV, "test", null, null, null,
-                JobSpec.DEFAULT_PRIORITY, timeout, Map.of(), null);
-        return JobRecord.accepted(java.util.UUID.randomUUID().toString(), spec, Instant.ofEpochMilli(env.currentTimeMillis()));
+        JobSpec spec = new JobSpec(
+                "select 1",
+                DRIVER,
+                OutputFormat.CSV,
+                "test",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                timeout,
+                Map.of(),
+                null);
+        return JobRecord.accepted(
+                java.util.UUID.randomUUID().toString(), spec, Instant.ofEpochMilli(env.currentTimeMillis()));
     }
 
     private static long percentile(List<Long> values, int p) {
         List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1 + (p == 0 ? 1 : 0)));
+        return sorted.get(
+                Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1 + (p == 0 ? 1 : 0)));
     }
 
     private static void sleep(long millis) {

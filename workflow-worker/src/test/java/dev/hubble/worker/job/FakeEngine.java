@@ -37,6 +37,7 @@ final class FakeEngine implements JobActivities {
     final AtomicInteger cancelAttempts = new AtomicInteger();
     /** Real milliseconds between the polls of one watch. */
     volatile long pollEveryMillis = 2;
+
     final Map<String, Integer> remoteJobsCreated = new ConcurrentHashMap<>();
     final AtomicInteger submitAttempts = new AtomicInteger();
     final List<Long> pollTimes = new CopyOnWriteArrayList<>();

@@ -13,8 +13,7 @@ import java.util.function.Supplier;
  */
 final class FakeWatch {
 
-    private FakeWatch() {
-    }
+    private FakeWatch() {}
 
     static RemoteStatus watch(Supplier<RemoteStatus> poll, WatchRequest request, long everyMillis) {
         long end = System.currentTimeMillis() + request.window().toMillis();

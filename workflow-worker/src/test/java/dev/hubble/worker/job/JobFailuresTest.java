@@ -14,8 +14,9 @@ class JobFailuresTest {
 
     @Test
     void anApplicationFailureGivesItsMessageAndDetail() {
-        JobError error = JobFailures.errorOf(activityFailure(
-                ApplicationFailure.newNonRetryableFailure("Parser Error: near \"selec\"", JobActivities.JOB_REJECTED, "LINE 1")),
+        JobError error = JobFailures.errorOf(
+                activityFailure(ApplicationFailure.newNonRetryableFailure(
+                        "Parser Error: near \"selec\"", JobActivities.JOB_REJECTED, "LINE 1")),
                 "fallback");
 
         assertThat(error).isEqualTo(new JobError("Parser Error: near \"selec\"", "LINE 1"));
@@ -23,7 +24,8 @@ class JobFailuresTest {
 
     @Test
     void aFailureWithoutAMessageOrDetailsFallsBackToWords() {
-        JobError error = JobFailures.errorOf(activityFailure(ApplicationFailure.newFailure(null, "Odd")), "the job could not be submitted");
+        JobError error = JobFailures.errorOf(
+                activityFailure(ApplicationFailure.newFailure(null, "Odd")), "the job could not be submitted");
 
         assertThat(error.message()).isEqualTo("the job could not be submitted");
         assertThat(error.detail()).isNull();
@@ -31,8 +33,9 @@ class JobFailuresTest {
 
     @Test
     void detailsOfAnotherShapeAreLeftOut() {
-        JobError error = JobFailures.errorOf(activityFailure(
-                ApplicationFailure.newFailure("boom", "Odd", 42, java.util.Map.of("a", 1))), "fallback");
+        JobError error = JobFailures.errorOf(
+                activityFailure(ApplicationFailure.newFailure("boom", "Odd", 42, java.util.Map.of("a", 1))),
+                "fallback");
 
         assertThat(error.message()).isEqualTo("boom");
         assertThat(error.detail()).isIn("42", null);
@@ -47,21 +50,31 @@ class JobFailuresTest {
 
     @Test
     void aVeryLongMessageIsClipped() {
-        String message = JobFailures.messageOf(activityFailure(ApplicationFailure.newFailure("x".repeat(10_000), "Long")));
+        String message =
+                JobFailures.messageOf(activityFailure(ApplicationFailure.newFailure("x".repeat(10_000), "Long")));
 
         assertThat(message).hasSizeLessThanOrEqualTo(JobFailures.MAX_MESSAGE + 1);
     }
 
     @Test
     void onlyAJobRejectedFailureIsARejection() {
-        assertThat(JobFailures.isRejection(activityFailure(
-                ApplicationFailure.newNonRetryableFailure("no", JobActivities.JOB_REJECTED)))).isTrue();
-        assertThat(JobFailures.isRejection(activityFailure(ApplicationFailure.newFailure("no", "Other")))).isFalse();
+        assertThat(JobFailures.isRejection(
+                        activityFailure(ApplicationFailure.newNonRetryableFailure("no", JobActivities.JOB_REJECTED))))
+                .isTrue();
+        assertThat(JobFailures.isRejection(activityFailure(ApplicationFailure.newFailure("no", "Other"))))
+                .isFalse();
         assertThat(JobFailures.isRejection(null)).isFalse();
     }
 
     private static ActivityFailure activityFailure(Throwable cause) {
-        return new ActivityFailure("activity failed", 5, 6, "JobSubmit", "1", RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
-                "worker", cause);
+        return new ActivityFailure(
+                "activity failed",
+                5,
+                6,
+                "JobSubmit",
+                "1",
+                RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
+                "worker",
+                cause);
     }
 }

@@ -26,7 +26,8 @@ class JobWorkflowReplayTest {
     void setUp() {
         env = TestWorkflowEnvironment.newInstance();
         worker = env.newWorker(TaskQueues.forDriver("duckdb"));
-        JobWorkflowSettings settings = new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5);
+        JobWorkflowSettings settings =
+                new JobWorkflowSettings(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 500, 5);
         worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
     }
 
@@ -47,23 +48,26 @@ class JobWorkflowReplayTest {
 
     @Test
     void replaysASucceededJobThatRecordedInTheBackground() throws Exception {
-        WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v3-background-recording.json", worker);
+        WorkflowReplayer.replayWorkflowExecutionFromResource(
+                "histories/job-succeeded-v3-background-recording.json", worker);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "job-succeeded-v4-watched-run1.json", // continued as new
-            "job-succeeded-v4-watched-run2.json", // a push and an error report, then success
-            "job-cancelled-v4-watched-run1.json",
-            "job-timed-out-v4-watched-run1.json", // continued as new
-            "job-timed-out-v4-watched-run2.json",
-            "job-succeeded-v5-local-release-run1.json", // a push and an error report, then success
-            "job-cancelled-v5-local-release-run1.json",
-            "job-timed-out-v5-local-release-run1.json",
-            "job-succeeded-v6-quick-looks-run1.json", // quick looks, then continued as new
-            "job-succeeded-v6-quick-looks-run2.json", // a push and an error report, then success
-            "job-cancelled-v6-quick-looks-run1.json",
-            "job-timed-out-v6-quick-looks-run1.json"})
+    @ValueSource(
+            strings = {
+                "job-succeeded-v4-watched-run1.json", // continued as new
+                "job-succeeded-v4-watched-run2.json", // a push and an error report, then success
+                "job-cancelled-v4-watched-run1.json",
+                "job-timed-out-v4-watched-run1.json", // continued as new
+                "job-timed-out-v4-watched-run2.json",
+                "job-succeeded-v5-local-release-run1.json", // a push and an error report, then success
+                "job-cancelled-v5-local-release-run1.json",
+                "job-timed-out-v5-local-release-run1.json",
+                "job-succeeded-v6-quick-looks-run1.json", // quick looks, then continued as new
+                "job-succeeded-v6-quick-looks-run2.json", // a push and an error report, then success
+                "job-cancelled-v6-quick-looks-run1.json",
+                "job-timed-out-v6-quick-looks-run1.json"
+            })
     void replaysJobsThatWaitOnWatches(String history) throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history, worker);
     }

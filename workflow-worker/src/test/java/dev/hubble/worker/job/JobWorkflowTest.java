@@ -16,7 +16,6 @@ import dev.hubble.core.gate.GateSnapshot;
 import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.Gates;
 import dev.hubble.core.job.JobError;
-import dev.hubble.worker.gate.GateWorkflowImpl;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
@@ -26,6 +25,7 @@ import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.TaskQueues;
+import dev.hubble.worker.gate.GateWorkflowImpl;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -64,15 +64,16 @@ class JobWorkflowTest {
     private void start(JobWorkflowSettings settings, int concurrency) {
         // Real time: a job's watch is an activity that polls in real time, and on a time-skipping
         // server its heartbeat timeout would run out in skipped time.
-        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+        env = TestWorkflowEnvironment.newInstance(
+                TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
         engine = new FakeEngine(env);
         states = new RecordingStates();
         client = env.getWorkflowClient();
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
         worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
-        worker.registerActivitiesImplementations(engine, states,
-                new GateActivitiesImpl(client, driver -> concurrency, Duration.ofMinutes(1), 1_000));
+        worker.registerActivitiesImplementations(
+                engine, states, new GateActivitiesImpl(client, driver -> concurrency, Duration.ofMinutes(1), 1_000));
         env.start();
     }
 
@@ -88,7 +89,8 @@ class JobWorkflowTest {
     @Test
     void successfulJobMovesThroughEveryStateInOrder() {
         start();
-        engine.script = n -> n < 3 ? RemoteStatus.of(RemotePhase.PENDING)
+        engine.script = n -> n < 3
+                ? RemoteStatus.of(RemotePhase.PENDING)
                 : n < 5 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
 
         JobRecord last = run(job(Duration.ofHours(1)));
@@ -105,14 +107,21 @@ class JobWorkflowTest {
         start();
         RemoteDetails submitted = new RemoteDetails("7", null, null, null);
         RemoteDetails running = new RemoteDetails("7", "application_1_0001", "http://ui/7", null, "job/7");
-        engine.script = n -> n < 2 ? RemoteStatus.of(RemotePhase.PENDING).withDetails(submitted)
-                : n < 4 ? RemoteStatus.of(RemotePhase.RUNNING).withDetails(running)
-                : new RemoteStatus(RemotePhase.SUCCEEDED, null, RemoteDetails.NONE);
+        engine.script = n -> n < 2
+                ? RemoteStatus.of(RemotePhase.PENDING).withDetails(submitted)
+                : n < 4
+                        ? RemoteStatus.of(RemotePhase.RUNNING).withDetails(running)
+                        : new RemoteStatus(RemotePhase.SUCCEEDED, null, RemoteDetails.NONE);
 
         JobRecord last = run(job(Duration.ofHours(1)));
 
-        assertThat(states.records).extracting(JobRecord::state, JobRecord::remote).containsExactly(
-                tuple(QUEUED, null), tuple(SUBMITTED, null), tuple(RUNNING, running), tuple(SUCCEEDED, running));
+        assertThat(states.records)
+                .extracting(JobRecord::state, JobRecord::remote)
+                .containsExactly(
+                        tuple(QUEUED, null),
+                        tuple(SUBMITTED, null),
+                        tuple(RUNNING, running),
+                        tuple(SUCCEEDED, running));
         assertThat(last.remote()).isEqualTo(running);
         assertThat(states.events.get(states.events.size() - 1).remote()).isEqualTo(running);
     }
@@ -126,10 +135,12 @@ class JobWorkflowTest {
         assertThat(run(job).state()).isEqualTo(SUCCEEDED);
 
         List<HistoryEvent> events = client.fetchHistory(job.jobId()).getEvents();
-        assertThat(events).extracting(HistoryEvent::getEventType)
+        assertThat(events)
+                .extracting(HistoryEvent::getEventType)
                 .as("no activity: the start, the grant, and the end that settles are the only workflow tasks")
                 .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-                .filteredOn(type -> type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).hasSize(3);
+                .filteredOn(type -> type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+                .hasSize(3);
         assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
         assertThat(engine.watches.get()).as("quick looks").isEqualTo(2);
     }
@@ -165,7 +176,8 @@ class JobWorkflowTest {
 
     private int eventsOfAJobPolled(int polls) {
         int before = engine.pollTimes.size();
-        engine.script = n -> n - before < polls ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
+        engine.script =
+                n -> n - before < polls ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
         JobRecord job = job(Duration.ofHours(1));
         assertThat(run(job).state()).isEqualTo(SUCCEEDED);
         assertThat(engine.pollTimes.size() - before).isEqualTo(polls);
@@ -174,9 +186,11 @@ class JobWorkflowTest {
 
     @Test
     void errorReportWakesThePollLoopAndBecomesTheJobsError() {
-        start(new JobWorkflowSettings(Duration.ofHours(1), 2.0, Duration.ofHours(1), 500, 5).withQuickLook(Duration.ZERO));
+        start(new JobWorkflowSettings(Duration.ofHours(1), 2.0, Duration.ofHours(1), 500, 5)
+                .withQuickLook(Duration.ZERO));
         engine.pollEveryMillis = Duration.ofMinutes(30).toMillis(); // only a push makes another poll
-        engine.script = n -> n <= 2 ? RemoteStatus.of(RemotePhase.RUNNING)
+        engine.script = n -> n <= 2
+                ? RemoteStatus.of(RemotePhase.RUNNING)
                 : new RemoteStatus(RemotePhase.FAILED, "Livy session died");
         JobRecord job = job(Duration.ofDays(1));
         WorkflowStub stub = startJob(job);
@@ -190,7 +204,8 @@ class JobWorkflowTest {
         assertThat(last.state()).isEqualTo(FAILED);
         assertThat(last.error()).isEqualTo(new JobError("Table or view not found: events", "AnalysisException ..."));
         assertThat(engine.pollTimes).as("the report woke a poll at once").hasSize(3);
-        assertThat(engine.pollTimes.get(2) - reportedAt).isLessThan(Duration.ofMinutes(1).toMillis());
+        assertThat(engine.pollTimes.get(2) - reportedAt)
+                .isLessThan(Duration.ofMinutes(1).toMillis());
     }
 
     @Test
@@ -240,11 +255,28 @@ class JobWorkflowTest {
         stub.cancel();
 
         assertThatThrownBy(() -> stub.getResult(JobRecord.class))
-                .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
-        client.fetchHistory(job.jobId()).getHistory().getEventsList().forEach(e -> System.out.println("HIST " + e.getEventType() + " " + (e.hasActivityTaskScheduledEventAttributes() ? e.getActivityTaskScheduledEventAttributes().getActivityType().getName() : "") + (e.hasMarkerRecordedEventAttributes() ? e.getMarkerRecordedEventAttributes().getDetailsMap().keySet() : "")));
+                .isInstanceOf(WorkflowFailedException.class)
+                .hasCauseInstanceOf(CanceledFailure.class);
+        client.fetchHistory(job.jobId())
+                .getHistory()
+                .getEventsList()
+                .forEach(e -> System.out.println("HIST " + e.getEventType() + " "
+                        + (e.hasActivityTaskScheduledEventAttributes()
+                                ? e.getActivityTaskScheduledEventAttributes()
+                                        .getActivityType()
+                                        .getName()
+                                : "")
+                        + (e.hasMarkerRecordedEventAttributes()
+                                ? e.getMarkerRecordedEventAttributes()
+                                        .getDetailsMap()
+                                        .keySet()
+                                : "")));
         assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, RUNNING, CANCELLED);
         assertThat(engine.cancelled).containsExactly("remote-" + job.jobId());
-        assertThat(client.newWorkflowStub(JobWorkflow.class, job.jobId()).status().state()).isEqualTo(CANCELLED);
+        assertThat(client.newWorkflowStub(JobWorkflow.class, job.jobId())
+                        .status()
+                        .state())
+                .isEqualTo(CANCELLED);
     }
 
     @Test
@@ -276,10 +308,13 @@ class JobWorkflowTest {
         assertThatThrownBy(() -> stub.getResult(JobRecord.class)).isInstanceOf(WorkflowFailedException.class);
         JobRecord last = client.newWorkflowStub(JobWorkflow.class, job.jobId()).status();
         assertThat(last.state()).isEqualTo(CANCELLED);
-        assertThat(last.error().message()).isEqualTo("cancelled on request; the engine did not confirm the kill within PT3S");
+        assertThat(last.error().message())
+                .isEqualTo("cancelled on request; the engine did not confirm the kill within PT3S");
         assertThat(last.error().detail()).contains("engine does not answer");
         assertThat(engine.cancelAttempts).hasValueGreaterThanOrEqualTo(2);
-        assertThat(gate().running()).as("the permit is back once the kill timeout passed").isZero();
+        assertThat(gate().running())
+                .as("the permit is back once the kill timeout passed")
+                .isZero();
     }
 
     @Test
@@ -288,18 +323,23 @@ class JobWorkflowTest {
         JobRecord job = job(Duration.ofHours(1));
         JobRecord last = run(job);
 
-        assertThatThrownBy(() -> client.newWorkflowStub(JobWorkflow.class, job.jobId()).reportError(JobError.of("too late")))
-                .as("a finished job takes no more signals").isInstanceOf(WorkflowNotFoundException.class);
+        assertThatThrownBy(() ->
+                        client.newWorkflowStub(JobWorkflow.class, job.jobId()).reportError(JobError.of("too late")))
+                .as("a finished job takes no more signals")
+                .isInstanceOf(WorkflowNotFoundException.class);
 
         assertThat(last.state()).isEqualTo(SUCCEEDED);
-        assertThat(client.newWorkflowStub(JobWorkflow.class, job.jobId()).status()).isEqualTo(last);
+        assertThat(client.newWorkflowStub(JobWorkflow.class, job.jobId()).status())
+                .isEqualTo(last);
         assertThat(states.states()).containsExactly(QUEUED, SUBMITTED, SUCCEEDED);
     }
 
     @Test
     void longJobContinuesAsNewAcrossManyRunsAndReleasesItsPermitInItsLastRun() {
-        start(new JobWorkflowSettings(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 3, 5)
-                .withWindowAndKillTimeout(Duration.ofMillis(100), Duration.ofMinutes(1)), 1);
+        start(
+                new JobWorkflowSettings(Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 3, 5)
+                        .withWindowAndKillTimeout(Duration.ofMillis(100), Duration.ofMinutes(1)),
+                1);
         engine.pollEveryMillis = 5;
         engine.script = n -> n < 300 ? RemoteStatus.of(RemotePhase.RUNNING) : RemoteStatus.of(RemotePhase.SUCCEEDED);
         JobRecord job = job(Duration.ofDays(1));
@@ -328,7 +368,9 @@ class JobWorkflowTest {
         WorkflowStub stub = startJob(job);
 
         awaitStored(SUCCEEDED);
-        assertThat(states.states()).as("stored while no event could be sent").containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
+        assertThat(states.states())
+                .as("stored while no event could be sent")
+                .containsExactly(QUEUED, SUBMITTED, RUNNING, SUCCEEDED);
         assertThat(states.events).isEmpty();
         assertThat(gate().running()).as("its permit is back").isZero();
 
@@ -353,7 +395,9 @@ class JobWorkflowTest {
             env.sleep(Duration.ofSeconds(1));
         }
 
-        assertThat(workflow.status().state()).as("the job ran to its end without its states being stored").isEqualTo(SUCCEEDED);
+        assertThat(workflow.status().state())
+                .as("the job ran to its end without its states being stored")
+                .isEqualTo(SUCCEEDED);
         assertThat(states.records).isEmpty();
 
         states.storeDown = false;
@@ -390,7 +434,10 @@ class JobWorkflowTest {
         WorkflowStub secondRun = startJob(second);
         env.sleep(Duration.ofSeconds(5));
 
-        assertThat(client.newWorkflowStub(JobWorkflow.class, second.jobId()).status().state()).isEqualTo(QUEUED);
+        assertThat(client.newWorkflowStub(JobWorkflow.class, second.jobId())
+                        .status()
+                        .state())
+                .isEqualTo(QUEUED);
         assertThat(gate().position(second.jobId())).hasValue(1);
         assertThat(engine.remoteJobsCreated).containsOnlyKeys(first.jobId());
 
@@ -413,7 +460,10 @@ class JobWorkflowTest {
         waitingRun.cancel();
 
         assertThatThrownBy(() -> waitingRun.getResult(JobRecord.class)).isInstanceOf(WorkflowFailedException.class);
-        assertThat(client.newWorkflowStub(JobWorkflow.class, waiting.jobId()).status().state()).isEqualTo(CANCELLED);
+        assertThat(client.newWorkflowStub(JobWorkflow.class, waiting.jobId())
+                        .status()
+                        .state())
+                .isEqualTo(CANCELLED);
         assertThat(gate().waiting()).isZero();
         assertThat(engine.remoteJobsCreated).doesNotContainKey(waiting.jobId());
         holder.cancel();
@@ -446,7 +496,8 @@ class JobWorkflowTest {
     }
 
     private GateSnapshot gate() {
-        return client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(DRIVER)).snapshot();
+        return client.newWorkflowStub(GateWorkflow.class, Gates.workflowId(DRIVER))
+                .snapshot();
     }
 
     private JobRecord run(JobRecord job) {
@@ -454,8 +505,12 @@ class JobWorkflowTest {
     }
 
     private WorkflowStub startJob(JobRecord job) {
-        JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class,
-                WorkflowOptions.newBuilder().setWorkflowId(job.jobId()).setTaskQueue(QUEUE).build());
+        JobWorkflow workflow = client.newWorkflowStub(
+                JobWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(job.jobId())
+                        .setTaskQueue(QUEUE)
+                        .build());
         WorkflowExecution execution = WorkflowClient.start(workflow::run, JobWorkflowInput.start(job));
         return client.newUntypedWorkflowStub(execution.getWorkflowId());
     }
@@ -477,9 +532,18 @@ class JobWorkflowTest {
     }
 
     private JobRecord job(Duration timeout) {
-        JobSpec spec = new JobSpec("select 42 as answer", DRIVER, OutputFormat.CSV, "test", null, null, null,
-                JobSpec.DEFAULT_PRIORITY, timeout, Map.of(), null);
+        JobSpec spec = new JobSpec(
+                "select 42 as answer",
+                DRIVER,
+                OutputFormat.CSV,
+                "test",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                timeout,
+                Map.of(),
+                null);
         return JobRecord.accepted(UUID.randomUUID().toString(), spec, Instant.ofEpochMilli(env.currentTimeMillis()));
     }
-
 }

@@ -49,14 +49,18 @@ class RecordHistories {
             FakeEngine engine = new FakeEngine(env);
             engine.pollEveryMillis = 20;
             AtomicBoolean finish = new AtomicBoolean();
-            engine.script = n -> finish.get() ? RemoteStatus.of(RemotePhase.SUCCEEDED) : RemoteStatus.of(RemotePhase.RUNNING);
+            engine.script =
+                    n -> finish.get() ? RemoteStatus.of(RemotePhase.SUCCEEDED) : RemoteStatus.of(RemotePhase.RUNNING);
             WorkflowClient client = env.getWorkflowClient();
-            JobWorkflowSettings settings = new JobWorkflowSettings(Duration.ofMillis(20), 1.0, Duration.ofMillis(20), 2, 5)
+            JobWorkflowSettings settings = new JobWorkflowSettings(
+                            Duration.ofMillis(20), 1.0, Duration.ofMillis(20), 2, 5)
                     .withWindowAndKillTimeout(Duration.ofMillis(300), Duration.ofSeconds(10));
             Worker worker = env.newWorker(TaskQueues.forDriver("duckdb"));
             worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
             worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
-            worker.registerActivitiesImplementations(engine, new RecordingStates(),
+            worker.registerActivitiesImplementations(
+                    engine,
+                    new RecordingStates(),
                     new GateActivitiesImpl(client, driver -> 10, Duration.ofMinutes(1), 1_000));
             env.start();
 
@@ -92,14 +96,20 @@ class RecordHistories {
     private static void saveAllRuns(WorkflowClient client, String jobId, String name) throws Exception {
         WorkflowExecutionHistory last = client.fetchHistory(jobId);
         // The first run's id is in every run's start event; walk the chain from it.
-        String runId = last.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getFirstExecutionRunId();
+        String runId = last.getEvents()
+                .get(0)
+                .getWorkflowExecutionStartedEventAttributes()
+                .getFirstExecutionRunId();
         for (int run = 1; runId != null && !runId.isEmpty(); run++) {
             WorkflowExecutionHistory history = client.fetchHistory(jobId, runId);
-            Files.writeString(DIR.resolve("job-" + name + "-" + VERSION + "-run" + run + ".json"), history.toJson(true));
+            Files.writeString(
+                    DIR.resolve("job-" + name + "-" + VERSION + "-run" + run + ".json"), history.toJson(true));
             History events = history.getHistory();
             var closing = events.getEvents(events.getEventsCount() - 1);
             runId = closing.hasWorkflowExecutionContinuedAsNewEventAttributes()
-                    ? closing.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId() : null;
+                    ? closing.getWorkflowExecutionContinuedAsNewEventAttributes()
+                            .getNewExecutionRunId()
+                    : null;
         }
     }
 
@@ -107,7 +117,9 @@ class RecordHistories {
         for (int i = 0; i < 600; i++) {
             var status = client.newUntypedWorkflowStub(jobId).describe().getStatus();
             if (status != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-                    && status != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+                    && status
+                            != io.temporal.api.enums.v1.WorkflowExecutionStatus
+                                    .WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
                 return;
             }
             Thread.sleep(50);
@@ -116,15 +128,30 @@ class RecordHistories {
     }
 
     private static WorkflowStub start(WorkflowClient client, JobRecord job) {
-        JobWorkflow workflow = client.newWorkflowStub(JobWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(job.jobId()).setTaskQueue(TaskQueues.forDriver("duckdb")).build());
+        JobWorkflow workflow = client.newWorkflowStub(
+                JobWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(job.jobId())
+                        .setTaskQueue(TaskQueues.forDriver("duckdb"))
+                        .build());
         WorkflowClient.start(workflow::run, JobWorkflowInput.start(job));
         return client.newUntypedWorkflowStub(job.jobId());
     }
 
     private static JobRecord job(TestWorkflowEnvironment env, Duration timeout) {
-        JobSpec spec = new JobSpec("select 42 as answer", "duckdb", OutputFormat.CSV, "test", null, null, null,
-                JobSpec.DEFAULT_PRIORITY, timeout, Map.of(), null);
-        return JobRecord.accepted(java.util.UUID.randomUUID().toString(), spec, Instant.ofEpochMilli(env.currentTimeMillis()));
+        JobSpec spec = new JobSpec(
+                "select 42 as answer",
+                "duckdb",
+                OutputFormat.CSV,
+                "test",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                timeout,
+                Map.of(),
+                null);
+        return JobRecord.accepted(
+                java.util.UUID.randomUUID().toString(), spec, Instant.ofEpochMilli(env.currentTimeMillis()));
     }
 }

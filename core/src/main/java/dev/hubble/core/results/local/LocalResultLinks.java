@@ -35,11 +35,12 @@ public final class LocalResultLinks {
 
     /** A fresh link to {@code file} of job {@code jobId}, served by the API at {@code apiBaseUrl}. */
     public SignedLink sign(String jobId, ResultFile file, URI apiBaseUrl) {
-        Instant expiresAt = clock.instant().plus(properties.linkTtl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant expiresAt =
+                clock.instant().plus(properties.linkTtl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         long expires = expiresAt.getEpochSecond();
         String base = apiBaseUrl.toString().replaceAll("/+$", "");
-        URI url = URI.create(base + "/v1/jobs/" + encode(jobId) + "/results/" + encode(file.name())
-                + "?expires=" + expires + "&signature=" + signature(jobId, file.name(), expires));
+        URI url = URI.create(base + "/v1/jobs/" + encode(jobId) + "/results/" + encode(file.name()) + "?expires="
+                + expires + "&signature=" + signature(jobId, file.name(), expires));
         return new SignedLink(url, expiresAt);
     }
 

@@ -46,7 +46,8 @@ public final class LocalResultStore implements ResultStore {
 
     @Override
     public URI locationFor(String jobId) {
-        return URI.create(root.toUri().toString().replaceAll("/+$", "") + "/" + jobDir(jobId).getFileName() + "/");
+        return URI.create(root.toUri().toString().replaceAll("/+$", "") + "/"
+                + jobDir(jobId).getFileName() + "/");
     }
 
     @Override
@@ -98,7 +99,9 @@ public final class LocalResultStore implements ResultStore {
     public void upload(Path dir, URI location) {
         Path target = dirOf(location);
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .sorted(Comparator.naturalOrder())
+                    .toList()) {
                 Path copy = target.resolve(dir.relativize(file).toString()).normalize();
                 Files.createDirectories(copy.getParent());
                 Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -115,7 +118,8 @@ public final class LocalResultStore implements ResultStore {
         }
         Path dir = Path.of(location).toAbsolutePath().normalize();
         if (dir.getParent() == null || !dir.getParent().equals(root)) {
-            throw new IllegalArgumentException("not a job directory of the local result store " + root + ": " + location);
+            throw new IllegalArgumentException(
+                    "not a job directory of the local result store " + root + ": " + location);
         }
         return dir;
     }

@@ -22,9 +22,11 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("hubble.results.local")
 public record LocalResultsProperties(
         Path dir,
+
         @NotBlank(message = "set hubble.results.local.signing-key to a secret of at least 32 characters")
         @Size(min = 32, message = "hubble.results.local.signing-key must have at least 32 characters")
         String signingKey,
+
         @DefaultValue("1h") Duration linkTtl) {
 
     public LocalResultsProperties {

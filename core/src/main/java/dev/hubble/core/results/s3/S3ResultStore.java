@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,10 +88,12 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
 
     public S3ResultStore(S3ResultsProperties properties) {
         this.properties = properties;
-        AwsCredentialsProvider credentials = properties.accessKeyId() == null ? DefaultCredentialsProvider.builder().build()
+        AwsCredentialsProvider credentials = properties.accessKeyId() == null
+                ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(properties.accessKeyId(), properties.secretAccessKey()));
-        Region region = properties.region() != null ? Region.of(properties.region())
+        Region region = properties.region() != null
+                ? Region.of(properties.region())
                 : properties.endpoint() != null ? Region.US_EAST_1 : null;
 
         S3ClientBuilder sync = S3Client.builder()
@@ -113,7 +115,9 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
                         .build());
         S3Presigner.Builder presign = S3Presigner.builder()
                 .credentialsProvider(credentials)
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(properties.pathStyleAccess()).build());
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(properties.pathStyleAccess())
+                        .build());
         if (region != null) {
             sync.region(region);
             async.region(region);
@@ -169,7 +173,8 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
             return;
         }
         try {
-            client.listObjectsV2(b -> b.bucket(target.bucket()).prefix(target.prefix()).maxKeys(1));
+            client.listObjectsV2(
+                    b -> b.bucket(target.bucket()).prefix(target.prefix()).maxKeys(1));
         } catch (SdkException e) {
             checkedBuckets.remove(target.bucket());
             throw translate(e, location, "list");
@@ -199,7 +204,9 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
                     if (ResultNames.isResult(name)) {
                         files.add(new ResultFile(name, object.size()));
                         if (files.size() > limit) {
-                            return new ResultPage(files.subList(0, limit), files.get(limit - 1).name());
+                            return new ResultPage(
+                                    files.subList(0, limit),
+                                    files.get(limit - 1).name());
                         }
                     }
                 }
@@ -217,8 +224,7 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
     @Override
     public SignedLink sign(URI location, String jobId, ResultFile file, URI apiBaseUrl) {
         Target target = Target.of(location);
-        PresignedGetObjectRequest presigned = presigner.presignGetObject(p -> p
-                .signatureDuration(properties.linkTtl())
+        PresignedGetObjectRequest presigned = presigner.presignGetObject(p -> p.signatureDuration(properties.linkTtl())
                 .getObjectRequest(g -> g.bucket(target.bucket())
                         .key(target.prefix() + file.name())
                         .responseContentDisposition(attachment(ResultNames.fileName(file.name())))));
@@ -236,8 +242,9 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
     public Optional<byte[]> read(URI location, String name) {
         Target target = Target.of(location);
         try {
-            return Optional.of(client.getObjectAsBytes(b -> b.bucket(target.bucket()).key(target.prefix() + name))
-                    .asByteArray());
+            return Optional.of(
+                    client.getObjectAsBytes(b -> b.bucket(target.bucket()).key(target.prefix() + name))
+                            .asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (SdkException e) {
@@ -249,8 +256,10 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
     public void write(URI location, String name, byte[] content) {
         Target target = Target.of(location);
         try {
-            client.putObject(b -> b.bucket(target.bucket()).key(target.prefix() + name)
-                    .contentType(name.endsWith(".json") ? "application/json" : ResultNames.mediaType(name)),
+            client.putObject(
+                    b -> b.bucket(target.bucket())
+                            .key(target.prefix() + name)
+                            .contentType(name.endsWith(".json") ? "application/json" : ResultNames.mediaType(name)),
                     RequestBody.fromBytes(content));
         } catch (SdkException e) {
             throw translate(e, location, "write " + name + " into");
@@ -283,10 +292,13 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
                 if (failed.get()) {
                     break; // awaitAll reports the failure
                 }
-                CompletableFuture<?> upload = transfers.uploadFile(UploadFileRequest.builder()
-                        .putObjectRequest(b -> b.bucket(target.bucket()).key(key).contentType(ResultNames.mediaType(key)))
-                        .source(file)
-                        .build()).completionFuture();
+                CompletableFuture<?> upload = transfers
+                        .uploadFile(UploadFileRequest.builder()
+                                .putObjectRequest(
+                                        b -> b.bucket(target.bucket()).key(key).contentType(ResultNames.mediaType(key)))
+                                .source(file)
+                                .build())
+                        .completionFuture();
                 upload.whenComplete((done, failure) -> {
                     failed.compareAndSet(false, failure != null);
                     window.release();
@@ -314,7 +326,8 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
     private Map<String, Long> existingObjects(Target target, URI location) {
         Map<String, Long> sizes = new HashMap<>();
         try {
-            client.listObjectsV2Paginator(b -> b.bucket(target.bucket()).prefix(target.prefix()).maxKeys(LIST_PAGE))
+            client.listObjectsV2Paginator(b ->
+                            b.bucket(target.bucket()).prefix(target.prefix()).maxKeys(LIST_PAGE))
                     .contents()
                     .forEach(object -> sizes.put(object.key(), object.size()));
         } catch (SdkException e) {
@@ -330,7 +343,8 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
             }
         } catch (ExecutionException e) {
             futures.forEach(f -> f.cancel(true));
-            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            Throwable cause =
+                    e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
             if (cause instanceof SdkException sdk) {
                 throw translate(sdk, location, "upload to");
             }
@@ -351,11 +365,17 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
     static RuntimeException translate(SdkException e, URI location, String action) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof S3Exception s3 && isPermanent(s3.statusCode())) {
-                String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-                String message = s3.awsErrorDetails() == null || s3.awsErrorDetails().errorMessage() == null
-                        ? "HTTP " + s3.statusCode() : s3.awsErrorDetails().errorMessage();
-                return new ResultStoreRefusedException("S3 refused to " + action + " the job's result location " + location
-                        + ": " + message + (code == null ? "" : " (" + code + ")"), e);
+                String code = s3.awsErrorDetails() == null
+                        ? null
+                        : s3.awsErrorDetails().errorCode();
+                String message =
+                        s3.awsErrorDetails() == null || s3.awsErrorDetails().errorMessage() == null
+                                ? "HTTP " + s3.statusCode()
+                                : s3.awsErrorDetails().errorMessage();
+                return new ResultStoreRefusedException(
+                        "S3 refused to " + action + " the job's result location " + location + ": " + message
+                                + (code == null ? "" : " (" + code + ")"),
+                        e);
             }
         }
         return e;

@@ -55,8 +55,8 @@ public record S3ResultsProperties(
                     + " (the limit of a SigV4 presigned URL), got " + linkTtl);
         }
         if (partSize.toBytes() < DataSize.ofMegabytes(5).toBytes()) {
-            throw new IllegalArgumentException("hubble.results.s3.part-size must be at least 5MB (S3's smallest part), got "
-                    + partSize);
+            throw new IllegalArgumentException(
+                    "hubble.results.s3.part-size must be at least 5MB (S3's smallest part), got " + partSize);
         }
         if ((accessKeyId == null) != (secretAccessKey == null)) {
             throw new IllegalArgumentException(

@@ -22,8 +22,7 @@ final class S3ProxyFixture {
     private static S3Proxy proxy;
     private static BlobStore blobs;
 
-    private S3ProxyFixture() {
-    }
+    private S3ProxyFixture() {}
 
     static synchronized URI endpoint() {
         if (proxy == null) {
@@ -57,7 +56,16 @@ final class S3ProxyFixture {
 
     /** Properties of a store on the fixture's server. */
     static S3ResultsProperties properties(String bucket, Duration linkTtl) {
-        return new S3ResultsProperties(bucket, "hubble/", null, endpoint(), true, linkTtl, DataSize.ofMegabytes(5),
-                ACCESS_KEY, SECRET_KEY, null);
+        return new S3ResultsProperties(
+                bucket,
+                "hubble/",
+                null,
+                endpoint(),
+                true,
+                linkTtl,
+                DataSize.ofMegabytes(5),
+                ACCESS_KEY,
+                SECRET_KEY,
+                null);
     }
 }

@@ -80,24 +80,27 @@ class S3ResultStoreTest {
         store.upload(dir, location);
 
         ResultPage page = store.list(location, null, 100);
-        assertThat(page.files()).containsExactly(new ResultFile("day=1/part-0.csv", 4), new ResultFile("result.csv", 10));
+        assertThat(page.files())
+                .containsExactly(new ResultFile("day=1/part-0.csv", 4), new ResultFile("result.csv", 10));
         assertThat(page.next()).isNull();
         SignedLink link = store.sign(location, "job", page.files().get(1), API);
         assertThat(link.expiresAt()).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(59)));
         HttpResponse<String> download = get(link.url());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).isEqualTo("answer\n42\n");
-        assertThat(download.headers().firstValue("Content-Disposition")).hasValueSatisfying(
-                d -> assertThat(d).contains("attachment").contains("result.csv"));
+        assertThat(download.headers().firstValue("Content-Disposition"))
+                .hasValueSatisfying(d -> assertThat(d).contains("attachment").contains("result.csv"));
     }
 
     @Test
     void tamperedLinkIsRefusedByS3() throws Exception {
         URI location = uploaded("result.csv", "secret\n");
-        URI url = store.sign(location, "job", new ResultFile("result.csv", 7), API).url();
+        URI url = store.sign(location, "job", new ResultFile("result.csv", 7), API)
+                .url();
 
         String other = url.toString().replace("result.csv", "other.csv");
-        String signature = url.toString().replaceAll("X-Amz-Signature=([0-9a-f])", "X-Amz-Signature=0$1")
+        String signature = url.toString()
+                .replaceAll("X-Amz-Signature=([0-9a-f])", "X-Amz-Signature=0$1")
                 .replaceAll("X-Amz-Signature=0([0-9a-f])([0-9a-f]{63})", "X-Amz-Signature=$2" + "0");
         String longer = url.toString().replaceAll("X-Amz-Expires=\\d+", "X-Amz-Expires=604800");
 
@@ -111,9 +114,12 @@ class S3ResultStoreTest {
     void expiredLinkIsRefusedByS3() throws Exception {
         URI location = uploaded("result.csv", "soon gone\n");
         try (S3ResultStore shortLived = new S3ResultStore(S3ProxyFixture.properties(bucket, Duration.ofSeconds(1)))) {
-            URI url = shortLived.sign(location, "job", new ResultFile("result.csv", 10), API).url();
+            URI url = shortLived
+                    .sign(location, "job", new ResultFile("result.csv", 10), API)
+                    .url();
 
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250))
                     .untilAsserted(() -> assertThat(get(url).statusCode()).isEqualTo(403));
             assertThat(get(url).body()).contains("expired");
         }
@@ -138,7 +144,8 @@ class S3ResultStoreTest {
             after = page.next();
             pages++;
         } while (after != null);
-        JobResult manifest = new ResultStores(List.of(store), ResultStores.S3, Map.of()).manifest(OutputFormat.CSV, location);
+        JobResult manifest =
+                new ResultStores(List.of(store), ResultStores.S3, Map.of()).manifest(OutputFormat.CSV, location);
 
         assertThat(names).hasSize(2100).isSorted().doesNotHaveDuplicates();
         assertThat(pages).isEqualTo(3);
@@ -167,8 +174,10 @@ class S3ResultStoreTest {
         store.upload(dir, location);
         store.upload(dir, location);
 
-        URI url = store.sign(location, "job", new ResultFile("result.parquet", Files.size(file)), API).url();
-        HttpResponse<InputStream> download = http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofInputStream());
+        URI url = store.sign(location, "job", new ResultFile("result.parquet", Files.size(file)), API)
+                .url();
+        HttpResponse<InputStream> download =
+                http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(download.statusCode()).isEqualTo(200);
         MessageDigest read = MessageDigest.getInstance("SHA-256");
         try (InputStream in = download.body()) {
@@ -177,7 +186,8 @@ class S3ResultStoreTest {
                 read.update(buffer, 0, n);
             }
         }
-        assertThat(HexFormat.of().formatHex(read.digest())).isEqualTo(HexFormat.of().formatHex(written.digest()));
+        assertThat(HexFormat.of().formatHex(read.digest()))
+                .isEqualTo(HexFormat.of().formatHex(written.digest()));
     }
 
     @Test
@@ -188,15 +198,16 @@ class S3ResultStoreTest {
         store.write(location, "_job.json", "{\"query\":\"select 1\"}".getBytes(StandardCharsets.UTF_8));
         store.write(location, "_job.json", "{\"query\":\"select 42\"}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(store.read(location, "_job.json")).hasValueSatisfying(bytes -> assertThat(
-                new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"query\":\"select 42\"}"));
+        assertThat(store.read(location, "_job.json"))
+                .hasValueSatisfying(bytes ->
+                        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"query\":\"select 42\"}"));
         assertThat(store.list(location, null, 10).files()).as("not a result").isEmpty();
     }
 
     @Test
     void aSmallFileInAMissingBucketIsRefusedWithS3sReason() {
-        try (S3ResultStore missing = new S3ResultStore(S3ProxyFixture.properties("no-such-bucket-" + UUID.randomUUID(),
-                Duration.ofHours(1)))) {
+        try (S3ResultStore missing = new S3ResultStore(
+                S3ProxyFixture.properties("no-such-bucket-" + UUID.randomUUID(), Duration.ofHours(1)))) {
             URI location = missing.locationFor("job-1");
 
             assertThatThrownBy(() -> missing.read(location, "_RESULT.json"))
@@ -207,8 +218,8 @@ class S3ResultStoreTest {
 
     @Test
     void missingBucketIsRefusedWithS3sReason() {
-        try (S3ResultStore missing = new S3ResultStore(S3ProxyFixture.properties("no-such-bucket-" + UUID.randomUUID(),
-                Duration.ofHours(1)))) {
+        try (S3ResultStore missing = new S3ResultStore(
+                S3ProxyFixture.properties("no-such-bucket-" + UUID.randomUUID(), Duration.ofHours(1)))) {
             URI location = missing.locationFor("job-1");
 
             assertThatThrownBy(() -> missing.prepare(location))
@@ -222,8 +233,17 @@ class S3ResultStoreTest {
     @Test
     void wrongCredentialsAreRefusedWithS3sReason() {
         S3ResultsProperties good = S3ProxyFixture.properties(bucket, Duration.ofHours(1));
-        S3ResultsProperties wrong = new S3ResultsProperties(bucket, good.prefix(), null, good.endpoint(), true,
-                good.linkTtl(), good.partSize(), "someone-else", "not-the-secret", null);
+        S3ResultsProperties wrong = new S3ResultsProperties(
+                bucket,
+                good.prefix(),
+                null,
+                good.endpoint(),
+                true,
+                good.linkTtl(),
+                good.partSize(),
+                "someone-else",
+                "not-the-secret",
+                null);
         try (S3ResultStore refused = new S3ResultStore(wrong)) {
             assertThatThrownBy(() -> refused.prepare(refused.locationFor("job-1")))
                     .isInstanceOf(ResultStoreRefusedException.class)
@@ -240,12 +260,25 @@ class S3ResultStoreTest {
 
     @Test
     void linkLongerThanSevenDaysOrMissingBucketStopsStartup() {
-        assertThatThrownBy(() -> new S3ResultsProperties("b", "", null, null, false, Duration.ofDays(8),
-                DataSize.ofMegabytes(16), null, null, null)).hasMessageContaining("hubble.results.s3.link-ttl");
-        assertThatThrownBy(() -> new S3ResultsProperties(null, "", null, null, false, Duration.ofHours(1),
-                DataSize.ofMegabytes(16), null, null, null)).hasMessageContaining("set hubble.results.s3.bucket");
-        assertThat(new S3ResultsProperties("b", "/a/b", null, null, false, Duration.ofDays(7),
-                DataSize.ofMegabytes(16), null, null, null).prefix()).isEqualTo("a/b/");
+        assertThatThrownBy(() -> new S3ResultsProperties(
+                        "b", "", null, null, false, Duration.ofDays(8), DataSize.ofMegabytes(16), null, null, null))
+                .hasMessageContaining("hubble.results.s3.link-ttl");
+        assertThatThrownBy(() -> new S3ResultsProperties(
+                        null, "", null, null, false, Duration.ofHours(1), DataSize.ofMegabytes(16), null, null, null))
+                .hasMessageContaining("set hubble.results.s3.bucket");
+        assertThat(new S3ResultsProperties(
+                                "b",
+                                "/a/b",
+                                null,
+                                null,
+                                false,
+                                Duration.ofDays(7),
+                                DataSize.ofMegabytes(16),
+                                null,
+                                null,
+                                null)
+                        .prefix())
+                .isEqualTo("a/b/");
     }
 
     private URI uploaded(String name, String content) throws IOException {
