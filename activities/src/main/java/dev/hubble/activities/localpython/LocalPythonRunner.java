@@ -178,17 +178,9 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         }
         execution.kill();
         Duration within = properties.killGrace().plusSeconds(5);
-        try {
-            execution.process.onExit().get(within.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
+        if (!awaitGone(execution.process.toHandle(), within)) {
             throw new IllegalStateException("the Python process of job " + handle.remoteId() + " still runs "
                     + within.toSeconds() + " s after it was killed");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    "waiting for the Python process of job " + handle.remoteId() + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while killing job " + handle.remoteId(), e);
         }
     }
 
