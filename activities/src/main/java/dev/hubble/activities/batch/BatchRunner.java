@@ -244,7 +244,7 @@ public final class BatchRunner implements JobRunner {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while submitting to AWS Batch", e);
+            throw new IllegalStateException("interrupted while waiting for AWS Batch", e);
         }
     }
 
@@ -354,12 +354,7 @@ public final class BatchRunner implements JobRunner {
                         + job.get().statusAsString() + " "
                         + properties.batch().cancelTimeout().toSeconds() + " s after TerminateJob");
             }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while terminating Batch job " + handle.remoteId(), e);
-            }
+            sleep(pause);
             pause = Math.min(2_000, pause * 2);
         }
     }
