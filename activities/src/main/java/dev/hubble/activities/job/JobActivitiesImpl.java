@@ -17,6 +17,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,6 +51,12 @@ import org.springframework.lang.Nullable;
 public final class JobActivitiesImpl implements JobActivities {
 
     private static final Logger log = LoggerFactory.getLogger(JobActivitiesImpl.class);
+
+    /**
+     * Marks a working directory whose files were copied to the job's location, before its result
+     * files are deleted: from then on the location, not the directory, holds the manifest.
+     */
+    static final String UPLOADED = ".uploaded";
 
     private final Map<String, JobRunner> runners;
     private final ResultStores results;
@@ -146,13 +153,41 @@ public final class JobActivitiesImpl implements JobActivities {
             URI location = results.locationOf(jobId, spec);
             ResultStore store = results.storeOf(location);
             Path working = workingDirectory(jobId);
-            if (store.directory(location).isEmpty() && Files.isDirectory(working)) {
-                store.upload(working, location);
+            Path uploaded = working.resolve(UPLOADED);
+            if (store.directory(location).isEmpty() && Files.isDirectory(working) && !Files.exists(uploaded)) {
+                // Nothing has been deleted here yet, so these files are all the job wrote: they
+                // are the manifest, and the store need not be listed before or after the copy.
+                store.upload(working, location, retried());
+                JobResult manifest = ResultStores.manifestOf(spec.format(), location, working);
+                createFile(uploaded);
                 deleteResults(working);
                 log.info("Uploaded the job's result files to its location");
+                return manifest;
             }
             return results.manifest(spec.format(), location);
         });
+    }
+
+    /**
+     * Whether the running activity is a retry, whose earlier attempt may have copied some files
+     * already; true outside an activity, where nothing is known.
+     */
+    private static boolean retried() {
+        try {
+            return Activity.getExecutionContext().getInfo().getAttempt() > 1;
+        } catch (IllegalStateException notInAnActivity) {
+            return true;
+        }
+    }
+
+    private static void createFile(Path file) {
+        try {
+            Files.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+            // An attempt that stopped after it wrote the mark; the files are copied either way.
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     private static ApplicationFailure rejected(JobRejectedException e) {

@@ -61,9 +61,13 @@ class JobActivitiesImplTest {
                 .as("only the job's log stays, for its log tail")
                 .isDirectoryContaining(f -> f.getFileName().toString().equals("_stdout.log"))
                 .isDirectoryNotContaining(f -> f.getFileName().toString().equals("result.csv"));
+        assertThat(remote.lists)
+                .as("the files copied are the manifest: the store is not listed")
+                .isZero();
         assertThat(activities.collectResult("j1", spec).files())
-                .as("a retried collection")
+                .as("a retried collection, once the working directory's results are gone")
                 .containsExactly(new ResultFile("result.csv", 3));
+        assertThat(remote.lists).as("it lists the location").isEqualTo(1);
     }
 
     @Test
@@ -144,6 +148,7 @@ class JobActivitiesImplTest {
     private static final class RemoteStore implements ResultStore {
         final Map<String, Long> objects = new TreeMap<>();
         final List<URI> prepared = new ArrayList<>();
+        int lists;
 
         @Nullable
         String refusal;
@@ -183,6 +188,7 @@ class JobActivitiesImplTest {
 
         @Override
         public ResultPage list(URI location, @Nullable String after, int limit) {
+            lists++;
             return new ResultPage(
                     objects.entrySet().stream()
                             .filter(e -> e.getKey().startsWith(location.toString()))
@@ -199,7 +205,7 @@ class JobActivitiesImplTest {
         }
 
         @Override
-        public void upload(Path dir, URI location) {
+        public void upload(Path dir, URI location, boolean resume) {
             try (Stream<Path> files = Files.list(dir)) {
                 files.forEach(f -> {
                     try {

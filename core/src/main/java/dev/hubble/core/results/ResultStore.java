@@ -59,5 +59,14 @@ public interface ResultStore {
      * relative names, streaming from disk. Files already there with the same size are skipped,
      * so a retried upload continues where the last one stopped.
      */
-    void upload(Path dir, URI location);
+    default void upload(Path dir, URI location) {
+        upload(dir, location, true);
+    }
+
+    /**
+     * Like {@link #upload(Path, URI)}; with {@code resume} false, files already under {@code
+     * location} are not looked for first and every file is copied: one request less for a first
+     * attempt, which finds nothing there (a file copied again is replaced by the same bytes).
+     */
+    void upload(Path dir, URI location, boolean resume);
 }

@@ -4,7 +4,11 @@ import dev.hubble.core.job.JobResult;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
 import dev.hubble.core.job.ResultFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.lang.Nullable;
 
 /**
@@ -117,6 +122,42 @@ public final class ResultStores {
             after = page.next();
         } while (after != null);
         return new JobResult(format, location, listed, count, bytes);
+    }
+
+    /**
+     * The manifest of {@code location} once the files of the local directory {@code dir} have been
+     * copied there ({@link ResultStore#upload}), when nothing else was written there: read from
+     * the directory, so the store is not listed.
+     */
+    public static JobResult manifestOf(OutputFormat format, URI location, Path dir) {
+        List<String> names;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            names = walk.filter(Files::isRegularFile)
+                    .map(file -> dir.relativize(file).toString().replace('\\', '/'))
+                    .filter(ResultNames::isResult)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir, e);
+        }
+        List<ResultFile> listed = new ArrayList<>();
+        long bytes = 0;
+        for (String name : names) {
+            long size = size(dir.resolve(name));
+            if (listed.size() < JobResult.MAX_LISTED_FILES) {
+                listed.add(new ResultFile(name, size));
+            }
+            bytes += size;
+        }
+        return new JobResult(format, location, listed, names.size(), bytes);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     /** A page of the files under {@code location}; see {@link ResultStore#list}. */

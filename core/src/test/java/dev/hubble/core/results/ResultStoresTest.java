@@ -78,6 +78,25 @@ class ResultStoresTest {
     }
 
     @Test
+    void manifestOfCopiedFilesIsReadFromTheirDirectoryAsAStoreWouldListThem() throws Exception {
+        Path dir = Files.createDirectories(root.resolve("work/j1"));
+        Files.createDirectories(dir.resolve("part/_temporary"));
+        Files.writeString(dir.resolve("b.csv"), "b\n2\n");
+        Files.writeString(dir.resolve("part/a.csv"), "a\n");
+        Files.writeString(dir.resolve("part/_temporary/x.csv"), "x");
+        Files.writeString(dir.resolve("_stdout.log"), "log");
+        Files.writeString(dir.resolve(".uploaded"), "");
+        URI location = URI.create("s3://bucket/jobs/j1/");
+
+        JobResult manifest = ResultStores.manifestOf(OutputFormat.CSV, location, dir);
+
+        assertThat(manifest.location()).isEqualTo(location);
+        assertThat(manifest.files()).containsExactly(new ResultFile("b.csv", 4), new ResultFile("part/a.csv", 2));
+        assertThat(manifest.fileCount()).isEqualTo(2);
+        assertThat(manifest.totalBytes()).isEqualTo(6);
+    }
+
+    @Test
     void recordsWrittenBeforeLocationsStillRead() throws Exception {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
 
@@ -125,6 +144,6 @@ class ResultStoresTest {
         }
 
         @Override
-        public void upload(Path dir, URI location) {}
+        public void upload(Path dir, URI location, boolean resume) {}
     }
 }

@@ -96,7 +96,7 @@ public final class LocalResultStore implements ResultStore {
     }
 
     @Override
-    public void upload(Path dir, URI location) {
+    public void upload(Path dir, URI location, boolean resume) {
         Path target = dirOf(location);
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile)

@@ -267,9 +267,9 @@ public final class S3ResultStore implements ResultStore, AutoCloseable {
     }
 
     @Override
-    public void upload(Path dir, URI location) {
+    public void upload(Path dir, URI location, boolean resume) {
         Target target = Target.of(location);
-        Map<String, Long> existing = existingObjects(target, location);
+        Map<String, Long> existing = resume ? existingObjects(target, location) : Map.of();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).sorted().toList();
