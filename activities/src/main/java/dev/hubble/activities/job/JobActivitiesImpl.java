@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Comparator;
@@ -190,6 +191,22 @@ public final class JobActivitiesImpl implements JobActivities {
         }
     }
 
+    /**
+     * Removes a working directory that holds nothing but its upload mark. It is moved aside first,
+     * in one step: a directory left without its mark would be taken for one not uploaded yet.
+     */
+    private static void deleteIfOnlyMarked(Path dir) throws IOException {
+        try (Stream<Path> left = Files.list(dir)) {
+            if (!left.allMatch(path -> path.getFileName().toString().equals(UPLOADED))) {
+                return;
+            }
+        }
+        Path aside = dir.resolveSibling(dir.getFileName() + ".deleted");
+        Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+        Files.deleteIfExists(aside.resolve(UPLOADED));
+        Files.delete(aside);
+    }
+
     private static ApplicationFailure rejected(JobRejectedException e) {
         return ApplicationFailure.newNonRetryableFailure(
                 e.getMessage(), JOB_REJECTED, e.detail() == null ? "" : e.detail());
@@ -260,6 +277,7 @@ public final class JobActivitiesImpl implements JobActivities {
                 }
                 Files.deleteIfExists(path);
             }
+            deleteIfOnlyMarked(dir);
         } catch (IOException e) {
             // The files are uploaded; a leftover working directory only takes disk space.
             log.warn("Could not delete the working directory {}: {}", dir, e.toString());

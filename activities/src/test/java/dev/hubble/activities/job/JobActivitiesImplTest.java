@@ -71,6 +71,22 @@ class JobActivitiesImplTest {
     }
 
     @Test
+    void workingDirectoryWithNothingButResultsIsGoneOnceUploaded() {
+        engine.writesLog = false;
+        JobActivitiesImpl activities = activities();
+        JobSpec spec = spec().withResultLocation(URI.create("s3://bucket/jobs/j1/"));
+
+        activities.submit("j1", spec);
+        JobResult result = activities.collectResult("j1", spec);
+
+        assertThat(result.files()).containsExactly(new ResultFile("result.csv", 3));
+        assertThat(work).isEmptyDirectory();
+        assertThat(activities.collectResult("j1", spec).files())
+                .as("a retried collection lists the location")
+                .containsExactly(new ResultFile("result.csv", 3));
+    }
+
+    @Test
     void refusalOfTheStoreFailsTheJobForGoodWithItsReason() {
         remote.refusal =
                 "S3 refused to list the job's result location s3://bucket/jobs/j1/: The specified bucket does not exist (NoSuchBucket)";
@@ -108,6 +124,8 @@ class JobActivitiesImplTest {
         @Nullable
         URI output;
 
+        boolean writesLog = true;
+
         @Override
         public String driver() {
             return "duckdb";
@@ -123,7 +141,9 @@ class JobActivitiesImplTest {
             this.output = output;
             try {
                 Files.writeString(Path.of(output).resolve("result.csv"), "a\n1");
-                Files.writeString(Path.of(output).resolve("_stdout.log"), "");
+                if (writesLog) {
+                    Files.writeString(Path.of(output).resolve("_stdout.log"), "");
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
