@@ -46,7 +46,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+/**
+ * The job workflow against a fake engine, in real time. Each case has a test server of its own and
+ * mostly waits on timers, so cases run side by side (see junit-platform.properties).
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class JobWorkflowTest {
 
     private static final String DRIVER = "duckdb";
