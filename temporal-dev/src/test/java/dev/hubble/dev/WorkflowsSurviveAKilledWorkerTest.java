@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.store.JobStore;
 import dev.hubble.dev.StatusEventLog.Event;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +94,10 @@ class WorkflowsSurviveAKilledWorkerTest {
             for (String id : expectedEnd.keySet()) {
                 if (!id.equals(done)) {
                     stack.awaitState(id, "RUNNING", Duration.ofSeconds(120));
+                    // RUNNING is stored from inside the workflow task that submitted the job; a
+                    // worker killed before that task completed would leave a job that was never
+                    // submitted as far as Temporal knows, and the next worker would submit it anew.
+                    await().atMost(Duration.ofSeconds(120)).until(() -> submissionRecorded(stack, id));
                 }
             }
             pythonProcesses = ProcessHandle.of(first.pid())
@@ -216,5 +222,15 @@ class WorkflowsSurviveAKilledWorkerTest {
     private static Map<String, Object> job(String driver, String query, String source, Map<String, String> parameters) {
         return new LinkedHashMap<>(
                 Map.of("query", query, "driver", driver, "source", source, "parameters", parameters));
+    }
+
+    /** Whether the job's submission is in its workflow's history, so no later worker submits it again. */
+    private static boolean submissionRecorded(LocalStack stack, String jobId) {
+        return stack.context.getBean(WorkflowClient.class).fetchHistory(jobId).getEvents().stream()
+                .filter(event -> event.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+                .map(event ->
+                        event.getMarkerRecordedEventAttributes().getDetailsMap().get("type"))
+                .anyMatch(type -> type != null
+                        && type.getPayloads(0).getData().toStringUtf8().contains("JobSubmit"));
     }
 }
