@@ -225,7 +225,7 @@ class KafkaEndToEndTest {
     void cancelCommandCancelsARunningJob() {
         String jobId = stack.submit(Map.of(
                 "query",
-                "select count(*) from range(100000000000)",
+                "select count(*) from range(100000000000000)",
                 "driver",
                 "duckdb",
                 "source",
