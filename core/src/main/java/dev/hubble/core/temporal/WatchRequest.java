@@ -29,15 +29,25 @@ public record WatchRequest(
         Objects.requireNonNull(pollInitial, "pollInitial");
         Objects.requireNonNull(pollMax, "pollMax");
         Objects.requireNonNull(window, "window");
+        checkPolls(pollInitial, pollFactor, pollMax);
+        if (window.isNegative() || window.isZero() || maxNotFound < 1) {
+            throw new IllegalArgumentException("window and maxNotFound must be positive");
+        }
+    }
+
+    /**
+     * Checks a growing poll interval: a positive first wait, a factor of at least 1, a cap no
+     * shorter than the first wait.
+     *
+     * @throws IllegalArgumentException naming the settings when they do not hold
+     */
+    public static void checkPolls(Duration pollInitial, double pollFactor, Duration pollMax) {
         if (pollInitial.isNegative()
                 || pollInitial.isZero()
                 || pollMax.compareTo(pollInitial) < 0
                 || pollFactor < 1.0) {
             throw new IllegalArgumentException(
                     "bad poll settings: " + pollInitial + " x" + pollFactor + " up to " + pollMax);
-        }
-        if (window.isNegative() || window.isZero() || maxNotFound < 1) {
-            throw new IllegalArgumentException("window and maxNotFound must be positive");
         }
     }
 

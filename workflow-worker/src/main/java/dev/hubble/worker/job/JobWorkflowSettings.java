@@ -60,13 +60,7 @@ public record JobWorkflowSettings(
     }
 
     public JobWorkflowSettings {
-        if (pollInitial.isNegative()
-                || pollInitial.isZero()
-                || pollMax.compareTo(pollInitial) < 0
-                || pollFactor < 1.0) {
-            throw new IllegalArgumentException(
-                    "bad poll settings: " + pollInitial + " x" + pollFactor + " up to " + pollMax);
-        }
+        WatchRequest.checkPolls(pollInitial, pollFactor, pollMax);
         if (maxPollsPerRun < 1 || maxNotFoundPolls < 1) {
             throw new IllegalArgumentException("maxPollsPerRun and maxNotFoundPolls must be positive");
         }
