@@ -15,12 +15,14 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.lang.Nullable;
 
 /**
  * Reaches drivers' gates through the Temporal client: workflow code cannot signal-with-start, so a
@@ -93,14 +95,14 @@ public final class GateActivitiesImpl implements GateActivities {
     }
 
     @Override
-    public void releasePermit(String driver, String jobId) {
+    public void releasePermit(String driver, String jobId, @Nullable Instant requestedAt) {
         String gateId;
         try {
             gateId = Gates.workflowId(driver);
         } catch (IllegalArgumentException e) {
             throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), UNKNOWN_DRIVER, e);
         }
-        client.newWorkflowStub(GateWorkflow.class, gateId).release(jobId);
+        client.newWorkflowStub(GateWorkflow.class, gateId).release(jobId, requestedAt);
         log.debug("Job {} gave its permit back to gate {}", jobId, gateId);
     }
 

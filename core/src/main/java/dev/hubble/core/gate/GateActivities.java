@@ -1,7 +1,9 @@
 package dev.hubble.core.gate;
 
 import io.temporal.activity.ActivityInterface;
+import java.time.Instant;
 import java.util.List;
+import org.springframework.lang.Nullable;
 
 /**
  * What gate workflows and the workflows that ask them need from outside workflow code. Every
@@ -21,11 +23,13 @@ public interface GateActivities {
     void requestPermit(String driver, PermitRequest request);
 
     /**
-     * Gives {@code jobId}'s permit (or its place in the queue) back to {@code driver}'s gate.
-     * Returns once the gate has the release. Releasing twice is harmless. Throws when no gate
-     * runs (between two runs of it, or terminated), so that it is tried again.
+     * Gives {@code jobId}'s permit (or its place in the queue) back to {@code driver}'s gate, for
+     * the request made at {@code requestedAt} or before it (null: whatever the job holds; see
+     * {@link GateWorkflow#release}). Returns once the gate has the release. Releasing twice is
+     * harmless, also after the job asked again. Throws when no gate runs (between two runs of it,
+     * or terminated), so that it is tried again.
      */
-    void releasePermit(String driver, String jobId);
+    void releasePermit(String driver, String jobId, @Nullable Instant requestedAt);
 
     /**
      * The ids among {@code jobIds} whose workflow is no longer running: closed, or unknown to

@@ -4,6 +4,8 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.time.Instant;
+import org.springframework.lang.Nullable;
 
 /**
  * A driver's admission gate: one workflow per driver, id {@link Gates#workflowId}, on the driver's
@@ -27,8 +29,10 @@ public interface GateWorkflow {
     void run(GateInput input);
 
     /**
-     * A job asks for a permit. Changes nothing when the job already waits; when it already holds
-     * one, the grant is sent again (the job may have lost track of it, e.g. after a reset).
+     * A job asks for a permit. Changes nothing when the job already waits, except that a later
+     * request takes the place of the earlier one; when it already holds one, the grant is sent again
+     * (the job may have lost track of it, e.g. after a reset), and a later request becomes the one
+     * held.
      *
      * @param configuredCapacity the capacity the sender's configuration gives the driver; when it
      *     differs from the last one configured it becomes the gate's capacity, so a configuration
@@ -39,10 +43,15 @@ public interface GateWorkflow {
 
     /**
      * A job gives its permit back, or its place in the queue when it still waits. Changes nothing
-     * when the job neither holds nor waits.
+     * when the job neither holds nor waits, or when what it holds or waits with was asked for after
+     * {@code requestedAt}: a release that arrives late (sent again, or overtaken by the job's next
+     * request) never frees a later grant.
+     *
+     * @param requestedAt when the released request was made ({@link PermitRequest#requestedAt}); null
+     *     releases whatever the job holds or waits with (releases sent before requests were named)
      */
     @SignalMethod
-    void release(String jobId);
+    void release(String jobId, @Nullable Instant requestedAt);
 
     /**
      * Sets the capacity until the configuration names another one. Lowering it revokes nothing:

@@ -16,6 +16,7 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -44,8 +45,10 @@ import org.springframework.lang.Nullable;
  * wait is cancelled or times out it gives the place back before it returns. {@link #release}
  * gives the permit back through a local activity in a detached cancellation scope, so it works in
  * a cancelled workflow too (runs from before that change signal the gate);
- * {@link #releaseInBackground} lets the workflow go on meanwhile. Both are idempotent. Do not call it
- * from a {@code finally} that a
+ * {@link #releaseInBackground} lets the workflow go on meanwhile. Both are idempotent. A release
+ * names the request it gives back, and every request is later than the one before, so a release
+ * that reaches the gate late (a local activity run again when its workflow task is) never frees
+ * the permit of a request made after it. Do not call it from a {@code finally} that a
  * continue-as-new passes through: a run that continues as new keeps the permit, and the next run
  * takes it over with {@link #resumeHolding}.
  *
@@ -88,6 +91,7 @@ public final class GatePermit {
     private boolean local;
     private @Nullable String driver;
     private @Nullable PermitRequest request;
+    private @Nullable Instant lastRequestedAt;
     private @Nullable String jobId;
     private boolean waiting;
     private boolean held;
@@ -255,6 +259,8 @@ public final class GatePermit {
         String gateId = Gates.workflowId(driver);
         String releasing = jobId;
         String releasedDriver = driver;
+        // Null for a permit taken over from the run before: released whatever it was asked at.
+        Instant releasedRequest = request == null ? null : request.requestedAt();
         jobId = null;
         request = null;
         waiting = false;
@@ -262,8 +268,8 @@ public final class GatePermit {
         if (Workflow.getVersion(RELEASE_LOCALLY, Workflow.DEFAULT_VERSION, 1) == 1) {
             // A local activity runs alongside the workflow's other local activities (its final
             // record, say), so giving the permit back costs the job no round trip of its own.
-            Workflow.newDetachedCancellationScope(
-                            () -> releases.add(Async.procedure(releaser::releasePermit, releasedDriver, releasing)))
+            Workflow.newDetachedCancellationScope(() -> releases.add(
+                            Async.procedure(releaser::releasePermit, releasedDriver, releasing, releasedRequest)))
                     .run();
             return;
         }
@@ -271,7 +277,7 @@ public final class GatePermit {
                     for (int attempt = 1; ; attempt++) {
                         try {
                             Workflow.newExternalWorkflowStub(GateWorkflow.class, gateId)
-                                    .release(releasing);
+                                    .release(releasing, releasedRequest);
                             return;
                         } catch (SignalExternalWorkflowException | ApplicationFailure gone) {
                             // The server found no gate: it is between two runs (continuing as new), or was
@@ -291,11 +297,17 @@ public final class GatePermit {
                 .run();
     }
 
-    private void ask(String driver, PermitRequest request) {
+    private void ask(String driver, PermitRequest asked) {
         if (jobId != null) {
             throw new IllegalStateException("job " + jobId + " already asked for a permit; release it first");
         }
         Gates.workflowId(driver); // validates the name before anything is sent
+        PermitRequest request = asked;
+        if (lastRequestedAt != null && !asked.requestedAt().isAfter(lastRequestedAt)) {
+            // Each request is later than the one before, so a late release of that one frees nothing.
+            request = new PermitRequest(asked.jobId(), asked.priority(), lastRequestedAt.plusMillis(1));
+        }
+        lastRequestedAt = request.requestedAt();
         this.driver = driver;
         this.request = request;
         this.jobId = request.jobId();

@@ -15,6 +15,7 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -135,22 +136,48 @@ public final class GateWorkflowImpl implements GateWorkflow {
         }
         PermitRequest held = holders.get(request.jobId());
         if (held != null) {
-            notifyGranted(held);
-        } else if (!queue.contains(request.jobId())) {
+            if (isLater(request, held)) {
+                holders.put(request.jobId(), request); // keeps its place in grant order
+            }
+            notifyGranted(holders.get(request.jobId()));
+            return;
+        }
+        PermitRequest waiting = queue.get(request.jobId());
+        if (waiting == null) {
             queue.add(request);
+        } else if (isLater(request, waiting)) {
+            queue.replace(request); // keeps its place in the queue
         }
     }
 
     @Override
-    public void release(String jobId) {
+    public void release(String jobId, @Nullable Instant requestedAt) {
         steps++;
         if (jobId == null) {
             log.warn("Gate of {} ignores a release without a job id", driver);
             return;
         }
-        if (holders.remove(jobId) == null && queue.remove(jobId)) {
+        PermitRequest held = holders.get(jobId);
+        PermitRequest released = held != null ? held : queue.get(jobId);
+        if (released == null) {
+            return;
+        }
+        if (requestedAt != null && released.requestedAt().isAfter(requestedAt)) {
+            // Sent again, or overtaken by the job's next request: it must not free what came after.
+            log.debug("Gate of {} ignores a release of job {}'s request of {}", driver, jobId, requestedAt);
+            return;
+        }
+        if (held != null) {
+            holders.remove(jobId);
+        } else {
+            queue.remove(jobId);
             log.debug("Gate of {}: job {} left the queue", driver, jobId);
         }
+    }
+
+    /** Whether {@code request} was asked after {@code known}: the job released that one and asked again. */
+    private static boolean isLater(PermitRequest request, PermitRequest known) {
+        return request.requestedAt().isAfter(known.requestedAt());
     }
 
     @Override
@@ -284,8 +311,15 @@ public final class GateWorkflowImpl implements GateWorkflow {
             tickets.put(request.jobId(), ticket);
         }
 
-        boolean contains(String jobId) {
-            return tickets.containsKey(jobId);
+        @Nullable
+        PermitRequest get(String jobId) {
+            Ticket ticket = tickets.get(jobId);
+            return ticket == null ? null : ordered.get(ticket);
+        }
+
+        /** Puts {@code request} in the place of the waiting request of the same job. */
+        void replace(PermitRequest request) {
+            ordered.put(tickets.get(request.jobId()), request);
         }
 
         boolean remove(String jobId) {

@@ -20,6 +20,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -151,11 +152,39 @@ class GateWorkflowTest {
 
         gate.acquire(new PermitRequest("second", 9, now), 0); // already waiting: keeps its place
         gate.acquire(new PermitRequest("holder", 9, now), 0); // already holding: granted again, nothing else
-        gate.release("stranger");
+        gate.release("stranger", null);
         gate.setCapacity(1);
 
         assertThat(snapshot(DUCKDB)).isEqualTo(before);
         assertThat(before.queue()).containsExactly("first", "second");
+    }
+
+    @Test
+    void aLateReleaseNeverFreesWhatTheJobAskedForAfterIt() {
+        start(1, HOUR);
+        startHolder("holder", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("holder"));
+        startHolder("waiter", Plan.holding(DUCKDB, FOREVER));
+        GateSnapshot before = awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+        GateWorkflow gate = gateStub(DUCKDB);
+
+        // Releases of requests made before the ones the gate has: sent again, or overtaken.
+        gate.release("holder", Instant.EPOCH);
+        gate.release("waiter", Instant.EPOCH);
+        assertThat(snapshot(DUCKDB)).isEqualTo(before);
+
+        // The waiter released its place and asked again, and the release arrives after the request.
+        Instant asked = Instant.ofEpochMilli(env.currentTimeMillis()).plusSeconds(60);
+        gate.acquire(new PermitRequest("waiter", 5, asked), 0);
+        gate.release("waiter", asked.minusMillis(1));
+        assertThat(snapshot(DUCKDB))
+                .as("keeps its place with its later request")
+                .isEqualTo(before);
+
+        gate.release("waiter", asked);
+        awaitGate(DUCKDB, snapshot -> snapshot.waiting() == 0);
+        gate.release("holder", null); // names no request: whatever the job holds
+        assertIdle(DUCKDB);
     }
 
     @Test
@@ -481,6 +510,28 @@ class GateWorkflowTest {
         for (WorkflowExecutionHistory run : runs) {
             assertThat(run.getEvents()).as("events of one run").hasSizeLessThan(10_240);
         }
+        Map<String, List<Instant>> requests = new java.util.HashMap<>();
+        for (WorkflowExecutionHistory run : runs) {
+            for (HistoryEvent event : run.getEvents()) {
+                if (event.hasWorkflowExecutionSignaledEventAttributes()
+                        && event.getWorkflowExecutionSignaledEventAttributes()
+                                .getSignalName()
+                                .equals("acquire")) {
+                    PermitRequest request = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                            event.getWorkflowExecutionSignaledEventAttributes()
+                                    .getInput()
+                                    .getPayloads(0),
+                            PermitRequest.class,
+                            PermitRequest.class);
+                    requests.computeIfAbsent(request.jobId(), id -> new ArrayList<>())
+                            .add(request.requestedAt());
+                }
+            }
+        }
+        assertThat(requests.values())
+                .as("every cycler's requests, each at a time of its own (one may arrive twice)")
+                .hasSize(cyclers)
+                .allSatisfy(times -> assertThat(Set.copyOf(times)).hasSize(cycles));
         long grants = runs.stream()
                 .flatMap(run -> run.getEvents().stream())
                 .filter(event -> event.getEventType() == EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED)
