@@ -3,6 +3,17 @@ package dev.hubble.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hubble.core.job.JobRecord;
+import dev.hubble.core.job.JobResult;
+import dev.hubble.core.job.JobSpec;
+import dev.hubble.core.job.JobState;
+import dev.hubble.core.job.OutputFormat;
+import dev.hubble.core.temporal.JobActivities;
+import dev.hubble.core.temporal.JobStateActivities;
+import dev.hubble.core.temporal.RemotePhase;
+import dev.hubble.core.temporal.RemoteStatus;
+import dev.hubble.core.temporal.RunHandle;
+import dev.hubble.core.temporal.WatchRequest;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
@@ -44,8 +55,10 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code select 42} on duckdb, acceptance to SUCCEEDED as the server recorded it, over
  *       sequential jobs, against a bare workflow that runs the same number of activities and
  *       local activities (counted from a job's own history) on the same Temporal test server,
- *       taken as the server recorded its start and close. Jobs and bare workflows alternate, so
- *       both see the same machine.
+ *       taken as the server recorded its start and close; and against the same work without the
+ *       job workflow: a workflow that calls the job's activities (store, submit, look, collect) one
+ *       after the other in one workflow task, with no gate. Jobs, bare workflows and the same work
+ *       alternate, so all see the same machine.
  *   <li>{@code GET /v1/jobs/{id}} of a finished job against {@code /actuator/info}, a trivial
  *       JSON endpoint of the same application, both warmed up, with wrk as the load generator.
  *   <li>{@code GET /v1/jobs/{id}} of a job waiting behind 10,000 others against reads of a running
@@ -69,6 +82,7 @@ class JobLatencyBenchmark {
     private static final String RESULTS = System.getProperty("hubble.benchmark.results", "s3");
 
     private static final String BARE_QUEUE = "benchmark-bare";
+    private static final String SAME_WORK_QUEUE = "benchmark-same-work";
     /** Jobs waiting in line when a queued job is read. */
     private static final int QUEUED = Integer.getInteger("hubble.benchmark.queued", 10_000);
 
@@ -92,6 +106,10 @@ class JobLatencyBenchmark {
             Worker worker = factory.newWorker(BARE_QUEUE);
             worker.registerWorkflowImplementationTypes(BareWorkflowImpl.class);
             worker.registerActivitiesImplementations(new NoOpActivities());
+            Worker sameWork = factory.newWorker(SAME_WORK_QUEUE);
+            sameWork.registerWorkflowImplementationTypes(SameWorkWorkflowImpl.class);
+            sameWork.registerActivitiesImplementations(
+                    stack.context.getBean(JobActivities.class), stack.context.getBean(JobStateActivities.class));
             factory.start();
             try {
                 String first = runJob(stack);
@@ -99,11 +117,13 @@ class JobLatencyBenchmark {
                 for (int i = 0; i < WARM_UP; i++) {
                     runJob(stack);
                     runBare(client, shape);
+                    runSameWork(client);
                 }
                 List<Long> jobs = new ArrayList<>();
                 List<Long> bare = new ArrayList<>();
                 List<Long> jobsSeen = new ArrayList<>();
                 List<Long> bareSeen = new ArrayList<>();
+                List<Long> same = new ArrayList<>();
                 List<String> recent = new ArrayList<>();
                 for (int i = 0; i < JOBS; i++) {
                     long start = System.nanoTime();
@@ -114,6 +134,7 @@ class JobLatencyBenchmark {
                     start = System.nanoTime();
                     bare.add(runBare(client, shape));
                     bareSeen.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    same.add(runSameWork(client));
                 }
                 System.out.printf(
                         "%n=== select 42 on duckdb, %d sequential jobs, results on %s, acceptance to SUCCEEDED"
@@ -129,6 +150,13 @@ class JobLatencyBenchmark {
                         "p50 ratio job/bare: x%.2f (goal <= 1.5); p99 ratio: x%.2f%n",
                         ratio(percentile(jobs, 50), percentile(bare, 50)),
                         ratio(percentile(jobs, 99), percentile(bare, 99)));
+                System.out.println("the same work without the job workflow (one workflow task: store QUEUED, submit,"
+                        + " store SUBMITTED, look until done (RUNNING stored), collect, store SUCCEEDED, no gate):");
+                print("same work", same);
+                System.out.printf(
+                        "p50 ratio job/same work: x%.2f; p99 ratio: x%.2f%n",
+                        ratio(percentile(jobs, 50), percentile(same, 50)),
+                        ratio(percentile(jobs, 99), percentile(same, 99)));
                 System.out.println("as the client sees it (job: POST to a GET that shows SUCCEEDED, polled every 5 ms;"
                         + " bare: start to result, describe included):");
                 print("hubble job", jobsSeen);
@@ -391,6 +419,39 @@ class JobLatencyBenchmark {
                 .toMillis();
     }
 
+    /**
+     * Runs one job's work without the job workflow: the same activities, one after the other, in
+     * one workflow task; returns its start-to-close time as the server recorded it.
+     */
+    private static long runSameWork(WorkflowClient client) {
+        String id = "same-work-" + UUID.randomUUID();
+        SameWorkWorkflow workflow = client.newWorkflowStub(
+                SameWorkWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(SAME_WORK_QUEUE)
+                        .build());
+        JobSpec spec = new JobSpec(
+                "select 42 as answer",
+                "duckdb",
+                OutputFormat.CSV,
+                "benchmark",
+                null,
+                null,
+                null,
+                JobSpec.DEFAULT_PRIORITY,
+                Duration.ofMinutes(10),
+                Map.of(),
+                null,
+                null);
+        JobRecord done = workflow.run(id, spec);
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        WorkflowExecutionInfo info =
+                WorkflowStub.fromTyped(workflow).describe().getRawDescription().getWorkflowExecutionInfo();
+        return Duration.between(instant(info.getStartTime()), instant(info.getCloseTime()))
+                .toMillis();
+    }
+
     private static Instant instant(com.google.protobuf.Timestamp timestamp) {
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
@@ -442,6 +503,55 @@ class JobLatencyBenchmark {
             for (int i = 0; i < activities; i++) {
                 remote.noOp();
             }
+        }
+    }
+
+    /** A job's work done the plainest way: its activities, one after the other, no gate, no recorder. */
+    @WorkflowInterface
+    public interface SameWorkWorkflow {
+        @WorkflowMethod(name = "BenchmarkSameWork")
+        JobRecord run(String jobId, JobSpec spec);
+    }
+
+    public static final class SameWorkWorkflowImpl implements SameWorkWorkflow {
+
+        private final LocalActivityOptions options = LocalActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .build();
+        private final JobActivities jobs = Workflow.newLocalActivityStub(JobActivities.class, options);
+        private final JobStateActivities states = Workflow.newLocalActivityStub(JobStateActivities.class, options);
+
+        @Override
+        public JobRecord run(String jobId, JobSpec spec) {
+            JobRecord record = JobRecord.accepted(jobId, spec, now());
+            states.storeAndTryPublish(record);
+            RunHandle handle = jobs.submit(jobId, spec);
+            record = record.moveTo(JobState.SUBMITTED, now(), null, null);
+            states.storeAndTryPublish(record);
+            RemotePhase known = RemotePhase.PENDING;
+            while (true) {
+                RemoteStatus status = jobs.watch(
+                        handle,
+                        new WatchRequest(
+                                known, Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), Duration.ofSeconds(10), 3));
+                if (status.phase() == RemotePhase.RUNNING && known != RemotePhase.RUNNING) {
+                    known = RemotePhase.RUNNING;
+                    record = record.moveTo(JobState.RUNNING, now(), null, null);
+                    states.storeAndTryPublish(record);
+                } else if (status.phase() == RemotePhase.SUCCEEDED) {
+                    break;
+                } else if (status.phase() != known) {
+                    throw new IllegalStateException("the benchmark's query ended " + status.phase());
+                }
+            }
+            JobResult result = jobs.collectResult(jobId, spec);
+            record = record.moveTo(JobState.SUCCEEDED, now(), null, result);
+            states.storeAndTryPublish(record);
+            return record;
+        }
+
+        private static Instant now() {
+            return Instant.ofEpochMilli(Workflow.currentTimeMillis());
         }
     }
 
