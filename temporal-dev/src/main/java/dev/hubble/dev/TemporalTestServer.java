@@ -45,6 +45,7 @@ final class TemporalTestServer implements AutoCloseable {
      */
     static TemporalTestServer start(InetAddress address, int port) {
         TestServicesStarter services = new TestServicesStarter(true, 0);
+        UnloggedTimeLocks.apply(services);
         ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(address, port));
         GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
         try {
@@ -53,6 +54,11 @@ final class TemporalTestServer implements AutoCloseable {
             services.close();
             throw new UncheckedIOException("cannot listen on " + address.getHostAddress() + ":" + port, e);
         }
+    }
+
+    /** The port it listens on. */
+    int port() {
+        return server.getPort();
     }
 
     /** Stops serving, then stops the services; waits at most 5 s for calls in flight. */
