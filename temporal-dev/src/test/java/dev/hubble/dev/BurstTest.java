@@ -45,14 +45,16 @@ class BurstTest {
         List<String> urgent = Burst.submit(stack, urgentSource, URGENT, 9, 2);
         // The gate as soon as it knows every urgent job: who waits then, and in which order. The
         // urgent jobs ask only once the thousand before them have run their first workflow task,
-        // which takes about a minute on 2 cores: the bound only guards against a hang.
+        // which takes about a minute on 2 cores: the bound only guards against a hang. An urgent
+        // job that asked, ran and finished between two looks counts as known: on a busy machine
+        // the first urgent jobs may be done before the last have asked.
         GateSnapshot gate = await().atMost(Duration.ofMinutes(5))
                 .pollInterval(Duration.ofMillis(50))
                 .until(
                         this::gate,
                         g -> urgent.stream()
                                 .allMatch(id ->
-                                        g.queue().contains(id) || g.holders().contains(id)));
+                                        g.queue().contains(id) || g.holders().contains(id) || finished(id)));
         List<JobRecord> finished = Burst.awaitFinished(stack, source, JOBS, Duration.ofMinutes(8));
         List<JobRecord> urgentFinished = Burst.awaitFinished(stack, urgentSource, URGENT, Duration.ofMinutes(1));
 
@@ -85,6 +87,12 @@ class BurstTest {
         assertThat(stillWaiting.stream().filter(id -> submittedAt.get(id).isBefore(lastUrgentStart)))
                 .as("normal jobs that were waiting yet started before the last urgent one")
                 .hasSizeLessThanOrEqualTo(3);
+    }
+
+    private boolean finished(String jobId) {
+        String state =
+                stack.read(stack.get("/v1/jobs/" + jobId).body()).get("state").asText();
+        return JobState.valueOf(state).isTerminal();
     }
 
     private GateSnapshot gate() {
