@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,7 +129,7 @@ public final class JobService {
     private JobRecord submit(JobSpec spec, String jobId, boolean idempotent) {
         try (var mdc = MDC.putCloseable(MDC_JOB_ID, jobId)) {
             if (idempotent) {
-                Optional<JobRecord> existing = findStored(jobId);
+                Optional<JobRecord> existing = findStored(jobId, store::find);
                 if (existing.isPresent()) {
                     log.info("Job {} was already submitted by the same request; starting nothing", jobId);
                     return existing.get();
@@ -160,10 +161,30 @@ public final class JobService {
         if (!JobIds.isValid(jobId)) {
             throw new JobNotFoundException(jobId);
         }
-        Optional<JobRecord> stored = findStored(jobId);
-        if (stored.isPresent()) {
-            return stored.get();
+        Optional<JobRecord> stored = findStored(jobId, store::find);
+        return stored.isPresent() ? stored.get() : fromWorkflow(jobId);
+    }
+
+    /**
+     * What a read of one job starts from: its newest record and, when it came from the store, its
+     * children, read with it in one round trip (null when the record came from the workflow).
+     *
+     * @throws JobNotFoundException if neither the store nor Temporal knows the job
+     */
+    JobRead read(String jobId) {
+        if (!JobIds.isValid(jobId)) {
+            throw new JobNotFoundException(jobId);
         }
+        Optional<JobStore.StoredJob> stored = findStored(jobId, store::findWithChildren);
+        return stored.isPresent()
+                ? new JobRead(stored.get().record(), stored.get().children())
+                : new JobRead(fromWorkflow(jobId), null);
+    }
+
+    /** A job's newest record and the ids of its children; null children when not read yet. */
+    record JobRead(JobRecord record, @Nullable List<String> children) {}
+
+    private JobRecord fromWorkflow(String jobId) {
         try {
             return temporal(
                     () -> client.newWorkflowStub(JobWorkflow.class, jobId).status());
@@ -178,17 +199,19 @@ public final class JobService {
      * gate and costs the same however long the queue), and its children (from the store). Either is left out when it
      * cannot be had cheaply right now; the rest of the answer does not depend on them.
      */
-    JobDocument withLiveDetails(JobDocument document) {
+    JobDocument withLiveDetails(JobDocument document, @Nullable List<String> knownChildren) {
         Integer position = null;
         if (document.state() == JobState.QUEUED) {
             OptionalInt place = gates.position(document.driver(), document.jobId());
             position = place.isPresent() ? place.getAsInt() : null;
         }
-        List<String> children;
-        try {
-            children = store.children(document.jobId());
-        } catch (DataAccessException e) {
-            children = List.of();
+        List<String> children = knownChildren;
+        if (children == null) {
+            try {
+                children = store.children(document.jobId());
+            } catch (DataAccessException e) {
+                children = List.of();
+            }
         }
         return document.withLiveDetails(position, children);
     }
@@ -320,9 +343,9 @@ public final class JobService {
      * outage is logged when it begins and when it ends, not at every read: while it lasts, every
      * read asks the workflows instead.
      */
-    private Optional<JobRecord> findStored(String jobId) {
+    private <T> Optional<T> findStored(String jobId, Function<String, Optional<T>> find) {
         try {
-            Optional<JobRecord> stored = store.find(jobId);
+            Optional<T> stored = find.apply(jobId);
             if (storeDown.compareAndSet(true, false)) {
                 log.info("Job store reachable again; reads come from it again");
             }

@@ -78,9 +78,10 @@ final class JobsController {
             access.checkAccess(recent.record());
             return recent.document();
         }
-        JobRecord record = jobs.current(jobId);
+        JobService.JobRead read = jobs.read(jobId);
+        JobRecord record = read.record();
         access.checkAccess(record);
-        JobDocument document = jobs.withLiveDetails(documents.of(record, base));
+        JobDocument document = jobs.withLiveDetails(documents.of(record, base), read.children());
         finished.remember(record, base, document);
         return document;
     }

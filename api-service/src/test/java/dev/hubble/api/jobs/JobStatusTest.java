@@ -155,12 +155,14 @@ class JobStatusTest extends JobsWebTest {
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
         mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(status().isOk()); // the store is up to begin with
         reset(store);
+        readRecordAndChildrenAsTheyAreStubbed();
         when(store.find(JOB_ID)).thenThrow(new RedisConnectionFailureException("connection refused"));
         when(runningWorkflow(JOB_ID).status()).thenReturn(record(JOB_ID, JobState.RUNNING));
         for (int i = 0; i < 3; i++) {
             mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(status().isOk());
         }
         reset(store);
+        readRecordAndChildrenAsTheyAreStubbed();
         when(store.find(JOB_ID)).thenReturn(Optional.of(record(JOB_ID, JobState.RUNNING)));
         mvc.perform(get("/v1/jobs/{id}", JOB_ID)).andExpect(status().isOk());
 

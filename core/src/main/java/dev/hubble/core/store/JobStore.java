@@ -2,6 +2,7 @@ package dev.hubble.core.store;
 
 import dev.hubble.core.job.JobRecord;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,4 +29,21 @@ public interface JobStore {
 
     /** The ids of the jobs submitted with {@code jobId} as their parent, oldest first. */
     List<String> children(String jobId);
+
+    /**
+     * The stored record of a job with the ids of its children ({@link #find} and {@link
+     * #children}), in one round trip where the store can.
+     */
+    default Optional<StoredJob> findWithChildren(String jobId) {
+        return find(jobId).map(record -> new StoredJob(record, children(jobId)));
+    }
+
+    /** A stored record and the ids of the jobs submitted with it as their parent, oldest first. */
+    record StoredJob(JobRecord record, List<String> children) {
+
+        public StoredJob {
+            Objects.requireNonNull(record, "record");
+            children = List.copyOf(children);
+        }
+    }
 }

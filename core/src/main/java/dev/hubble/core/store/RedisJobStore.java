@@ -3,10 +3,13 @@ package dev.hubble.core.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hubble.core.job.JobRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -41,6 +44,9 @@ public final class RedisJobStore implements JobStore {
             """, Long.class);
 
     private static final int PAGE = 200;
+
+    /** The hash field that holds a job's record. */
+    private static final byte[] DOC = "doc".getBytes(StandardCharsets.UTF_8);
 
     private final StringRedisTemplate redis;
     private final ObjectMapper json;
@@ -95,9 +101,9 @@ public final class RedisJobStore implements JobStore {
             }
             List<String> idList = new ArrayList<>(ids);
             List<Object> docs = redis.executePipelined(
-                    (org.springframework.data.redis.core.RedisCallback<Object>) connection -> {
+                    (RedisCallback<Object>) connection -> {
                         for (String id : idList) {
-                            connection.hashCommands().hGet(jobKey(id).getBytes(), "doc".getBytes());
+                            connection.hashCommands().hGet(jobKey(id).getBytes(StandardCharsets.UTF_8), DOC);
                         }
                         return null;
                     },
@@ -118,6 +124,28 @@ public final class RedisJobStore implements JobStore {
             }
         }
         return found;
+    }
+
+    @Override
+    public Optional<StoredJob> findWithChildren(String jobId) {
+        byte[] jobKey = jobKey(jobId).getBytes(StandardCharsets.UTF_8);
+        byte[] childrenKey = childrenKey(jobId).getBytes(StandardCharsets.UTF_8);
+        List<Object> replies = redis.executePipelined(
+                (RedisCallback<Object>) connection -> {
+                    connection.hashCommands().hGet(jobKey, DOC);
+                    connection.zSetCommands().zRange(childrenKey, 0, -1);
+                    return null;
+                },
+                redis.getStringSerializer());
+        Object doc = replies.get(0);
+        if (doc == null) {
+            return Optional.empty();
+        }
+        List<String> children = new ArrayList<>();
+        if (replies.get(1) instanceof Collection<?> ids) {
+            ids.forEach(id -> children.add((String) id));
+        }
+        return Optional.of(new StoredJob(read((String) doc), children));
     }
 
     @Override

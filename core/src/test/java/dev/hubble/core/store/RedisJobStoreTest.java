@@ -162,6 +162,17 @@ class RedisJobStoreTest {
 
         assertThat(store.children(parent.jobId())).containsExactly(firstChild.jobId(), secondChild.jobId());
         assertThat(store.children(firstChild.jobId())).isEmpty();
+
+        // Read with the record in one round trip: the same answers.
+        assertThat(store.findWithChildren(parent.jobId())).hasValueSatisfying(stored -> {
+            assertThat(stored.record()).isEqualTo(parent);
+            assertThat(stored.children()).containsExactly(firstChild.jobId(), secondChild.jobId());
+        });
+        assertThat(store.findWithChildren(firstChild.jobId())).hasValueSatisfying(stored -> {
+            assertThat(stored.record().state()).isEqualTo(JobState.SUBMITTED);
+            assertThat(stored.children()).isEmpty();
+        });
+        assertThat(store.findWithChildren("no-such-job")).isEmpty();
     }
 
     private static JobRecord job(String driver, String source, String parent, long createdSecond) {
