@@ -396,7 +396,7 @@ class JobLatencyBenchmark {
     }
 
     private static String runJob(LocalStack stack) {
-        String jobId = stack.submit(Map.of("query", "select 42 as answer", "driver", "duckdb", "source", "benchmark"));
+        String jobId = submitSelect42(stack);
         long giveUpAt = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (System.nanoTime() < giveUpAt) {
             JsonNode job = stack.read(stack.get("/v1/jobs/" + jobId).body());
@@ -414,9 +414,13 @@ class JobLatencyBenchmark {
         throw new AssertionError("job " + jobId + " did not succeed within a minute");
     }
 
+    private static String submitSelect42(LocalStack stack) {
+        return stack.submit(Map.of("query", "select 42 as answer", "driver", "duckdb", "source", "benchmark"));
+    }
+
     /** Submits a job and waits, without reading its status, until its workflow has ended. */
     private static String runJobToItsEnd(LocalStack stack, WorkflowClient client) {
-        String jobId = stack.submit(Map.of("query", "select 42 as answer", "driver", "duckdb", "source", "benchmark"));
+        String jobId = submitSelect42(stack);
         awaitEnd(client, jobId);
         String state =
                 stack.read(stack.get("/v1/jobs/" + jobId).body()).get("state").asText();
@@ -460,15 +464,18 @@ class JobLatencyBenchmark {
 
     /** Runs one bare workflow and returns its start-to-close time as the server recorded it. */
     private static long runBare(WorkflowClient client, int[] shape) {
-        String id = "bare-" + UUID.randomUUID();
-        BareWorkflow workflow = client.newWorkflowStub(
-                BareWorkflow.class,
-                WorkflowOptions.newBuilder()
-                        .setWorkflowId(id)
-                        .setTaskQueue(BARE_QUEUE)
-                        .build());
+        BareWorkflow workflow = newWorkflow(client, BareWorkflow.class, BARE_QUEUE, "bare-" + UUID.randomUUID());
         workflow.run(shape[0], shape[1]);
         return startToClose(workflow);
+    }
+
+    private static <T> T newWorkflow(WorkflowClient client, Class<T> type, String queue, String id) {
+        return client.newWorkflowStub(
+                type,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(queue)
+                        .build());
     }
 
     /** A finished workflow's start-to-close time as the server recorded it. */
@@ -485,12 +492,7 @@ class JobLatencyBenchmark {
      */
     private static long runSameWork(WorkflowClient client) {
         String id = "same-work-" + UUID.randomUUID();
-        SameWorkWorkflow workflow = client.newWorkflowStub(
-                SameWorkWorkflow.class,
-                WorkflowOptions.newBuilder()
-                        .setWorkflowId(id)
-                        .setTaskQueue(SAME_WORK_QUEUE)
-                        .build());
+        SameWorkWorkflow workflow = newWorkflow(client, SameWorkWorkflow.class, SAME_WORK_QUEUE, id);
         JobSpec spec = new JobSpec(
                 "select 42 as answer",
                 "duckdb",

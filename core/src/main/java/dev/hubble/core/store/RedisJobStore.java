@@ -141,10 +141,9 @@ public final class RedisJobStore implements JobStore {
         if (doc == null) {
             return Optional.empty();
         }
-        List<String> children = new ArrayList<>();
-        if (replies.get(1) instanceof Collection<?> ids) {
-            ids.forEach(id -> children.add((String) id));
-        }
+        List<String> children = replies.get(1) instanceof Collection<?> ids
+                ? ids.stream().map(String.class::cast).toList()
+                : List.of();
         return Optional.of(new StoredJob(read((String) doc), children));
     }
 

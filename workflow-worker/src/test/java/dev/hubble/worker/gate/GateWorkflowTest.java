@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -502,31 +503,23 @@ class GateWorkflowTest {
                 .containsOnly(cycles);
 
         assertIdle(DUCKDB);
-        assertThat(mostHoldingAtOnce(stubs))
+        List<WorkflowExecutionHistory> runs = gateRuns(DUCKDB);
+        assertThat(mostHoldingAtOnce(stubs, runs))
                 .as("holders at once, from the holders' histories")
                 .isEqualTo(4);
-        List<WorkflowExecutionHistory> runs = gateRuns(DUCKDB);
         assertThat(runs).as("runs of the gate").hasSizeGreaterThan(1);
         for (WorkflowExecutionHistory run : runs) {
             assertThat(run.getEvents()).as("events of one run").hasSizeLessThan(10_240);
         }
-        Map<String, List<Instant>> requests = new java.util.HashMap<>();
-        for (WorkflowExecutionHistory run : runs) {
-            for (HistoryEvent event : run.getEvents()) {
-                if (event.hasWorkflowExecutionSignaledEventAttributes()
-                        && event.getWorkflowExecutionSignaledEventAttributes()
-                                .getSignalName()
-                                .equals("acquire")) {
-                    PermitRequest request = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
-                            event.getWorkflowExecutionSignaledEventAttributes()
-                                    .getInput()
-                                    .getPayloads(0),
-                            PermitRequest.class,
-                            PermitRequest.class);
-                    requests.computeIfAbsent(request.jobId(), id -> new ArrayList<>())
-                            .add(request.requestedAt());
-                }
-            }
+        Map<String, List<Instant>> requests = new HashMap<>();
+        for (HistoryEvent event : signals(runs, "acquire")) {
+            PermitRequest request = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                    event.getWorkflowExecutionSignaledEventAttributes()
+                            .getInput()
+                            .getPayloads(0),
+                    PermitRequest.class,
+                    PermitRequest.class);
+            requests.computeIfAbsent(request.jobId(), id -> new ArrayList<>()).add(request.requestedAt());
         }
         assertThat(requests.values())
                 .as("every cycler's requests, each at a time of its own (one may arrive twice)")
@@ -609,35 +602,23 @@ class GateWorkflowTest {
      * view of it. At equal times releases count first, which is causal: the gate grants only after
      * it received a release. A release of a job that holds nothing (sent again) changes nothing.
      */
-    private int mostHoldingAtOnce(List<WorkflowStub> holders) {
+    private int mostHoldingAtOnce(List<WorkflowStub> holders, List<WorkflowExecutionHistory> gateRuns) {
         record Edge(long nanos, String jobId, int delta) {}
         List<Edge> edges = new ArrayList<>();
         for (WorkflowStub holder : holders) {
             String workflowId = holder.getExecution().getWorkflowId();
-            for (HistoryEvent event : client.fetchHistory(workflowId).getEvents()) {
-                if (event.hasWorkflowExecutionSignaledEventAttributes()
-                        && event.getWorkflowExecutionSignaledEventAttributes()
-                                .getSignalName()
-                                .equals(Gates.PERMIT_GRANTED)) {
-                    edges.add(new Edge(nanos(event), workflowId, 1));
-                }
+            for (HistoryEvent event : signals(List.of(client.fetchHistory(workflowId)), Gates.PERMIT_GRANTED)) {
+                edges.add(new Edge(nanos(event), workflowId, 1));
             }
         }
-        for (WorkflowExecutionHistory run : gateRuns(DUCKDB)) {
-            for (HistoryEvent event : run.getEvents()) {
-                if (event.hasWorkflowExecutionSignaledEventAttributes()
-                        && event.getWorkflowExecutionSignaledEventAttributes()
-                                .getSignalName()
-                                .equals("release")) {
-                    String jobId = event.getWorkflowExecutionSignaledEventAttributes()
-                            .getInput()
-                            .getPayloads(0)
-                            .getData()
-                            .toStringUtf8()
-                            .replace("\"", "");
-                    edges.add(new Edge(nanos(event), jobId, -1));
-                }
-            }
+        for (HistoryEvent event : signals(gateRuns, "release")) {
+            String jobId = event.getWorkflowExecutionSignaledEventAttributes()
+                    .getInput()
+                    .getPayloads(0)
+                    .getData()
+                    .toStringUtf8()
+                    .replace("\"", "");
+            edges.add(new Edge(nanos(event), jobId, -1));
         }
         edges.sort(Comparator.comparingLong(Edge::nanos).thenComparingInt(Edge::delta));
         Set<String> holding = new HashSet<>();
@@ -652,6 +633,17 @@ class GateWorkflowTest {
         }
         assertThat(holding).as("every grant was released").isEmpty();
         return most;
+    }
+
+    /** The signals named {@code name} in {@code histories}, in history order. */
+    private static List<HistoryEvent> signals(List<WorkflowExecutionHistory> histories, String name) {
+        return histories.stream()
+                .flatMap(history -> history.getEvents().stream())
+                .filter(event -> event.hasWorkflowExecutionSignaledEventAttributes()
+                        && event.getWorkflowExecutionSignaledEventAttributes()
+                                .getSignalName()
+                                .equals(name))
+                .toList();
     }
 
     private static long nanos(HistoryEvent event) {
