@@ -3,6 +3,7 @@ package dev.hubble.activities.gate;
 import dev.hubble.core.config.DriversProperties;
 import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.gate.GateInput;
+import dev.hubble.core.gate.GatePolicy;
 import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.Gates;
 import dev.hubble.core.gate.PermitRequest;
@@ -19,7 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.ToIntFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.lang.Nullable;
@@ -33,20 +34,20 @@ public final class GateActivitiesImpl implements GateActivities {
     private static final Logger log = LoggerFactory.getLogger(GateActivitiesImpl.class);
 
     private final WorkflowClient client;
-    private final ToIntFunction<String> capacityOf;
+    private final Function<String, GatePolicy> policyOf;
     private final Duration sweepInterval;
     private final int maxStepsPerRun;
 
     /**
-     * @param capacityOf the configured capacity of a driver; throws {@link IllegalArgumentException}
+     * @param policyOf the configured policy of a driver's gate; throws {@link IllegalArgumentException}
      *     for a driver it does not know
      * @param sweepInterval how often a gate this activity starts checks its holders
      * @param maxStepsPerRun steps a gate run handles before it continues as new
      */
     public GateActivitiesImpl(
-            WorkflowClient client, ToIntFunction<String> capacityOf, Duration sweepInterval, int maxStepsPerRun) {
+            WorkflowClient client, Function<String, GatePolicy> policyOf, Duration sweepInterval, int maxStepsPerRun) {
         this.client = Objects.requireNonNull(client, "client");
-        this.capacityOf = Objects.requireNonNull(capacityOf, "capacityOf");
+        this.policyOf = Objects.requireNonNull(policyOf, "policyOf");
         if (sweepInterval.isNegative() || sweepInterval.isZero() || maxStepsPerRun < 10) {
             throw new IllegalArgumentException("sweepInterval must be positive and maxStepsPerRun at least 10, got "
                     + sweepInterval + " and " + maxStepsPerRun);
@@ -55,22 +56,22 @@ public final class GateActivitiesImpl implements GateActivities {
         this.maxStepsPerRun = maxStepsPerRun;
     }
 
-    /** Gates with each enabled driver's {@code concurrency} as capacity and default settings. */
+    /** Gates with each enabled driver's admission settings and default sweeps and runs. */
     public static GateActivitiesImpl of(WorkflowClient client, DriversProperties drivers) {
         return new GateActivitiesImpl(
                 client,
-                driver -> drivers.driver(driver).concurrency(),
+                driver -> drivers.driver(driver).gatePolicy(),
                 GateInput.DEFAULT_SWEEP_INTERVAL,
                 GateInput.DEFAULT_MAX_STEPS_PER_RUN);
     }
 
     @Override
     public void requestPermit(String driver, PermitRequest request) {
-        int capacity;
+        GatePolicy policy;
         String gateId;
         String taskQueue;
         try {
-            capacity = capacityOf.applyAsInt(driver);
+            policy = policyOf.apply(driver);
             gateId = Gates.workflowId(driver);
             taskQueue = TaskQueues.forDriver(driver);
         } catch (IllegalArgumentException e) {
@@ -83,13 +84,13 @@ public final class GateActivitiesImpl implements GateActivities {
                         .setTaskQueue(taskQueue)
                         .build());
         BatchRequest signalWithStart = client.newSignalWithStartRequest();
-        signalWithStart.add(gate::run, GateInput.start(driver, capacity, sweepInterval, maxStepsPerRun));
-        signalWithStart.add(gate::acquire, request, capacity);
+        signalWithStart.add(gate::run, GateInput.start(driver, policy, sweepInterval, maxStepsPerRun));
+        signalWithStart.add(gate::acquire, request, policy);
         try {
             client.signalWithStart(signalWithStart);
         } catch (WorkflowExecutionAlreadyStarted raced) {
             // Two first requests raced to start the gate and the other won: the gate runs now.
-            client.newWorkflowStub(GateWorkflow.class, gateId).acquire(request, capacity);
+            client.newWorkflowStub(GateWorkflow.class, gateId).acquire(request, policy);
         }
         log.debug("Job {} asked gate {} for a permit", request.jobId(), gateId);
     }

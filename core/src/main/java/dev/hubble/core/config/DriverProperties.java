@@ -2,7 +2,10 @@ package dev.hubble.core.config;
 
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
+import dev.hubble.core.gate.GatePolicy;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.lang.Nullable;
@@ -18,6 +21,10 @@ import org.springframework.lang.Nullable;
  * @param maxPollsPerRun watches (see watchWindow) before the job workflow continues as new, keeping its
  *     history short
  * @param concurrency jobs of this driver that may be submitted or running at once
+ * @param perSourceConcurrency jobs of one {@code source} that may be submitted or running at once;
+ *     0 (the default) for no limit below {@code concurrency}
+ * @param sourceWeights shares of named sources when several wait (a source of weight 2 is granted
+ *     twice as often as one of weight 1); a source not named has weight 1
  * @param watchWindow how long one watch of a running job lasts before the workflow looks at its
  *     own history (and continues as new when Temporal suggests it); polls within it leave no trace
  * @param killTimeout how long a cancelled or timed-out job waits for its engine to confirm the
@@ -35,6 +42,8 @@ public record DriverProperties(
         @DefaultValue("60s") Duration pollMax,
         @DefaultValue("500") @Min(10) int maxPollsPerRun,
         @DefaultValue("4") @Min(1) int concurrency,
+        @DefaultValue("0") @Min(0) int perSourceConcurrency,
+        @Nullable Map<String, Integer> sourceWeights,
         @DefaultValue("1h") Duration watchWindow,
         @DefaultValue("1m") Duration killTimeout,
         @DefaultValue("1s") Duration quickLook,
@@ -42,6 +51,13 @@ public record DriverProperties(
 
     @ConstructorBinding
     public DriverProperties {
+        sourceWeights = sourceWeights == null ? Map.of() : Map.copyOf(sourceWeights);
+        sourceWeights.forEach((source, weight) -> {
+            if (weight == null || weight < 1) {
+                throw new IllegalArgumentException(
+                        "source-weights." + source + " must be at least 1, got " + weight);
+            }
+        });
         if (pollInitial.isNegative() || pollInitial.isZero() || pollMax.compareTo(pollInitial) < 0) {
             throw new IllegalArgumentException("poll-initial must be positive and poll-max at least poll-initial, got "
                     + pollInitial + " and " + pollMax);
@@ -83,9 +99,16 @@ public record DriverProperties(
                 pollMax,
                 maxPollsPerRun,
                 concurrency,
+                0,
+                Map.of(),
                 Duration.ofHours(1),
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(1),
                 results);
+    }
+
+    /** How this driver's gate shares its permits. */
+    public GatePolicy gatePolicy() {
+        return new GatePolicy(concurrency, perSourceConcurrency, new TreeMap<>(sourceWeights));
     }
 }

@@ -9,9 +9,10 @@ import java.util.Objects;
  * new, the permits it holds and the jobs waiting.
  *
  * @param driver the driver whose jobs the gate admits
- * @param capacity the permits the gate grants at most at once; 0 grants nothing
- * @param configuredCapacity the capacity the drivers' configuration last named; a request that
- *     names another one changes {@code capacity} (see {@link GateWorkflow#acquire})
+ * @param capacity the permits the gate grants at most at once; 0 grants nothing. It is the
+ *     configured policy's capacity unless an operator set another ({@link GateWorkflow#setCapacity})
+ * @param configured the policy the drivers' configuration last named; a request that names another
+ *     one replaces it, and its capacity {@code capacity} (see {@link GateWorkflow#acquire})
  * @param sweepInterval how often the gate checks that its holders are still running
  * @param maxStepsPerRun signals, grants and sweeps a run handles before it continues as new,
  *     which bounds its history (a step adds at most about six events)
@@ -21,7 +22,7 @@ import java.util.Objects;
 public record GateInput(
         String driver,
         int capacity,
-        int configuredCapacity,
+        GatePolicy configured,
         Duration sweepInterval,
         int maxStepsPerRun,
         List<PermitRequest> holders,
@@ -34,10 +35,10 @@ public record GateInput(
 
     public GateInput {
         Objects.requireNonNull(driver, "driver");
+        Objects.requireNonNull(configured, "configured");
         Objects.requireNonNull(sweepInterval, "sweepInterval");
-        if (capacity < 0 || configuredCapacity < 0) {
-            throw new IllegalArgumentException(
-                    "capacity must not be negative: " + capacity + ", " + configuredCapacity);
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative: " + capacity);
         }
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("sweepInterval must be positive: " + sweepInterval);
@@ -50,7 +51,8 @@ public record GateInput(
     }
 
     /** The input of a gate's first run. */
-    public static GateInput start(String driver, int capacity, Duration sweepInterval, int maxStepsPerRun) {
-        return new GateInput(driver, capacity, capacity, sweepInterval, maxStepsPerRun, List.of(), List.of());
+    public static GateInput start(String driver, GatePolicy policy, Duration sweepInterval, int maxStepsPerRun) {
+        return new GateInput(
+                driver, policy.capacity(), policy, sweepInterval, maxStepsPerRun, List.of(), List.of());
     }
 }

@@ -14,8 +14,11 @@ import org.springframework.lang.Nullable;
  * history grows large.
  *
  * <p>At most {@code capacity} jobs hold a permit at once. Waiting jobs are granted highest
- * priority first, in arrival order within a priority; a grant is the {@link PermitHolder}
- * signal to the workflow whose id is the job id. Every signal is idempotent.
+ * priority first; within a priority the sources take turns by weight, a source holding its
+ * per-source share waits (see {@link GatePolicy}); within a source, jobs are granted in the order
+ * the API accepted them, then by job id, whatever order their workflows reach the gate. A grant is
+ * the {@link PermitHolder} signal to the workflow whose id is the job id, naming the request it
+ * answers. Every signal is idempotent.
  *
  * <p>Permits come back when the holder releases them, when a grant cannot be delivered because
  * the job's workflow is gone, and when the periodic liveness sweep finds a holder's workflow no
@@ -34,12 +37,16 @@ public interface GateWorkflow {
      * (the job may have lost track of it, e.g. after a reset), and a later request becomes the one
      * held.
      *
-     * @param configuredCapacity the capacity the sender's configuration gives the driver; when it
-     *     differs from the last one configured it becomes the gate's capacity, so a configuration
-     *     change reaches a running gate with the next request. 0 leaves the capacity alone.
+     * <p>A request the job has already given back (a late copy of it: a retried activity, or an
+     * ask-again that crossed its grant) may be queued and granted again; the job gives such a grant
+     * back at once, since it names a request the job no longer has.
+     *
+     * @param configured the policy the sender's configuration gives the driver; when it differs
+     *     from the last one configured it becomes the gate's, capacity included, so a configuration
+     *     change reaches a running gate with the next request. Null leaves the policy alone.
      */
     @SignalMethod
-    void acquire(PermitRequest request, int configuredCapacity);
+    void acquire(PermitRequest request, @Nullable GatePolicy configured);
 
     /**
      * A job gives its permit back, or its place in the queue when it still waits. Changes nothing

@@ -8,6 +8,8 @@ import io.temporal.common.converter.GlobalDataConverter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class GateContractsTest {
@@ -39,13 +41,38 @@ class GateContractsTest {
 
     @Test
     void gateInputRejectsSettingsThatCannotWork() {
-        assertThatThrownBy(() -> GateInput.start("duckdb", -1, Duration.ofMinutes(1), 1000))
+        assertThatThrownBy(() -> GateInput.start("duckdb", GatePolicy.of(-1), Duration.ofMinutes(1), 1000))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> GateInput.start("duckdb", 1, Duration.ZERO, 1000))
+        assertThatThrownBy(() -> GateInput.start("duckdb", GatePolicy.of(1), Duration.ZERO, 1000))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> GateInput.start("duckdb", 1, Duration.ofMinutes(1), 5))
+        assertThatThrownBy(() -> GateInput.start("duckdb", GatePolicy.of(1), Duration.ofMinutes(1), 5))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PermitRequest(" ", 5, Instant.EPOCH)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRequestWithoutSourceOrAcceptanceTimeIsOfTheEmptySourceInLineFromWhenItAsked() {
+        Instant asked = Instant.parse("2026-01-01T00:00:00Z");
+        PermitRequest request = new PermitRequest("a", 5, asked, null, null);
+
+        assertThat(request.source()).isEmpty();
+        assertThat(request.acceptedAt()).isEqualTo(asked);
+        assertThat(request.askedAt(asked.plusSeconds(1)))
+                .isEqualTo(new PermitRequest("a", 5, asked.plusSeconds(1), "", asked));
+    }
+
+    @Test
+    void gatePolicyRejectsNegativeCapacitiesAndWeightsBelowOne() {
+        assertThatThrownBy(() -> new GatePolicy(1, -1, new TreeMap<>())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GatePolicy(1, 0, new TreeMap<>(Map.of("a", 0))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("source a");
+        GatePolicy policy = new GatePolicy(4, 2, new TreeMap<>(Map.of("a", 3)));
+        assertThat(policy.weightOf("a")).isEqualTo(3);
+        assertThat(policy.weightOf("b")).isEqualTo(1);
+        assertThat(policy.sourceMayHoldMore(1)).isTrue();
+        assertThat(policy.sourceMayHoldMore(2)).isFalse();
+        assertThat(GatePolicy.of(4).sourceMayHoldMore(100)).isTrue();
     }
 
     @Test
@@ -54,10 +81,11 @@ class GateContractsTest {
         GateInput input = new GateInput(
                 "duckdb",
                 3,
-                4,
+                new GatePolicy(4, 2, new TreeMap<>(Map.of("experiments", 3))),
                 Duration.ofMinutes(1),
                 1000,
-                List.of(new PermitRequest("a", 9, Instant.parse("2026-01-01T00:00:00Z"))),
+                List.of(new PermitRequest(
+                        "a", 9, Instant.parse("2026-01-01T00:00:02Z"), "reports", Instant.parse("2026-01-01T00:00:00Z"))),
                 List.of(new PermitRequest("b", 1, Instant.parse("2026-01-01T00:00:01Z"))));
         GateSnapshot snapshot = GateSnapshot.of("duckdb", 3, List.of("a"), List.of("b"));
 

@@ -32,10 +32,12 @@ import org.springframework.lang.Nullable;
  * <pre>{@code
  * private final GatePermit permit = new GatePermit();
  *
- * public void permitGranted() { permit.granted(); }
+ * public void permitGranted(Instant requestedAt) { permit.granted(requestedAt); }
  *
  * // in the workflow method
- * if (!permit.acquire(driver, new PermitRequest(jobId, priority, now), maxWait)) { ...timed out... }
+ * if (!permit.acquireUnless(driver, new PermitRequest(jobId, priority, now, source, acceptedAt), () -> stop)) {
+ *     ...stopped while waiting...
+ * }
  * ... submit and run the job ...
  * permit.release(); // on every way out: success, failure, cancel, timeout
  * }</pre>
@@ -48,7 +50,10 @@ import org.springframework.lang.Nullable;
  * {@link #releaseInBackground} lets the workflow go on meanwhile. Both are idempotent. A release
  * names the request it gives back, and every request is later than the one before, so a release
  * that reaches the gate late (a local activity run again when its workflow task is) never frees
- * the permit of a request made after it. Do not call it from a {@code finally} that a
+ * the permit of a request made after it; likewise a grant names the request it answers, and only a
+ * grant of the request the workflow waits with is taken: a grant of a request it no longer has
+ * (a late copy of an old request reached the gate after its release) is given back at once, so
+ * the gate's permit for it goes to the next job. Do not call it from a {@code finally} that a
  * continue-as-new passes through: a run that continues as new keeps the permit, and the next run
  * takes it over with {@link #resumeHolding}.
  *
@@ -93,6 +98,9 @@ public final class GatePermit {
     private @Nullable PermitRequest request;
     private @Nullable Instant lastRequestedAt;
     private @Nullable String jobId;
+    /** The job and driver this permit was last asked for, to give back grants it did not take. */
+    private @Nullable String owner;
+    private @Nullable String ownerDriver;
     private boolean waiting;
     private boolean held;
 
@@ -132,7 +140,9 @@ public final class GatePermit {
      * before the workflow ends.
      */
     public void awaitReleased() {
-        for (Promise<Void> release : releases) {
+        // Not an iterator: a grant given back while this waits adds to the list.
+        while (!releases.isEmpty()) {
+            Promise<Void> release = releases.remove(0);
             try {
                 Workflow.newDetachedCancellationScope(release::get).run();
             } catch (ActivityFailure failure) {
@@ -140,7 +150,6 @@ public final class GatePermit {
                 log.warn("A permit could not be given back: {}", failure.getMessage());
             }
         }
-        releases.clear();
     }
 
     /**
@@ -211,12 +220,34 @@ public final class GatePermit {
         return await(deadline);
     }
 
-    /** Records the gate's grant; call it from the workflow's {@link PermitHolder#permitGranted} handler. */
-    public void granted() {
-        // A grant nobody waits for (repeated, or after the wait ended) changes nothing.
-        if (waiting) {
-            waiting = false;
-            held = true;
+    /**
+     * Takes the gate's grant of the request made at {@code requestedAt}; call it from the
+     * workflow's {@link PermitHolder#permitGranted} handler. A grant of the request this permit
+     * waits with makes it held; one of the request it holds (sent again) changes nothing; one of a
+     * request it no longer has is given back, so that the gate's permit for it is not lost.
+     *
+     * @param requestedAt the request the grant answers; null (a grant that names none) is taken as
+     *     one of the request waited with
+     */
+    public void granted(@Nullable Instant requestedAt) {
+        if (requestedAt == null || (request != null && requestedAt.equals(request.requestedAt()))) {
+            if (waiting) {
+                waiting = false;
+                held = true;
+            }
+            return;
+        }
+        if (request == null && held) {
+            // Held since the run before, whose request this run does not know: nothing to give back.
+            return;
+        }
+        if (owner != null && ownerDriver != null) {
+            log.info("Job {} gives back a grant of its earlier request of {}", owner, requestedAt);
+            String job = owner;
+            String gate = ownerDriver;
+            Workflow.newDetachedCancellationScope(
+                            () -> releases.add(Async.procedure(releaser::releasePermit, gate, job, requestedAt)))
+                    .run();
         }
     }
 
@@ -228,6 +259,9 @@ public final class GatePermit {
         Gates.workflowId(driver); // validates the name
         this.driver = driver;
         this.jobId = Objects.requireNonNull(jobId, "jobId");
+        owner = jobId;
+        ownerDriver = driver;
+        request = null;
         waiting = false;
         held = true;
     }
@@ -311,6 +345,8 @@ public final class GatePermit {
         this.driver = driver;
         this.request = request;
         this.jobId = request.jobId();
+        owner = request.jobId();
+        ownerDriver = driver;
         waiting = true; // before the request: the grant may arrive before the activity's result
         held = false;
         try {

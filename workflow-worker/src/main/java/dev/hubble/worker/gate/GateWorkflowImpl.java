@@ -2,6 +2,7 @@ package dev.hubble.worker.gate;
 
 import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.gate.GateInput;
+import dev.hubble.core.gate.GatePolicy;
 import dev.hubble.core.gate.GateSnapshot;
 import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.PermitHolder;
@@ -16,12 +17,10 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.springframework.lang.Nullable;
 
@@ -59,11 +58,13 @@ public final class GateWorkflowImpl implements GateWorkflow {
     private final Duration sweepInterval;
     private final int maxStepsPerRun;
     private int capacity;
-    private int configuredCapacity;
+    private GatePolicy configured;
     /** Holders in grant order. */
     private final Map<String, PermitRequest> holders = new LinkedHashMap<>();
+    // Only looked up, never iterated.
+    private final Map<String, Integer> heldBySource = new HashMap<>();
 
-    private final WaitingQueue queue = new WaitingQueue();
+    private final AdmissionQueue queue = new AdmissionQueue();
 
     private int steps;
     private int grantsInFlight;
@@ -78,8 +79,8 @@ public final class GateWorkflowImpl implements GateWorkflow {
         sweepInterval = input.sweepInterval();
         maxStepsPerRun = input.maxStepsPerRun();
         capacity = input.capacity();
-        configuredCapacity = input.configuredCapacity();
-        input.holders().forEach(holder -> holders.put(holder.jobId(), holder));
+        configured = input.configured();
+        input.holders().forEach(this::hold);
         input.queue().forEach(queue::add);
     }
 
@@ -114,30 +115,30 @@ public final class GateWorkflowImpl implements GateWorkflow {
         Workflow.continueAsNew(new GateInput(
                 driver,
                 capacity,
-                configuredCapacity,
+                configured,
                 sweepInterval,
                 maxStepsPerRun,
                 List.copyOf(holders.values()),
-                queue.inGrantOrder()));
+                queue.inGrantOrder(configured)));
     }
 
     @Override
-    public void acquire(PermitRequest request, int configured) {
+    public void acquire(PermitRequest request, @Nullable GatePolicy policy) {
         steps++;
         if (request == null) {
             // Thrown, it would fail the workflow task over and over and wedge the gate.
             log.warn("Gate of {} ignores an acquire without a request", driver);
             return;
         }
-        if (configured > 0 && configured != configuredCapacity) {
-            log.info("Gate of {}: configured capacity {} replaces {}", driver, configured, configuredCapacity);
-            configuredCapacity = configured;
-            capacity = configured;
+        if (policy != null && !policy.equals(configured)) {
+            log.info("Gate of {}: configured policy {} replaces {}", driver, policy, configured);
+            configured = policy;
+            capacity = policy.capacity();
         }
         PermitRequest held = holders.get(request.jobId());
         if (held != null) {
             if (isLater(request, held)) {
-                holders.put(request.jobId(), request); // keeps its place in grant order
+                hold(request); // keeps its place in grant order
             }
             notifyGranted(holders.get(request.jobId()));
             return;
@@ -168,7 +169,7 @@ public final class GateWorkflowImpl implements GateWorkflow {
             return;
         }
         if (held != null) {
-            holders.remove(jobId);
+            drop(jobId);
         } else {
             queue.remove(jobId);
             log.debug("Gate of {}: job {} left the queue", driver, jobId);
@@ -193,34 +194,56 @@ public final class GateWorkflowImpl implements GateWorkflow {
 
     @Override
     public GateSnapshot snapshot() {
-        return GateSnapshot.of(driver, capacity, List.copyOf(holders.keySet()), queue.jobIdsInGrantOrder());
+        List<String> waiting = queue.inGrantOrder(configured).stream()
+                .map(PermitRequest::jobId)
+                .toList();
+        return GateSnapshot.of(driver, capacity, List.copyOf(holders.keySet()), waiting);
     }
 
     private boolean hasRoom() {
-        return !continuing && holders.size() < capacity && !queue.isEmpty();
+        return !continuing && holders.size() < capacity && queue.hasGrantable(configured, this::heldBy);
     }
 
     private void grantWhileRoom() {
         while (hasRoom()) {
-            PermitRequest next = queue.poll();
-            holders.put(next.jobId(), next);
+            PermitRequest next = queue.poll(configured, this::heldBy);
+            hold(next);
             steps++;
             notifyGranted(next);
         }
     }
 
+    /** Makes {@code request} its job's held permit; a job already holding keeps its place in grant order. */
+    private void hold(PermitRequest request) {
+        if (holders.put(request.jobId(), request) == null) {
+            heldBySource.merge(request.source(), 1, Integer::sum);
+        }
+    }
+
+    /** Frees the permit {@code jobId} holds. */
+    private void drop(String jobId) {
+        PermitRequest held = holders.remove(jobId);
+        if (held != null) {
+            heldBySource.merge(held.source(), -1, (a, b) -> a + b == 0 ? null : a + b);
+        }
+    }
+
+    private int heldBy(String source) {
+        return heldBySource.getOrDefault(source, 0);
+    }
+
     /**
-     * Signals the grant. A grant that cannot be delivered (the job's workflow is gone: the promise
+     * Signals the grant, naming the request it answers. A grant that cannot be delivered (the job's workflow is gone: the promise
      * fails with the server's cause as an {@code ApplicationFailure}) is never a held permit, so
      * the slot goes to the next job at once.
      */
     private void notifyGranted(PermitRequest grant) {
         grantsInFlight++;
         PermitHolder holder = Workflow.newExternalWorkflowStub(PermitHolder.class, grant.jobId());
-        Async.procedure(holder::permitGranted).handle((ok, failure) -> {
+        Async.procedure(holder::permitGranted, grant.requestedAt()).handle((ok, failure) -> {
             grantsInFlight--;
             if (failure != null && !(failure instanceof CanceledFailure) && holders.get(grant.jobId()) == grant) {
-                holders.remove(grant.jobId());
+                drop(grant.jobId());
                 log.warn(
                         "Gate of {}: the grant to job {} could not be delivered ({}); the permit goes to the next job",
                         driver,
@@ -274,7 +297,8 @@ public final class GateWorkflowImpl implements GateWorkflow {
             }
             for (String jobId : gone) {
                 // Only the grant that was checked: the job may have released and asked again since.
-                if (holders.get(jobId) == checked.get(jobId) && holders.remove(jobId) != null) {
+                if (holders.get(jobId) == checked.get(jobId) && holders.containsKey(jobId)) {
+                    drop(jobId);
                     log.warn("Gate of {}: holder {} no longer runs; its permit goes to the next job", driver, jobId);
                 }
             }
@@ -284,71 +308,5 @@ public final class GateWorkflowImpl implements GateWorkflow {
 
     private boolean continueAsNewDue() {
         return steps >= maxStepsPerRun || Workflow.getInfo().isContinueAsNewSuggested();
-    }
-
-    /** Waiting requests: highest priority first, then arrival order. Not thread-safe (workflow code). */
-    private static final class WaitingQueue {
-
-        private record Ticket(int priority, long arrival) implements Comparable<Ticket> {
-            @Override
-            public int compareTo(Ticket other) {
-                int byPriority = Integer.compare(other.priority, priority);
-                return byPriority != 0 ? byPriority : Long.compare(arrival, other.arrival);
-            }
-        }
-
-        private final TreeMap<Ticket, PermitRequest> ordered = new TreeMap<>();
-        // Only looked up, never iterated, so its order cannot leak into the workflow's commands.
-        private final Map<String, Ticket> tickets = new HashMap<>();
-        private long arrivals;
-
-        void add(PermitRequest request) {
-            if (tickets.containsKey(request.jobId())) {
-                return;
-            }
-            Ticket ticket = new Ticket(request.priority(), arrivals++);
-            ordered.put(ticket, request);
-            tickets.put(request.jobId(), ticket);
-        }
-
-        @Nullable
-        PermitRequest get(String jobId) {
-            Ticket ticket = tickets.get(jobId);
-            return ticket == null ? null : ordered.get(ticket);
-        }
-
-        /** Puts {@code request} in the place of the waiting request of the same job. */
-        void replace(PermitRequest request) {
-            ordered.put(tickets.get(request.jobId()), request);
-        }
-
-        boolean remove(String jobId) {
-            Ticket ticket = tickets.remove(jobId);
-            return ticket != null && ordered.remove(ticket) != null;
-        }
-
-        PermitRequest poll() {
-            PermitRequest next = ordered.pollFirstEntry().getValue();
-            tickets.remove(next.jobId());
-            return next;
-        }
-
-        boolean isEmpty() {
-            return ordered.isEmpty();
-        }
-
-        int size() {
-            return ordered.size();
-        }
-
-        List<PermitRequest> inGrantOrder() {
-            return List.copyOf(ordered.values());
-        }
-
-        List<String> jobIdsInGrantOrder() {
-            List<String> ids = new ArrayList<>(ordered.size());
-            ordered.values().forEach(request -> ids.add(request.jobId()));
-            return ids;
-        }
     }
 }

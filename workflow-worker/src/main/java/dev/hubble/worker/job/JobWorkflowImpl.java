@@ -246,7 +246,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
 
     /** Waits for a permit of the driver's gate; false when the job ended instead. */
     private boolean admitted() {
-        PermitRequest request = new PermitRequest(record.jobId(), record.spec().priority(), now());
+        PermitRequest request = new PermitRequest(
+                record.jobId(), record.spec().priority(), now(), record.spec().source(), record.createdAt());
         boolean granted;
         try {
             granted = permit.acquireUnless(settings.gateFor(record.spec().driver()), request, () -> stopping() != null);
@@ -516,8 +517,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
     }
 
     @Override
-    public void permitGranted() {
-        permit.granted();
+    public void permitGranted(Instant requestedAt) {
+        permit.granted(requestedAt);
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hubble.activities.gate.GateActivitiesImpl;
 import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.gate.GateInput;
+import dev.hubble.core.gate.GatePolicy;
 import dev.hubble.core.gate.GateSnapshot;
 import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.Gates;
@@ -52,6 +53,7 @@ class GateWorkflowTest {
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(45);
 
     private final Map<String, Integer> capacities = new ConcurrentHashMap<>();
+    private final Map<String, GatePolicy> policies = new ConcurrentHashMap<>();
     private TestWorkflowEnvironment env;
     private WorkflowClient client;
     private RecordingTimeline timeline;
@@ -63,7 +65,7 @@ class GateWorkflowTest {
         env = TestWorkflowEnvironment.newInstance();
         client = env.getWorkflowClient();
         timeline = new RecordingTimeline(env);
-        gateActivities = new GateActivitiesImpl(client, this::capacityOf, sweepInterval, maxStepsPerRun);
+        gateActivities = new GateActivitiesImpl(client, this::policyOf, sweepInterval, maxStepsPerRun);
         for (String driver : capacityByDriver.keySet()) {
             Worker worker = env.newWorker(TaskQueues.forDriver(driver));
             worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class, HolderWorkflowImpl.class);
@@ -76,13 +78,14 @@ class GateWorkflowTest {
         start(sweepInterval, GateInput.DEFAULT_MAX_STEPS_PER_RUN, Map.of(DUCKDB, duckdbCapacity));
     }
 
-    /** Like {@code DriversProperties.driver(d).concurrency()}: an unknown driver is an IllegalArgumentException. */
-    private int capacityOf(String driver) {
+    /** Like {@code DriversProperties.driver(d).gatePolicy()}: an unknown driver is an IllegalArgumentException. */
+    private GatePolicy policyOf(String driver) {
         Integer capacity = capacities.get(driver);
         if (capacity == null) {
             throw new IllegalArgumentException("driver " + driver + " is not enabled");
         }
-        return capacity;
+        GatePolicy policy = policies.get(driver);
+        return policy == null ? GatePolicy.of(capacity) : policy.withCapacity(capacity);
     }
 
     @AfterEach
@@ -151,8 +154,9 @@ class GateWorkflowTest {
         GateWorkflow gate = gateStub(DUCKDB);
         Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
 
-        gate.acquire(new PermitRequest("second", 9, now), 0); // already waiting: keeps its place
-        gate.acquire(new PermitRequest("holder", 9, now), 0); // already holding: granted again, nothing else
+        gate.acquire(new PermitRequest("second", 9, now), null); // already waiting: keeps its place
+        // Already holding: a copy of an earlier request is answered with the grant it holds, nothing else.
+        gate.acquire(new PermitRequest("holder", 9, Instant.EPOCH), null);
         gate.release("stranger", null);
         gate.setCapacity(1);
 
@@ -176,7 +180,7 @@ class GateWorkflowTest {
 
         // The waiter released its place and asked again, and the release arrives after the request.
         Instant asked = Instant.ofEpochMilli(env.currentTimeMillis()).plusSeconds(60);
-        gate.acquire(new PermitRequest("waiter", 5, asked), 0);
+        gate.acquire(new PermitRequest("waiter", 5, asked), null);
         gate.release("waiter", asked.minusMillis(1));
         assertThat(snapshot(DUCKDB))
                 .as("keeps its place with its later request")
@@ -185,6 +189,102 @@ class GateWorkflowTest {
         gate.release("waiter", asked);
         awaitGate(DUCKDB, snapshot -> snapshot.waiting() == 0);
         gate.release("holder", null); // names no request: whatever the job holds
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void aGrantOfARequestTheJobNoLongerHasIsGivenBackAtOnce() {
+        start(1, HOUR); // no sweep can help here
+        WorkflowStub done = startHolder("done", Plan.holding(DUCKDB, Duration.ZERO).lingeringWhenDone());
+        awaitGate(DUCKDB, gate -> gate.running() == 0 && gate.waiting() == 0 && timeline.released(List.of("done")));
+
+        // A late copy of a request the job released reaches the gate: it is granted again.
+        gateStub(DUCKDB).acquire(new PermitRequest("done", 5, Instant.ofEpochMilli(env.currentTimeMillis())), null);
+
+        long askedAt = env.currentTimeMillis();
+        WorkflowStub next = startHolder("next", Plan.holding(DUCKDB, Duration.ofMinutes(1)));
+
+        assertThat(resultOf(next)).isEqualTo(1);
+        assertThat(timeline.grantedAt("next") - askedAt)
+                .as("granted at once, the stale grant given back, not at the next sweep an hour later")
+                .isLessThan(Duration.ofSeconds(10).toMillis());
+        assertThat(timeline.grantOrder()).containsExactly("done", "next");
+        done.signal("finish");
+        assertThat(resultOf(done)).isEqualTo(1);
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void waitingJobsAreInLineByAcceptanceTimeWhateverOrderTheyAsked() {
+        start(1, HOUR);
+        startHolder("blocker", Plan.holding(DUCKDB, FOREVER));
+        awaitGate(DUCKDB, gate -> gate.holds("blocker"));
+        GateWorkflow gate = gateStub(DUCKDB);
+        Instant accepted = Instant.parse("2026-12-01T00:00:00Z");
+        Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+
+        for (int i : new int[] {3, 1, 4, 0, 2}) {
+            gate.acquire(new PermitRequest("job-" + i, 5, now, "experiments", accepted.plusMillis(i)), null);
+        }
+        gate.acquire(new PermitRequest("urgent", 9, now, "experiments", accepted.plusSeconds(60)), null);
+
+        GateSnapshot queued = awaitGate(DUCKDB, snapshot -> snapshot.waiting() == 6);
+        assertThat(queued.queue()).containsExactly("urgent", "job-0", "job-1", "job-2", "job-3", "job-4");
+        assertThat(queued.position("job-0")).hasValue(2);
+    }
+
+    @Test
+    void sourcesTakeTurnsSoAFewLateJobsDoNotWaitForManyEarlyOnes() {
+        start(2, HOUR);
+        Map<String, WorkflowStub> holders = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            holders.put("big-" + i, startHolder("big-" + i, Plan.holding(DUCKDB, FOREVER).from("big")));
+        }
+        awaitGate(DUCKDB, gate -> gate.running() + gate.waiting() == 20);
+        for (int i = 0; i < 3; i++) {
+            holders.put("small-" + i, startHolder("small-" + i, Plan.holding(DUCKDB, FOREVER).from("small")));
+        }
+        awaitGate(DUCKDB, gate -> gate.running() + gate.waiting() == 23);
+
+        // Finish whoever holds, two at a time, until everyone had a turn.
+        int left = holders.size();
+        while (left > 0) {
+            int expected = Math.min(2, left);
+            GateSnapshot gate = awaitGate(DUCKDB, snapshot -> snapshot.running() == expected);
+            gate.holders().forEach(holder -> holders.get(holder).signal("finish"));
+            left -= gate.holders().size();
+            awaitGate(DUCKDB, snapshot -> gate.holders().stream().noneMatch(snapshot::holds));
+        }
+
+        assertThat(resultsOf(List.copyOf(holders.values()), RESULT_TIMEOUT)).containsOnly(1);
+        List<String> order = timeline.grantOrder();
+        for (int i = 0; i < 3; i++) {
+            assertThat(order.indexOf("small-" + i))
+                    .as("small-%d's turn comes after at most one big job per small one (%s)", i, order)
+                    .isLessThan(2 + 2 * (i + 1));
+        }
+        assertThat(timeline.mostHoldingAtOnce()).isEqualTo(2);
+        assertIdle(DUCKDB);
+    }
+
+    @Test
+    void aSourceHoldingItsShareWaitsWhileAnotherSourceIsGranted() {
+        policies.put(DUCKDB, new GatePolicy(3, 1, new java.util.TreeMap<>()));
+        start(3, HOUR);
+        WorkflowStub first = startHolder("a-1", Plan.holding(DUCKDB, FOREVER).from("a"));
+        awaitGate(DUCKDB, gate -> gate.holds("a-1"));
+        WorkflowStub second = startHolder("a-2", Plan.holding(DUCKDB, Duration.ofMinutes(1)).from("a"));
+        awaitGate(DUCKDB, gate -> gate.waiting() == 1);
+        WorkflowStub other = startHolder("b-1", Plan.holding(DUCKDB, FOREVER).from("b"));
+
+        GateSnapshot gate = awaitGate(DUCKDB, snapshot -> snapshot.holds("b-1"));
+        assertThat(gate.holders()).containsExactly("a-1", "b-1");
+        assertThat(gate.queue()).as("room for one more, but not for a").containsExactly("a-2");
+
+        first.signal("finish");
+        assertThat(resultOf(second)).isEqualTo(1);
+        other.signal("finish");
+        assertThat(resultsOf(List.of(first, other), RESULT_TIMEOUT)).containsOnly(1);
         assertIdle(DUCKDB);
     }
 
@@ -486,27 +586,41 @@ class GateWorkflowTest {
 
     @Test
     void thousandsOfAcquireReleaseCyclesAcrossContinueAsNewLoseNothing() throws Exception {
-        start(4, Duration.ofMinutes(1));
-        int cyclers = 20;
-        int cycles = 100;
+        cycleAndCheck(4, 20, 100, 3, Duration.ofSeconds(90));
+    }
+
+    @Test
+    void cyclesWithoutPauseAtTwiceTheCapacityNeverExceedIt() throws Exception {
+        // Every cycler asks again as soon as it released, from three sources: the most crossings of
+        // grants, releases and requests in flight at once.
+        cycleAndCheck(8, 40, 40, 0, Duration.ofSeconds(120));
+    }
+
+    /**
+     * {@code cyclers} holders, each acquiring and releasing {@code cycles} times, every {@code
+     * pausing}-th of them holding each permit for a second (none when 0), across many runs of the
+     * gate; then checks from the histories that no more than {@code capacity} held at once, every
+     * grant was delivered and released, and the gate replays its own runs.
+     */
+    private void cycleAndCheck(int capacity, int cyclers, int cycles, int pausing, Duration bound) throws Exception {
+        start(capacity, Duration.ofMinutes(1));
         List<WorkflowStub> stubs = new ArrayList<>();
         for (int i = 0; i < cyclers; i++) {
             stubs.add(startHolder(
                     "cycler-" + i,
-                    Plan.holding(DUCKDB, i % 3 == 0 ? Duration.ofSeconds(1) : Duration.ZERO)
+                    Plan.holding(DUCKDB, pausing > 0 && i % pausing == 0 ? Duration.ofSeconds(1) : Duration.ZERO)
                             .withPriority(i % 10)
+                            .from("source-" + i % 3)
                             .cycling(cycles)));
         }
 
-        assertThat(resultsOf(stubs, Duration.ofSeconds(90)))
-                .as("grants per cycler")
-                .containsOnly(cycles);
+        assertThat(resultsOf(stubs, bound)).as("grants per cycler").containsOnly(cycles);
 
         assertIdle(DUCKDB);
         List<WorkflowExecutionHistory> runs = gateRuns(DUCKDB);
         assertThat(mostHoldingAtOnce(stubs, runs))
                 .as("holders at once, from the holders' histories")
-                .isEqualTo(4);
+                .isEqualTo(capacity);
         assertThat(runs).as("runs of the gate").hasSizeGreaterThan(1);
         for (WorkflowExecutionHistory run : runs) {
             assertThat(run.getEvents()).as("events of one run").hasSizeLessThan(10_240);
@@ -525,11 +639,6 @@ class GateWorkflowTest {
                 .as("every cycler's requests, each at a time of its own (one may arrive twice)")
                 .hasSize(cyclers)
                 .allSatisfy(times -> assertThat(Set.copyOf(times)).hasSize(cycles));
-        long grants = runs.stream()
-                .flatMap(run -> run.getEvents().stream())
-                .filter(event -> event.getEventType() == EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED)
-                .count();
-        assertThat(grants).as("grants delivered").isEqualTo((long) cyclers * cycles);
         // The gate's code replays its own histories: nothing in it is non-deterministic.
         WorkflowReplayer.replayWorkflowExecution(runs.get(0), GateWorkflowImpl.class);
         WorkflowReplayer.replayWorkflowExecution(runs.get(runs.size() - 1), GateWorkflowImpl.class);
@@ -597,41 +706,55 @@ class GateWorkflowTest {
     }
 
     /**
-     * The most permits held at once, measured from server times: a hold runs from the grant's
-     * arrival at the holder to the release's arrival at the gate, so it contains the gate's own
-     * view of it. At equal times releases count first, which is causal: the gate grants only after
-     * it received a release. A release of a job that holds nothing (sent again) changes nothing.
+     * The most jobs holding a permit at once, measured from server times. A hold of request r runs
+     * from the first grant of r reaching the holder to the first release of r reaching the gate, so
+     * it contains both the holder's hold (it takes the first grant of the request it waits with, and
+     * releases before the release arrives) and lies within the gate's (which granted before its
+     * grant arrived, and frees it when the release arrives). Grants sent again, and grants of a
+     * request the holder no longer had, are not its first grant of that request and hold nothing.
+     * At equal times releases count first, which is causal: the gate grants only after it received
+     * a release.
      */
     private int mostHoldingAtOnce(List<WorkflowStub> holders, List<WorkflowExecutionHistory> gateRuns) {
         record Edge(long nanos, String jobId, int delta) {}
+        io.temporal.common.converter.DataConverter converter = DefaultDataConverter.STANDARD_INSTANCE;
+        Map<String, Long> firstRelease = new HashMap<>();
+        for (HistoryEvent event : signals(gateRuns, "release")) {
+            var input = event.getWorkflowExecutionSignaledEventAttributes().getInput();
+            String jobId = converter.fromPayload(input.getPayloads(0), String.class, String.class);
+            Instant requestedAt = converter.fromPayload(input.getPayloads(1), Instant.class, Instant.class);
+            firstRelease.putIfAbsent(jobId + "@" + requestedAt, nanos(event));
+        }
         List<Edge> edges = new ArrayList<>();
         for (WorkflowStub holder : holders) {
-            String workflowId = holder.getExecution().getWorkflowId();
-            for (HistoryEvent event : signals(List.of(client.fetchHistory(workflowId)), Gates.PERMIT_GRANTED)) {
-                edges.add(new Edge(nanos(event), workflowId, 1));
+            String jobId = holder.getExecution().getWorkflowId();
+            Set<Instant> granted = new HashSet<>();
+            for (HistoryEvent event : signals(List.of(client.fetchHistory(jobId)), Gates.PERMIT_GRANTED)) {
+                Instant requestedAt = converter.fromPayload(
+                        event.getWorkflowExecutionSignaledEventAttributes()
+                                .getInput()
+                                .getPayloads(0),
+                        Instant.class,
+                        Instant.class);
+                if (!granted.add(requestedAt)) {
+                    continue;
+                }
+                Long released = firstRelease.get(jobId + "@" + requestedAt);
+                assertThat(released)
+                        .as("the release of %s's request of %s", jobId, requestedAt)
+                        .isNotNull();
+                edges.add(new Edge(nanos(event), jobId, 1));
+                edges.add(new Edge(released, jobId, -1));
             }
-        }
-        for (HistoryEvent event : signals(gateRuns, "release")) {
-            String jobId = event.getWorkflowExecutionSignaledEventAttributes()
-                    .getInput()
-                    .getPayloads(0)
-                    .getData()
-                    .toStringUtf8()
-                    .replace("\"", "");
-            edges.add(new Edge(nanos(event), jobId, -1));
         }
         edges.sort(Comparator.comparingLong(Edge::nanos).thenComparingInt(Edge::delta));
-        Set<String> holding = new HashSet<>();
+        Map<String, Integer> open = new HashMap<>();
         int most = 0;
         for (Edge edge : edges) {
-            if (edge.delta() > 0) {
-                holding.add(edge.jobId());
-            } else {
-                holding.remove(edge.jobId());
-            }
-            most = Math.max(most, holding.size());
+            open.merge(edge.jobId(), edge.delta(), (a, b) -> a + b == 0 ? null : a + b);
+            most = Math.max(most, open.size());
         }
-        assertThat(holding).as("every grant was released").isEmpty();
+        assertThat(open).as("every grant was released").isEmpty();
         return most;
     }
 

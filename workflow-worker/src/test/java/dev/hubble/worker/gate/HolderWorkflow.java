@@ -34,6 +34,8 @@ public interface HolderWorkflow extends PermitHolder {
      * @param recorded whether grants and releases go to the {@link Timeline}
      * @param continueAsNew whether the first run continues as new as soon as it holds the permit
      * @param resumed whether this run took over the permit of the run before
+     * @param source the source every request names
+     * @param lingering whether, its cycles done, it waits for {@link #finish} before it ends
      */
     record Plan(
             String driver,
@@ -44,39 +46,51 @@ public interface HolderWorkflow extends PermitHolder {
             int cycles,
             boolean recorded,
             boolean continueAsNew,
-            boolean resumed) {
+            boolean resumed,
+            String source,
+            boolean lingering) {
 
         public Plan {
             Objects.requireNonNull(driver, "driver");
             Objects.requireNonNull(holdFor, "holdFor");
+            Objects.requireNonNull(source, "source");
         }
 
         static Plan holding(String driver, Duration holdFor) {
-            return new Plan(driver, 5, holdFor, null, false, 1, true, false, false);
+            return new Plan(driver, 5, holdFor, null, false, 1, true, false, false, "tests", false);
         }
 
         Plan withPriority(int priority) {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed);
+            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed, source, lingering);
         }
 
         Plan waitingAtMost(Duration maxWait) {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed);
+            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed, source, lingering);
         }
 
         Plan failing() {
-            return new Plan(driver, priority, holdFor, maxWait, true, cycles, recorded, continueAsNew, resumed);
+            return new Plan(driver, priority, holdFor, maxWait, true, cycles, recorded, continueAsNew, resumed, source, lingering);
         }
 
         Plan cycling(int cycles) {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, false, continueAsNew, resumed);
+            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, false, continueAsNew, resumed, source, lingering);
         }
 
         Plan continuingAsNewWhileHolding() {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, true, resumed);
+            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, true, resumed, source, lingering);
+        }
+
+        Plan from(String source) {
+            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed, source, lingering);
+        }
+
+        Plan lingeringWhenDone() {
+            return new Plan(
+                    driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed, source, true);
         }
 
         Plan resumedInTheNextRun() {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, false, true);
+            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, false, true, source, lingering);
         }
     }
 }

@@ -3,12 +3,16 @@ package dev.hubble.worker.gate;
 import dev.hubble.core.gate.PermitRequest;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Holds and releases permits the way the job workflow does: every way out of a hold (done,
+ * Holds and releases permits the way the job workflow does, asking with {@link
+ * GatePermit#acquireUnless} and the deadline a timer left to fire: every way out of a hold (done,
  * failed, cancelled) gives the permit back through {@link GatePermit#release}; a run that
  * continues as new keeps it, and the next run takes it over.
  */
@@ -33,10 +37,18 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
         int grants = 0;
         for (int cycle = 0; cycle < plan.cycles(); cycle++) {
             PermitRequest request =
-                    new PermitRequest(jobId, plan.priority(), Instant.ofEpochMilli(Workflow.currentTimeMillis()));
-            if (plan.maxWait() == null) {
-                permit.acquire(plan.driver(), request);
-            } else if (!permit.acquire(plan.driver(), request, plan.maxWait())) {
+                    new PermitRequest(
+                            jobId,
+                            plan.priority(),
+                            Instant.ofEpochMilli(Workflow.currentTimeMillis()),
+                            plan.source(),
+                            null);
+            Promise<Void> waitedLongEnough = plan.maxWait() == null ? null : detachedTimer(plan.maxWait());
+            if (!permit.acquireUnless(
+                    plan.driver(), request, () -> waitedLongEnough != null && waitedLongEnough.isCompleted())) {
+                if (CancellationScope.current().isCancelRequested()) {
+                    throw new CanceledFailure("cancelled while waiting for a permit");
+                }
                 return grants;
             }
             grants++;
@@ -46,6 +58,9 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
                 Workflow.continueAsNew(plan.resumedInTheNextRun());
             }
             holdThenRelease(plan, jobId, true);
+        }
+        if (plan.lingering()) {
+            Workflow.await(() -> finishRequested);
         }
         return grants;
     }
@@ -72,6 +87,15 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
         }
     }
 
+    /** A timer that is left to fire, never cancelled, as the job workflow's deadline is. */
+    private static Promise<Void> detachedTimer(Duration delay) {
+        @SuppressWarnings("unchecked")
+        Promise<Void>[] timer = new Promise[1];
+        Workflow.newDetachedCancellationScope(() -> timer[0] = Workflow.newTimer(delay))
+                .run();
+        return timer[0];
+    }
+
     private static void record(Plan plan, Runnable report) {
         if (plan.recorded()) {
             report.run();
@@ -84,7 +108,7 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
     }
 
     @Override
-    public void permitGranted() {
-        permit.granted();
+    public void permitGranted(Instant requestedAt) {
+        permit.granted(requestedAt);
     }
 }

@@ -3,6 +3,7 @@ package dev.hubble.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hubble.activities.gate.GateActivitiesImpl;
+import dev.hubble.core.gate.GatePolicy;
 import dev.hubble.core.gate.GateSnapshot;
 import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.Gates;
@@ -124,11 +125,12 @@ class AdmissionDeadlockTest {
         ParentsAndChildren engine = new ParentsAndChildren(client, env);
         GateActivitiesImpl gates = new GateActivitiesImpl(
                 client,
-                gate -> switch (gate) {
-                    case PYTHON -> 2;
-                    case SQL -> 1;
-                    default -> 3; // a shared gate admits what both drivers would together
-                },
+                gate -> GatePolicy.of(
+                        switch (gate) {
+                            case PYTHON -> 2;
+                            case SQL -> 1;
+                            default -> 3; // a shared gate admits what both drivers would together
+                        }),
                 Duration.ofMinutes(1),
                 1_000);
         JobWorkflowSettings settings =

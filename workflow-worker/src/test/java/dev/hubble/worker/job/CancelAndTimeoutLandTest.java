@@ -3,6 +3,7 @@ package dev.hubble.worker.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hubble.activities.gate.GateActivitiesImpl;
+import dev.hubble.core.gate.GatePolicy;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.JobState;
@@ -72,7 +73,7 @@ class CancelAndTimeoutLandTest {
         worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
         // A gate narrower than a wave, so that some jobs are cancelled while queued.
         worker.registerActivitiesImplementations(
-                engine, states, new GateActivitiesImpl(client, driver -> 30, Duration.ofMinutes(1), 1_000));
+                engine, states, new GateActivitiesImpl(client, driver -> GatePolicy.of(30), Duration.ofMinutes(1), 1_000));
         env.start();
         pool = Executors.newFixedThreadPool(16);
         System.out.println("CancelAndTimeoutLandTest seed " + SEED);

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hubble.activities.gate.GateActivitiesImpl;
+import dev.hubble.core.gate.GatePolicy;
 import dev.hubble.core.gate.GateSnapshot;
 import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.Gates;
@@ -80,7 +81,7 @@ class JobWorkflowTest {
         worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
         worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
         worker.registerActivitiesImplementations(
-                engine, states, new GateActivitiesImpl(client, driver -> concurrency, Duration.ofMinutes(1), 1_000));
+                engine, states, new GateActivitiesImpl(client, driver -> GatePolicy.of(concurrency), Duration.ofMinutes(1), 1_000));
         env.start();
     }
 

@@ -1,6 +1,7 @@
 package dev.hubble.worker.job;
 
 import dev.hubble.activities.gate.GateActivitiesImpl;
+import dev.hubble.core.gate.GatePolicy;
 import dev.hubble.core.job.JobError;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
@@ -61,7 +62,7 @@ class RecordHistories {
             worker.registerActivitiesImplementations(
                     engine,
                     new RecordingStates(),
-                    new GateActivitiesImpl(client, driver -> 10, Duration.ofMinutes(1), 1_000));
+                    new GateActivitiesImpl(client, driver -> GatePolicy.of(10), Duration.ofMinutes(1), 1_000));
             env.start();
 
             // Succeeded after a push and an error report, across runs (continue-as-new).
