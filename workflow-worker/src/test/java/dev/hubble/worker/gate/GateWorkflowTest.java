@@ -712,11 +712,14 @@ class GateWorkflowTest {
      * releases before the release arrives) and lies within the gate's (which granted before its
      * grant arrived, and frees it when the release arrives). Grants sent again, and grants of a
      * request the holder no longer had, are not its first grant of that request and hold nothing.
-     * At equal times releases count first, which is causal: the gate grants only after it received
-     * a release.
+     *
+     * <p>Event times have millisecond resolution, so several edges may share one. At equal times
+     * the ends of holds begun before come first (causal: the gate grants only after it received a
+     * release), then the starts, then the ends of holds begun in that same millisecond: a hold
+     * shorter than a millisecond still counts, and no hold ends before it began.
      */
     private int mostHoldingAtOnce(List<WorkflowStub> holders, List<WorkflowExecutionHistory> gateRuns) {
-        record Edge(long nanos, String jobId, int delta) {}
+        record Edge(long nanos, int rank, String jobId, int delta) {}
         io.temporal.common.converter.DataConverter converter = DefaultDataConverter.STANDARD_INSTANCE;
         Map<String, Long> firstRelease = new HashMap<>();
         for (HistoryEvent event : signals(gateRuns, "release")) {
@@ -743,11 +746,14 @@ class GateWorkflowTest {
                 assertThat(released)
                         .as("the release of %s's request of %s", jobId, requestedAt)
                         .isNotNull();
-                edges.add(new Edge(nanos(event), jobId, 1));
-                edges.add(new Edge(released, jobId, -1));
+                long start = nanos(event);
+                assertThat(released).as("%s's hold of %s ends after it began", jobId, requestedAt)
+                        .isGreaterThanOrEqualTo(start);
+                edges.add(new Edge(start, 1, jobId, 1));
+                edges.add(new Edge(released, released == start ? 2 : 0, jobId, -1));
             }
         }
-        edges.sort(Comparator.comparingLong(Edge::nanos).thenComparingInt(Edge::delta));
+        edges.sort(Comparator.comparingLong(Edge::nanos).thenComparingInt(Edge::rank));
         Map<String, Integer> open = new HashMap<>();
         int most = 0;
         for (Edge edge : edges) {
