@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,6 +58,8 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     private final ExecutorService executor;
     private final WarmDatabases databases;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    /** Finished executions in the order they finished: the oldest are forgotten first. */
+    private final Queue<Execution> finishedInOrder = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger peakRunning = new AtomicInteger();
 
@@ -239,9 +243,16 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
         return new JobRejectedException(message, newline < 0 ? null : text);
     }
 
+    /** Forgets executions finished longer ago than {@code keep-finished}: the oldest first, so a submit costs O(1). */
     private void forgetOldExecutions() {
         Instant horizon = clock.instant().minus(properties.keepFinished());
-        executions.values().removeIf(e -> e.finishedAt != null && e.finishedAt.isBefore(horizon));
+        for (Execution oldest = finishedInOrder.peek();
+                oldest != null && oldest.finishedAt.isBefore(horizon);
+                oldest = finishedInOrder.peek()) {
+            if (finishedInOrder.remove(oldest)) {
+                executions.remove(oldest.jobId, oldest);
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -420,6 +431,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
             this.message = message;
             this.detail = detail;
             this.finishedAt = clock.instant();
+            finishedInOrder.add(this);
             moveTo(outcome);
         }
 
