@@ -214,8 +214,7 @@ class AdmissionBenchmark {
         return new double[] {count / ((started - start) / 1e9), count / ((ended - start) / 1e9)};
     }
 
-    private record Timed(
-            double acceptSeconds, double drainSeconds, double clientCpuMillis, List<JobRecord> finished) {}
+    private record Timed(double acceptSeconds, double drainSeconds, double clientCpuMillis, List<JobRecord> finished) {}
 
     /** Submits {@code count} jobs of {@code source} from the clients and waits until all have ended. */
     private static Timed burst(LocalStack stack, String source, int count) throws InterruptedException {
@@ -272,10 +271,14 @@ class AdmissionBenchmark {
                 .until(
                         () -> {
                             Map<String, Instant> seen = new HashMap<>();
-                            for (StatusEventLog.Event event : stack.statusEvents().all()) {
+                            for (StatusEventLog.Event event :
+                                    stack.statusEvents().all()) {
                                 if (event.state().equals("SUBMITTED") && ids.contains(event.jobId())) {
                                     seen.putIfAbsent(
-                                            event.jobId(), Instant.parse(event.data().get("updatedAt").asText()));
+                                            event.jobId(),
+                                            Instant.parse(event.data()
+                                                    .get("updatedAt")
+                                                    .asText()));
                                 }
                             }
                             return seen;
@@ -316,8 +319,14 @@ class AdmissionBenchmark {
         List<String> ids = Collections.synchronizedList(new ArrayList<>());
         inParallel(5, i -> ids.add(submit(stack, source, i)));
         List<JobRecord> done = awaitEnded(stack, ids);
-        Instant first = done.stream().map(JobRecord::createdAt).min(Comparator.naturalOrder()).orElseThrow();
-        Instant last = done.stream().map(JobRecord::updatedAt).max(Comparator.naturalOrder()).orElseThrow();
+        Instant first = done.stream()
+                .map(JobRecord::createdAt)
+                .min(Comparator.naturalOrder())
+                .orElseThrow();
+        Instant last = done.stream()
+                .map(JobRecord::updatedAt)
+                .max(Comparator.naturalOrder())
+                .orElseThrow();
         return Duration.between(first, last);
     }
 
@@ -381,7 +390,8 @@ class AdmissionBenchmark {
                     .mapToLong(p -> {
                         try {
                             String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            String[] fields =
+                                    stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
                         } catch (IOException | RuntimeException e) {
                             return 0;

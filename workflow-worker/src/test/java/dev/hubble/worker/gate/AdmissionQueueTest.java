@@ -28,7 +28,9 @@ class AdmissionQueueTest {
 
     private List<String> drain(GatePolicy policy) {
         List<String> order = new ArrayList<>();
-        for (PermitRequest next = queue.poll(policy, this::heldBy); next != null; next = queue.poll(policy, this::heldBy)) {
+        for (PermitRequest next = queue.poll(policy, this::heldBy);
+                next != null;
+                next = queue.poll(policy, this::heldBy)) {
             order.add(next.jobId());
         }
         return order;
@@ -51,7 +53,9 @@ class AdmissionQueueTest {
         assertThat(queue.inGrantOrder(ANY))
                 .as("the queue's order, as a snapshot shows it")
                 .containsExactlyElementsOf(jobs);
-        assertThat(drain(ANY)).containsExactlyElementsOf(jobs.stream().map(PermitRequest::jobId).toList());
+        assertThat(drain(ANY))
+                .containsExactlyElementsOf(
+                        jobs.stream().map(PermitRequest::jobId).toList());
         assertThat(queue.isEmpty()).isTrue();
     }
 
@@ -122,7 +126,9 @@ class AdmissionQueueTest {
 
         assertThat(queue.hasGrantable(capped, this::heldBy)).isTrue();
         assertThat(queue.poll(capped, this::heldBy).jobId()).isEqualTo("b-1");
-        assertThat(queue.hasGrantable(capped, this::heldBy)).as("only a's jobs wait").isFalse();
+        assertThat(queue.hasGrantable(capped, this::heldBy))
+                .as("only a's jobs wait")
+                .isFalse();
         assertThat(queue.poll(capped, this::heldBy)).isNull();
 
         held.put("a", 1);

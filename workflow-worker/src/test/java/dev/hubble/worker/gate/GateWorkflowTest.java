@@ -14,7 +14,6 @@ import dev.hubble.core.gate.Gates;
 import dev.hubble.core.gate.PermitRequest;
 import dev.hubble.core.temporal.TaskQueues;
 import dev.hubble.worker.gate.HolderWorkflow.Plan;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -195,7 +194,8 @@ class GateWorkflowTest {
     @Test
     void aGrantOfARequestTheJobNoLongerHasIsGivenBackAtOnce() {
         start(1, HOUR); // no sweep can help here
-        WorkflowStub done = startHolder("done", Plan.holding(DUCKDB, Duration.ZERO).lingeringWhenDone());
+        WorkflowStub done =
+                startHolder("done", Plan.holding(DUCKDB, Duration.ZERO).lingeringWhenDone());
         awaitGate(DUCKDB, gate -> gate.running() == 0 && gate.waiting() == 0 && timeline.released(List.of("done")));
 
         // A late copy of a request the job released reaches the gate: it is granted again.
@@ -238,11 +238,15 @@ class GateWorkflowTest {
         start(2, HOUR);
         Map<String, WorkflowStub> holders = new java.util.LinkedHashMap<>();
         for (int i = 0; i < 20; i++) {
-            holders.put("big-" + i, startHolder("big-" + i, Plan.holding(DUCKDB, FOREVER).from("big")));
+            holders.put(
+                    "big-" + i,
+                    startHolder("big-" + i, Plan.holding(DUCKDB, FOREVER).from("big")));
         }
         awaitGate(DUCKDB, gate -> gate.running() + gate.waiting() == 20);
         for (int i = 0; i < 3; i++) {
-            holders.put("small-" + i, startHolder("small-" + i, Plan.holding(DUCKDB, FOREVER).from("small")));
+            holders.put(
+                    "small-" + i,
+                    startHolder("small-" + i, Plan.holding(DUCKDB, FOREVER).from("small")));
         }
         awaitGate(DUCKDB, gate -> gate.running() + gate.waiting() == 23);
 
@@ -273,7 +277,8 @@ class GateWorkflowTest {
         start(3, HOUR);
         WorkflowStub first = startHolder("a-1", Plan.holding(DUCKDB, FOREVER).from("a"));
         awaitGate(DUCKDB, gate -> gate.holds("a-1"));
-        WorkflowStub second = startHolder("a-2", Plan.holding(DUCKDB, Duration.ofMinutes(1)).from("a"));
+        WorkflowStub second =
+                startHolder("a-2", Plan.holding(DUCKDB, Duration.ofMinutes(1)).from("a"));
         awaitGate(DUCKDB, gate -> gate.waiting() == 1);
         WorkflowStub other = startHolder("b-1", Plan.holding(DUCKDB, FOREVER).from("b"));
 
@@ -747,7 +752,8 @@ class GateWorkflowTest {
                         .as("the release of %s's request of %s", jobId, requestedAt)
                         .isNotNull();
                 long start = nanos(event);
-                assertThat(released).as("%s's hold of %s ends after it began", jobId, requestedAt)
+                assertThat(released)
+                        .as("%s's hold of %s ends after it began", jobId, requestedAt)
                         .isGreaterThanOrEqualTo(start);
                 edges.add(new Edge(start, 1, jobId, 1));
                 edges.add(new Edge(released, released == start ? 2 : 0, jobId, -1));

@@ -61,27 +61,73 @@ public interface HolderWorkflow extends PermitHolder {
         }
 
         Plan withPriority(int priority) {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed, source, lingering);
+            return new Plan(
+                    driver,
+                    priority,
+                    holdFor,
+                    maxWait,
+                    fail,
+                    cycles,
+                    recorded,
+                    continueAsNew,
+                    resumed,
+                    source,
+                    lingering);
         }
 
         Plan waitingAtMost(Duration maxWait) {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed, source, lingering);
+            return new Plan(
+                    driver,
+                    priority,
+                    holdFor,
+                    maxWait,
+                    fail,
+                    cycles,
+                    recorded,
+                    continueAsNew,
+                    resumed,
+                    source,
+                    lingering);
         }
 
         Plan failing() {
-            return new Plan(driver, priority, holdFor, maxWait, true, cycles, recorded, continueAsNew, resumed, source, lingering);
+            return new Plan(
+                    driver,
+                    priority,
+                    holdFor,
+                    maxWait,
+                    true,
+                    cycles,
+                    recorded,
+                    continueAsNew,
+                    resumed,
+                    source,
+                    lingering);
         }
 
         Plan cycling(int cycles) {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, false, continueAsNew, resumed, source, lingering);
+            return new Plan(
+                    driver, priority, holdFor, maxWait, fail, cycles, false, continueAsNew, resumed, source, lingering);
         }
 
         Plan continuingAsNewWhileHolding() {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, true, resumed, source, lingering);
+            return new Plan(
+                    driver, priority, holdFor, maxWait, fail, cycles, recorded, true, resumed, source, lingering);
         }
 
         Plan from(String source) {
-            return new Plan(driver, priority, holdFor, maxWait, fail, cycles, recorded, continueAsNew, resumed, source, lingering);
+            return new Plan(
+                    driver,
+                    priority,
+                    holdFor,
+                    maxWait,
+                    fail,
+                    cycles,
+                    recorded,
+                    continueAsNew,
+                    resumed,
+                    source,
+                    lingering);
         }
 
         Plan lingeringWhenDone() {

@@ -36,13 +36,8 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
         }
         int grants = 0;
         for (int cycle = 0; cycle < plan.cycles(); cycle++) {
-            PermitRequest request =
-                    new PermitRequest(
-                            jobId,
-                            plan.priority(),
-                            Instant.ofEpochMilli(Workflow.currentTimeMillis()),
-                            plan.source(),
-                            null);
+            PermitRequest request = new PermitRequest(
+                    jobId, plan.priority(), Instant.ofEpochMilli(Workflow.currentTimeMillis()), plan.source(), null);
             Promise<Void> waitedLongEnough = plan.maxWait() == null ? null : detachedTimer(plan.maxWait());
             if (!permit.acquireUnless(
                     plan.driver(), request, () -> waitedLongEnough != null && waitedLongEnough.isCompleted())) {
