@@ -19,8 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +60,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     /** Finished executions in the order they finished: the oldest are forgotten first. */
     private final Queue<Execution> finishedInOrder = new ConcurrentLinkedQueue<>();
+
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger peakRunning = new AtomicInteger();
 

@@ -6,7 +6,7 @@ package dev.hubble.activities.events;
  */
 public final class StatusEventException extends RuntimeException {
 
-    StatusEventException(String message, Throwable cause) {
+    public StatusEventException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -102,11 +102,6 @@ public final class JobActivitiesImpl implements JobActivities {
     }
 
     @Override
-    public RemoteStatus poll(RunHandle handle) {
-        return withJob(null, () -> runner(handle.driver()).poll(handle));
-    }
-
-    @Override
     public RemoteStatus watch(RunHandle handle, WatchRequest request) {
         JobRunner runner = runner(handle.driver());
         ActivityExecutionContext context = Activity.getExecutionContext();

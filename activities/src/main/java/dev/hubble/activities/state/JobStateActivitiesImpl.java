@@ -51,16 +51,6 @@ public final class JobStateActivitiesImpl implements JobStateActivities {
     }
 
     @Override
-    public void record(JobRecord record) {
-        try (MDC.MDCCloseable job = MDC.putCloseable("jobId", record.jobId())) {
-            saveAndCount(record);
-            // Sent even when the store already had the record: the attempt that stored it may
-            // have failed to send.
-            events.publish(record);
-        }
-    }
-
-    @Override
     public boolean storeAndTryPublish(JobRecord record) {
         try (MDC.MDCCloseable job = MDC.putCloseable("jobId", record.jobId())) {
             saveAndCount(record);

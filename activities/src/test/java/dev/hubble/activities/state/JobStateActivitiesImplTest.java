@@ -3,6 +3,7 @@ package dev.hubble.activities.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hubble.activities.events.StatusEventException;
 import dev.hubble.activities.events.StatusEvents;
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.job.JobSpec;
@@ -41,25 +42,29 @@ class JobStateActivitiesImplTest {
 
     @Test
     void transitionIsStoredBeforeItsEventIsSent() {
-        activities(store(true), events(null)).record(record);
+        assertThat(activities(store(true), events(null)).storeAndTryPublish(record))
+                .isTrue();
 
         assertThat(calls).containsExactly("save " + record.sequence(), "publish " + record.sequence());
     }
 
     @Test
     void transitionTheStoreAlreadyHasIsSentAgain() {
-        activities(store(false), events(null)).record(record);
+        activities(store(false), events(null)).storeAndTryPublish(record);
 
         assertThat(calls).containsExactly("save 1", "publish 1");
     }
 
     @Test
-    void unsentEventFailsTheActivitySoThatTemporalRetriesIt() {
-        RuntimeException brokerDown = new IllegalStateException("broker down");
+    void unsentEventIsReportedSoThatItIsSentWithRetriesAndAFailedPublishIsRetriedByTemporal() {
+        StatusEventException brokerDown = new StatusEventException("broker down", null);
 
-        assertThatThrownBy(() -> activities(store(true), events(brokerDown)).record(record))
+        assertThat(activities(store(true), events(brokerDown)).storeAndTryPublish(record))
+                .as("stored, its event not sent")
+                .isFalse();
+        assertThatThrownBy(() -> activities(store(true), events(brokerDown)).publish(record))
                 .isSameAs(brokerDown);
-        assertThat(calls).containsExactly("save 1", "publish 1");
+        assertThat(calls).containsExactly("save 1", "publish 1", "publish 1");
     }
 
     @Test
@@ -68,7 +73,9 @@ class JobStateActivitiesImplTest {
             throw new RedisConnectionFailureException("down");
         });
 
-        assertThatThrownBy(() -> activities(down, events(null)).record(record))
+        assertThatThrownBy(() -> activities(down, events(null)).storeAndTryPublish(record))
+                .isInstanceOf(RedisConnectionFailureException.class);
+        assertThatThrownBy(() -> activities(down, events(null)).store(record))
                 .isInstanceOf(RedisConnectionFailureException.class);
         assertThat(calls).isEmpty();
     }

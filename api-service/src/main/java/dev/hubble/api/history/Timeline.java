@@ -128,13 +128,9 @@ final class Timeline {
                             signal.hasInput() ? signal.getInput() : null);
                 }
                 case EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED -> {
+                    // A job sends no signals of its own; any other workflow's show as they are.
                     var signal = event.getSignalExternalWorkflowExecutionInitiatedEventAttributes();
-                    signal(
-                            time,
-                            TimelineCatalog.SIGNALS_SENT,
-                            signal.getSignalName(),
-                            true,
-                            signal.hasInput() ? signal.getInput() : null);
+                    signal(time, Map.of(), signal.getSignalName(), true, signal.hasInput() ? signal.getInput() : null);
                 }
                 case EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED -> {
                     var update = event.getWorkflowExecutionUpdateAcceptedEventAttributes()

@@ -77,23 +77,18 @@ final class TimelineCatalog {
     record SignalView(String kind, @Nullable String since, Function<JsonNode, Line> describe) {}
 
     static final Map<String, ActivityView> ACTIVITIES = Map.ofEntries(
-            Map.entry("JobStateRecord", ActivityView.scheduled("transition", TimelineCatalog::transition)),
-            // Since watches: a transition is stored (and usually sent) by one local activity.
+            // A transition is stored (and usually sent) by one local activity.
             Map.entry("JobStateStoreAndTryPublish", ActivityView.scheduled("transition", TimelineCatalog::transition)),
             Map.entry("JobStateStore", ActivityView.scheduled("transition", TimelineCatalog::transition)),
             // The retried send of an event Kafka did not take at once: not a change of the job.
             Map.entry("JobStatePublish", ActivityView.finished("event-sent", call -> Optional.empty())),
             Map.entry(
                     "GateRequestPermit", ActivityView.scheduled("permit-requested", TimelineCatalog::permitRequested)),
-            // Since local releases: the permit goes back through a local activity, not a signal.
             Map.entry(
                     "GateReleasePermit",
                     ActivityView.finished(
                             "permit-released", call -> Optional.of(line("The permit went back to the driver's gate")))),
             Map.entry("JobSubmit", ActivityView.finished("submitted", TimelineCatalog::submitted)),
-            Map.entry(
-                    "JobPoll",
-                    ActivityView.finished("poll", TimelineCatalog::polled).showingChangesOnly()),
             Map.entry(
                     "JobWatch",
                     ActivityView.finished("poll", TimelineCatalog::polled).showingChangesOnly()),
@@ -126,11 +121,6 @@ final class TimelineCatalog {
                                     clip(text(args.path(0).path("message")))))),
             "requestCancel",
             new SignalView("cancel-requested", null, args -> line("Cancellation was requested")));
-
-    static final Map<String, SignalView> SIGNALS_SENT = Map.of(
-            "release",
-                    new SignalView("permit-released", null, args -> line("The permit went back to the driver's gate")),
-            "acquire", new SignalView("permit-requested", null, args -> line("Asked the driver's gate for a permit")));
 
     /** The generic view of an activity the table does not list. */
     static ActivityView unknownActivity() {

@@ -110,7 +110,7 @@ class JobHistoriesTest {
             JobRecord submitted = queued.moveTo(JobState.SUBMITTED, T0.plusSeconds(1), null, null);
             JobRecord running = submitted.moveTo(JobState.RUNNING, T0.plusSeconds(2), null, null);
             if (script.equals("refused")) {
-                activity.execute("JobStateRecord", Void.class, queued.recordedAgain(T0));
+                activity.execute("JobStateStoreAndTryPublish", Boolean.class, queued.recordedAgain(T0));
                 try {
                     activity.execute(
                             "JobSubmit",
@@ -134,26 +134,28 @@ class JobHistoriesTest {
                 return "unreachable";
             }
             if (run == 1) {
-                activity.execute("JobStateRecord", Void.class, queued.recordedAgain(T0));
+                activity.execute("JobStateStoreAndTryPublish", Boolean.class, queued.recordedAgain(T0));
                 activity.execute("GateRequestPermit", Void.class, "duckdb", new PermitRequest(jobId, 3, T0));
                 Workflow.await(() -> granted);
                 activity.execute("JobSubmit", Map.class, jobId, SPEC);
-                activity.execute("JobStateRecord", Void.class, submitted);
+                activity.execute("JobStateStoreAndTryPublish", Boolean.class, submitted);
                 for (int i = 0; i < 3; i++) {
-                    activity.execute("JobPoll", Map.class, Map.of("driver", "duckdb", "remoteId", "q-1"));
+                    activity.execute("JobWatch", Map.class, Map.of("driver", "duckdb", "remoteId", "q-1"));
                     Workflow.sleep(Duration.ofSeconds(5));
                 }
-                activity.execute("JobStateRecord", Void.class, running);
+                activity.execute("JobStateStoreAndTryPublish", Boolean.class, running);
                 Workflow.continueAsNew(jobId, script, 2);
             }
             while (!"SUCCEEDED"
-                    .equals(activity.execute("JobPoll", Map.class, Map.of("driver", "duckdb", "remoteId", "q-1"))
+                    .equals(activity.execute("JobWatch", Map.class, Map.of("driver", "duckdb", "remoteId", "q-1"))
                             .get("phase"))) {
                 Workflow.sleep(Duration.ofSeconds(5));
             }
             JobResult result = activity.execute("JobCollectResult", JobResult.class, jobId, SPEC);
             activity.execute(
-                    "JobStateRecord", Void.class, running.moveTo(JobState.SUCCEEDED, T0.plusSeconds(30), null, result));
+                    "JobStateStoreAndTryPublish",
+                    Boolean.class,
+                    running.moveTo(JobState.SUCCEEDED, T0.plusSeconds(30), null, result));
             return "SUCCEEDED";
         }
 
@@ -192,7 +194,7 @@ class JobHistoriesTest {
                     }
                     yield Map.of("driver", "duckdb", "remoteId", "q-1", "attributes", Map.of());
                 }
-                case "JobPoll" -> {
+                case "JobWatch" -> {
                     String phase = phases.poll();
                     if ("RUNNING".equals(phase) && phases.size() == 3) {
                         client.newUntypedWorkflowStub(jobId)

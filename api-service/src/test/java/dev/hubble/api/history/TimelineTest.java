@@ -57,7 +57,7 @@ class TimelineTest {
     void timedOutActivityShowsWhyItsLastAttemptFailed() {
         Timeline timeline = new Timeline(CONVERTER);
         timeline.addRun(List.of(
-                scheduled(1, 10, "JobPoll"),
+                scheduled(1, 10, "JobWatch"),
                 event(2, 70, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
                         .setActivityTaskStartedEventAttributes(ActivityTaskStartedEventAttributes.newBuilder()
                                 .setScheduledEventId(1)
@@ -79,7 +79,8 @@ class TimelineTest {
 
         assertThat(entry.kind()).isEqualTo("activity-timed-out");
         assertThat(entry.summary())
-                .isEqualTo("JobPoll timed out after 9 attempts: activity ScheduleToClose timeout (connection refused)");
+                .isEqualTo(
+                        "JobWatch timed out after 9 attempts: activity ScheduleToClose timeout (connection refused)");
         assertThat(entry.details())
                 .containsEntry("type", "TIMEOUT_TYPE_SCHEDULE_TO_CLOSE")
                 .containsEntry("retryState", "RETRY_STATE_TIMEOUT");

@@ -1,8 +1,8 @@
 package dev.hubble.core.config;
 
+import dev.hubble.core.gate.GatePolicy;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
-import dev.hubble.core.gate.GatePolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,8 +54,7 @@ public record DriverProperties(
         sourceWeights = sourceWeights == null ? Map.of() : Map.copyOf(sourceWeights);
         sourceWeights.forEach((source, weight) -> {
             if (weight == null || weight < 1) {
-                throw new IllegalArgumentException(
-                        "source-weights." + source + " must be at least 1, got " + weight);
+                throw new IllegalArgumentException("source-weights." + source + " must be at least 1, got " + weight);
             }
         });
         if (pollInitial.isNegative() || pollInitial.isZero() || pollMax.compareTo(pollInitial) < 0) {

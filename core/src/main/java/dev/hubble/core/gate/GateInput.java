@@ -52,7 +52,6 @@ public record GateInput(
 
     /** The input of a gate's first run. */
     public static GateInput start(String driver, GatePolicy policy, Duration sweepInterval, int maxStepsPerRun) {
-        return new GateInput(
-                driver, policy.capacity(), policy, sweepInterval, maxStepsPerRun, List.of(), List.of());
+        return new GateInput(driver, policy.capacity(), policy, sweepInterval, maxStepsPerRun, List.of(), List.of());
     }
 }

@@ -19,7 +19,11 @@ import org.springframework.lang.Nullable;
  *     requestedAt}
  */
 public record PermitRequest(
-        String jobId, int priority, Instant requestedAt, @Nullable String source, @Nullable Instant acceptedAt) {
+        String jobId,
+        int priority,
+        Instant requestedAt,
+        @Nullable String source,
+        @Nullable Instant acceptedAt) {
 
     public PermitRequest {
         Objects.requireNonNull(jobId, "jobId");

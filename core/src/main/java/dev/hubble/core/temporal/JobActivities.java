@@ -21,9 +21,6 @@ public interface JobActivities {
     /** Submits the job to its driver's engine, or finds the one already submitted. */
     RunHandle submit(String jobId, JobSpec spec);
 
-    /** The remote job's state now. */
-    RemoteStatus poll(RunHandle handle);
-
     /**
      * Watches the remote job until its phase differs from {@code request.knownPhase()} (a job the
      * engine no longer finds counts once {@code request.maxNotFound()} polls in a row missed it),

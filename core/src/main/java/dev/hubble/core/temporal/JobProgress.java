@@ -2,7 +2,6 @@ package dev.hubble.core.temporal;
 
 import dev.hubble.core.job.JobError;
 import dev.hubble.core.job.JobRecord;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.lang.Nullable;
@@ -13,9 +12,7 @@ import org.springframework.lang.Nullable;
  *
  * @param handle the remote job, once submitted
  * @param deadline when the job times out
- * @param pollInterval the wait before the next poll
- * @param polls polls made so far, over all runs
- * @param notFoundStreak polls in a row that found no remote job
+ * @param polls watches made so far, over all runs
  * @param reportedError the first error the job reported about itself
  * @param permitHeld whether the job holds a permit of its driver's gate, which the next run
  *     takes over and releases
@@ -24,9 +21,7 @@ import org.springframework.lang.Nullable;
 public record JobProgress(
         @Nullable RunHandle handle,
         Instant deadline,
-        Duration pollInterval,
         long polls,
-        int notFoundStreak,
         @Nullable JobError reportedError,
         boolean permitHeld,
         @Nullable List<JobRecord> unrecorded) {

@@ -12,19 +12,13 @@ public interface JobStateActivities {
 
     /**
      * Stores {@code record} unless a record with the same or a higher sequence is stored, then
-     * publishes its status event; fails (and is retried) until both succeeded.
-     */
-    void record(JobRecord record);
-
-    /**
-     * Stores {@code record} as {@link #record} does, then tries once to publish its status event.
-     * Fails only when it could not be stored.
+     * tries once to publish its status event. Fails only when it could not be stored.
      *
      * @return whether the event was published; if not, publish it with {@link #publish}
      */
     boolean storeAndTryPublish(JobRecord record);
 
-    /** Stores {@code record} as {@link #record} does, without publishing its event. */
+    /** Stores {@code record} as {@link #storeAndTryPublish} does, without publishing its event. */
     void store(JobRecord record);
 
     /** Publishes the status event of {@code record}; fails (and is retried) until it was accepted. */

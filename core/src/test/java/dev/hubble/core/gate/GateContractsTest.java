@@ -85,7 +85,11 @@ class GateContractsTest {
                 Duration.ofMinutes(1),
                 1000,
                 List.of(new PermitRequest(
-                        "a", 9, Instant.parse("2026-01-01T00:00:02Z"), "reports", Instant.parse("2026-01-01T00:00:00Z"))),
+                        "a",
+                        9,
+                        Instant.parse("2026-01-01T00:00:02Z"),
+                        "reports",
+                        Instant.parse("2026-01-01T00:00:00Z"))),
                 List.of(new PermitRequest("b", 1, Instant.parse("2026-01-01T00:00:01Z"))));
         GateSnapshot snapshot = GateSnapshot.of("duckdb", 3, List.of("a"), List.of("b"));
 

@@ -29,8 +29,8 @@ final class AdmissionQueue {
     /** A whole turn, in pass units: a weight divides it, exactly for every weight up to 16. */
     static final long TURN = 720_720L * 1_000;
 
-    private static final Comparator<PermitRequest> FIRST_COME = Comparator.comparing(PermitRequest::acceptedAt)
-            .thenComparing(PermitRequest::jobId);
+    private static final Comparator<PermitRequest> FIRST_COME =
+            Comparator.comparing(PermitRequest::acceptedAt).thenComparing(PermitRequest::jobId);
 
     /** Priorities, highest first. */
     private final TreeMap<Integer, Level> levels = new TreeMap<>(Comparator.reverseOrder());

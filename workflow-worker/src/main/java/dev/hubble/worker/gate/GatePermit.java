@@ -1,19 +1,15 @@
 package dev.hubble.worker.gate;
 
 import dev.hubble.core.gate.GateActivities;
-import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.Gates;
 import dev.hubble.core.gate.PermitHolder;
 import dev.hubble.core.gate.PermitRequest;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
-import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,20 +38,22 @@ import org.springframework.lang.Nullable;
  * permit.release(); // on every way out: success, failure, cancel, timeout
  * }</pre>
  *
- * <p>{@link #acquire} asks the gate (signal-with-start through {@link GateActivities}) and waits
- * for the grant, asking again every ten minutes in case the gate was reset; when the
- * wait is cancelled or times out it gives the place back before it returns. {@link #release}
- * gives the permit back through a local activity in a detached cancellation scope, so it works in
- * a cancelled workflow too (runs from before that change signal the gate);
- * {@link #releaseInBackground} lets the workflow go on meanwhile. Both are idempotent. A release
- * names the request it gives back, and every request is later than the one before, so a release
- * that reaches the gate late (a local activity run again when its workflow task is) never frees
- * the permit of a request made after it; likewise a grant names the request it answers, and only a
- * grant of the request the workflow waits with is taken: a grant of a request it no longer has
- * (a late copy of an old request reached the gate after its release) is given back at once, so
- * the gate's permit for it goes to the next job. Do not call it from a {@code finally} that a
- * continue-as-new passes through: a run that continues as new keeps the permit, and the next run
- * takes it over with {@link #resumeHolding}.
+ * <p>{@link #acquireUnless} asks the gate (signal-with-start through {@link GateActivities}, as
+ * a local activity) and waits for the grant, asking again every ten minutes in case the gate was
+ * reset; when the caller's stop condition holds first it gives the place back before it returns.
+ * {@link #release} gives the permit back through a local activity in a detached cancellation
+ * scope, so it works in a cancelled workflow too; {@link #releaseInBackground} lets the workflow
+ * go on meanwhile. Both are idempotent.
+ *
+ * <p>Requests, grants and releases name the request they are about ({@link
+ * PermitRequest#requestedAt}), and every request is later than the one before. So a release that
+ * reaches the gate late (a local activity run again when its workflow task is) never frees the
+ * permit of a request made after it, and a grant is taken only for the request the workflow
+ * waits with: a grant of a request it no longer has (a late copy of an old request reached the
+ * gate after its release, or the gate sent a grant again) is given back at once, so that the
+ * gate's permit for it goes to the next job. Do not call {@link #release} from a {@code finally}
+ * that a continue-as-new passes through: a run that continues as new keeps the permit, and the
+ * next run takes it over with {@link #resumeHolding}.
  *
  * <p>Not thread-safe, like all workflow state; the handler and the workflow method share it on
  * the workflow's single logical thread.
@@ -76,64 +74,48 @@ public final class GatePermit {
 
     static final Duration RELEASE_RETRY = Duration.ofSeconds(2);
 
-    /** Transient failures are retried; a driver the gate does not know is final. */
-    private static final RetryOptions RETRIES = RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setBackoffCoefficient(2.0)
-            .setMaximumInterval(Duration.ofSeconds(30))
-            .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
-            .build();
+    /** Requests: one marker each; transient failures retried, a driver the gate does not know is final. */
+    private final GateActivities requester = Workflow.newLocalActivityStub(
+            GateActivities.class,
+            LocalActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(10))
+                    // A gate that stays unreachable fails the request rather than hanging the job forever.
+                    .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+                    .setRetryOptions(RetryOptions.newBuilder()
+                            .setInitialInterval(Duration.ofSeconds(1))
+                            .setBackoffCoefficient(2.0)
+                            .setMaximumInterval(Duration.ofSeconds(30))
+                            .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
+                            .build())
+                    .build());
 
-    /** The change from a signal the workflow waits for to a local activity that releases. */
-    static final String RELEASE_LOCALLY = "release-locally";
-
-    private final GateActivities gates;
-    private final GateActivities localGates;
-    /** Releases: retried while no gate runs, for as long as the signal used to be tried. */
-    private final GateActivities releaser;
+    /**
+     * Releases: retried a few times while no gate runs (between two of its runs, or terminated);
+     * a gate that stays away holds no permit of ours, or frees it at its next liveness sweep.
+     */
+    private final GateActivities releaser = Workflow.newLocalActivityStub(
+            GateActivities.class,
+            LocalActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(10))
+                    .setRetryOptions(RetryOptions.newBuilder()
+                            .setInitialInterval(RELEASE_RETRY)
+                            .setBackoffCoefficient(1.0)
+                            .setMaximumAttempts(RELEASE_ATTEMPTS)
+                            .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
+                            .build())
+                    .build());
 
     private final List<Promise<Void>> releases = new ArrayList<>();
-    private boolean local;
     private @Nullable String driver;
     private @Nullable PermitRequest request;
     private @Nullable Instant lastRequestedAt;
     private @Nullable String jobId;
     /** The job and driver this permit was last asked for, to give back grants it did not take. */
     private @Nullable String owner;
+
     private @Nullable String ownerDriver;
     private boolean waiting;
     private boolean held;
-
-    /** A permit not asked for yet; builds its activity stub, so create it in workflow code. */
-    public GatePermit() {
-        this.gates = Workflow.newActivityStub(
-                GateActivities.class,
-                ActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(Duration.ofSeconds(10))
-                        // A gate that stays unreachable fails the request rather than hanging the job forever.
-                        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                        .setRetryOptions(RETRIES)
-                        .build());
-        // The same, as a local activity: one marker in the history instead of a scheduled task.
-        this.localGates = Workflow.newLocalActivityStub(
-                GateActivities.class,
-                LocalActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(Duration.ofSeconds(10))
-                        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                        .setRetryOptions(RETRIES)
-                        .build());
-        this.releaser = Workflow.newLocalActivityStub(
-                GateActivities.class,
-                LocalActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(Duration.ofSeconds(10))
-                        .setRetryOptions(RetryOptions.newBuilder()
-                                .setInitialInterval(RELEASE_RETRY)
-                                .setBackoffCoefficient(1.0)
-                                .setMaximumAttempts(RELEASE_ATTEMPTS)
-                                .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
-                                .build())
-                        .build());
-    }
 
     /**
      * Waits until every release sent so far has reached its gate, or was given up on; call it
@@ -154,17 +136,16 @@ public final class GatePermit {
 
     /**
      * Asks {@code driver}'s gate for a permit and waits until it is granted or {@code stop} holds.
-     * Unlike the other {@code acquire} methods it never cancels a timer (the timers it starts to
-     * ask again are left to fire), so a stop that lands just as a timer fires cannot hit the
-     * Temporal test server's CancelTimer race; and it asks through a local activity.
+     * It never cancels a timer (the timers it starts to ask again are left to fire), so a stop
+     * that lands just as a timer fires cannot hit the Temporal test server's CancelTimer race.
      *
      * @param stop checked whenever the workflow wakes, e.g. "cancel requested or deadline passed"
-     * @return whether the permit is held; false when {@code stop} held first, and the place in the
-     *     queue has been given back
+     * @return whether the permit is held; false when {@code stop} held first (or the workflow was
+     *     cancelled), and the place in the queue has been given back
      * @throws ActivityFailure when the gate could not be reached; nothing is held
+     * @throws IllegalStateException when this permit was asked for and not released
      */
     public boolean acquireUnless(String driver, PermitRequest request, Supplier<Boolean> stop) {
-        local = true;
         ask(driver, request);
         while (!held) {
             Promise<Void> askAgain = detachedTimer(ASK_AGAIN_AFTER);
@@ -195,42 +176,13 @@ public final class GatePermit {
     }
 
     /**
-     * Asks {@code driver}'s gate for a permit and waits until it is granted.
-     *
-     * @throws CanceledFailure when the workflow is cancelled while waiting; the place in the queue
-     *     has been given back
-     * @throws ActivityFailure when the gate could not be reached; nothing is held
-     * @throws IllegalStateException when this permit was asked for and not released
-     */
-    public void acquire(String driver, PermitRequest request) {
-        ask(driver, request);
-        await(Long.MAX_VALUE);
-    }
-
-    /**
-     * Like {@link #acquire(String, PermitRequest)}, but waits at most {@code maxWait}.
-     *
-     * @return whether the permit is held; false when the wait ran out, and the place in the queue
-     *     has been given back
-     */
-    public boolean acquire(String driver, PermitRequest request, Duration maxWait) {
-        Objects.requireNonNull(maxWait, "maxWait");
-        long deadline = Workflow.currentTimeMillis() + Math.max(0, maxWait.toMillis());
-        ask(driver, request);
-        return await(deadline);
-    }
-
-    /**
      * Takes the gate's grant of the request made at {@code requestedAt}; call it from the
      * workflow's {@link PermitHolder#permitGranted} handler. A grant of the request this permit
      * waits with makes it held; one of the request it holds (sent again) changes nothing; one of a
      * request it no longer has is given back, so that the gate's permit for it is not lost.
-     *
-     * @param requestedAt the request the grant answers; null (a grant that names none) is taken as
-     *     one of the request waited with
      */
-    public void granted(@Nullable Instant requestedAt) {
-        if (requestedAt == null || (request != null && requestedAt.equals(request.requestedAt()))) {
+    public void granted(Instant requestedAt) {
+        if (request != null && requestedAt.equals(request.requestedAt())) {
             if (waiting) {
                 waiting = false;
                 held = true;
@@ -284,13 +236,13 @@ public final class GatePermit {
 
     /**
      * Like {@link #release}, but returns at once, while the release runs alongside what the
-     * workflow does next; call {@link #awaitReleased} before the workflow ends.
+     * workflow does next (its final record, say, so giving the permit back costs the job no round
+     * trip of its own); call {@link #awaitReleased} before the workflow ends.
      */
     public void releaseInBackground() {
         if (jobId == null || driver == null) {
             return;
         }
-        String gateId = Gates.workflowId(driver);
         String releasing = jobId;
         String releasedDriver = driver;
         // Null for a permit taken over from the run before: released whatever it was asked at.
@@ -299,35 +251,8 @@ public final class GatePermit {
         request = null;
         waiting = false;
         held = false;
-        if (Workflow.getVersion(RELEASE_LOCALLY, Workflow.DEFAULT_VERSION, 1) == 1) {
-            // A local activity runs alongside the workflow's other local activities (its final
-            // record, say), so giving the permit back costs the job no round trip of its own.
-            Workflow.newDetachedCancellationScope(() -> releases.add(
-                            Async.procedure(releaser::releasePermit, releasedDriver, releasing, releasedRequest)))
-                    .run();
-            return;
-        }
-        Workflow.newDetachedCancellationScope(() -> {
-                    for (int attempt = 1; ; attempt++) {
-                        try {
-                            Workflow.newExternalWorkflowStub(GateWorkflow.class, gateId)
-                                    .release(releasing, releasedRequest);
-                            return;
-                        } catch (SignalExternalWorkflowException | ApplicationFailure gone) {
-                            // The server found no gate: it is between two runs (continuing as new), or was
-                            // terminated. Ask again shortly; if it stays away, a gate that comes back holds no
-                            // permit of ours, and a gate that holds one frees it at its next liveness sweep.
-                            if (attempt >= RELEASE_ATTEMPTS) {
-                                log.warn(
-                                        "Job {} could not release its permit: gate {} is not running",
-                                        releasing,
-                                        gateId);
-                                return;
-                            }
-                            Workflow.sleep(RELEASE_RETRY);
-                        }
-                    }
-                })
+        Workflow.newDetachedCancellationScope(() -> releases.add(
+                        Async.procedure(releaser::releasePermit, releasedDriver, releasing, releasedRequest)))
                 .run();
     }
 
@@ -339,7 +264,7 @@ public final class GatePermit {
         PermitRequest request = asked;
         if (lastRequestedAt != null && !asked.requestedAt().isAfter(lastRequestedAt)) {
             // Each request is later than the one before, so a late release of that one frees nothing.
-            request = new PermitRequest(asked.jobId(), asked.priority(), lastRequestedAt.plusMillis(1));
+            request = asked.askedAt(lastRequestedAt.plusMillis(1));
         }
         lastRequestedAt = request.requestedAt();
         this.driver = driver;
@@ -357,27 +282,6 @@ public final class GatePermit {
         }
     }
 
-    /** Waits for the grant until {@code deadline} (workflow time), asking again now and then. */
-    private boolean await(long deadline) {
-        try {
-            while (!held) {
-                long left = deadline - Workflow.currentTimeMillis();
-                if (left <= 0) {
-                    release();
-                    return false;
-                }
-                Duration wait = Duration.ofMillis(Math.min(left, ASK_AGAIN_AFTER.toMillis()));
-                if (!Workflow.await(wait, () -> held) && left > ASK_AGAIN_AFTER.toMillis()) {
-                    askAgain();
-                }
-            }
-            return true;
-        } catch (CanceledFailure cancelled) {
-            release();
-            throw cancelled;
-        }
-    }
-
     private void askAgain() {
         try {
             send(driver, request);
@@ -388,9 +292,8 @@ public final class GatePermit {
     }
 
     private void send(String driver, PermitRequest request) {
-        GateActivities stub = local ? localGates : gates;
         // Detached: a cancel must not leave it unknown whether the gate has the request.
-        Workflow.newDetachedCancellationScope(() -> stub.requestPermit(driver, request))
+        Workflow.newDetachedCancellationScope(() -> requester.requestPermit(driver, request))
                 .run();
     }
 }

@@ -65,16 +65,11 @@ import org.springframework.lang.Nullable;
  * once and sends its status event in order, while the job carries on; the workflow ends once all
  * are recorded.
  *
- * <p>Runs begun before watches replay with {@link LegacyJobRun}.
+ * <p>How this code may change once runs of it are in flight: {@code docs/workflow-changes.md}.
  */
 public final class JobWorkflowImpl implements JobWorkflow {
 
     private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
-
-    /** The change to watches, local activities and never-cancelled waits. */
-    static final String WATCHED_WAITS = "watched-waits";
-    /** The change to quick looks at a job just submitted, and to settled ends. */
-    static final String QUICK_LOOKS = "quick-looks";
 
     /**
      * How many quick looks a job just submitted gets: watches as local activities, each at most
@@ -93,7 +88,6 @@ public final class JobWorkflowImpl implements JobWorkflow {
 
     private final JobWorkflowSettings configured;
     private final GatePermit permit = new GatePermit();
-    private final LegacyJobRun legacy;
     /** Submission and diagnostics: quick calls, one marker each. */
     private final JobActivities quick = Workflow.newLocalActivityStub(
             JobActivities.class,
@@ -126,22 +120,13 @@ public final class JobWorkflowImpl implements JobWorkflow {
     private boolean cancelRequested;
     private @Nullable TransitionRecorder recorder;
     private @Nullable Promise<Void> deadlineTimer;
-    private boolean current;
-    /** Whether this run looks quickly at a job it submits and settles before it ends. */
-    private boolean quickLooks;
 
     public JobWorkflowImpl(JobWorkflowSettings settings) {
         this.configured = settings;
-        this.legacy = new LegacyJobRun(settings, permit);
     }
 
     @Override
     public JobRecord run(JobWorkflowInput input) {
-        if (Workflow.getVersion(WATCHED_WAITS, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-            return legacy.run(input);
-        }
-        current = true;
-        quickLooks = Workflow.getVersion(QUICK_LOOKS, Workflow.DEFAULT_VERSION, 1) == 1;
         settings = Workflow.sideEffect(JobWorkflowSettings.class, () -> configured);
         record = input.record();
         JobProgress progress = input.progress();
@@ -182,10 +167,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
      * otherwise, after the first decision was already stored and sent.
      */
     private void settle() {
-        if (quickLooks) {
-            Workflow.newDetachedCancellationScope(() -> Workflow.sleep(Duration.ofMillis(1)))
-                    .run();
-        }
+        Workflow.newDetachedCancellationScope(() -> Workflow.sleep(Duration.ofMillis(1)))
+                .run();
     }
 
     private JobRecord lifecycle() {
@@ -195,7 +178,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
             if (!admitted() || !submitted()) {
                 return record;
             }
-            looksLeft = quickLooks && !settings.quickLook().isZero() ? QUICK_LOOKS_PER_JOB : 0;
+            looksLeft = settings.quickLook().isZero() ? 0 : QUICK_LOOKS_PER_JOB;
         }
         RemotePhase known = record.state() == JobState.RUNNING ? RemotePhase.RUNNING : RemotePhase.PENDING;
         long watchesThisRun = 0;
@@ -493,7 +476,6 @@ public final class JobWorkflowImpl implements JobWorkflow {
 
     @Override
     public void reportError(JobError error) {
-        legacy.reportError(error);
         if (record != null && record.state().isTerminal()) {
             return;
         }
@@ -523,19 +505,11 @@ public final class JobWorkflowImpl implements JobWorkflow {
 
     @Override
     public JobRecord status() {
-        return current ? record : legacy.status();
+        return record;
     }
 
     private JobProgress progress() {
-        return new JobProgress(
-                handle,
-                deadline,
-                settings.pollInitial(),
-                watches,
-                0,
-                reportedError,
-                permit.isHeld(),
-                recorder.pending());
+        return new JobProgress(handle, deadline, watches, reportedError, permit.isHeld(), recorder.pending());
     }
 
     private static <T> T detached(Supplier<T> action) {

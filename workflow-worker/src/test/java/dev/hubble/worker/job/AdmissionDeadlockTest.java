@@ -220,8 +220,7 @@ class AdmissionDeadlockTest {
             return new RunHandle(spec.driver(), jobId, Map.of());
         }
 
-        @Override
-        public RemoteStatus poll(RunHandle handle) {
+        RemoteStatus poll(RunHandle handle) {
             if (handle.driver().equals(SQL)) {
                 return RemoteStatus.of(RemotePhase.SUCCEEDED);
             }

@@ -73,7 +73,9 @@ class CancelAndTimeoutLandTest {
         worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
         // A gate narrower than a wave, so that some jobs are cancelled while queued.
         worker.registerActivitiesImplementations(
-                engine, states, new GateActivitiesImpl(client, driver -> GatePolicy.of(30), Duration.ofMinutes(1), 1_000));
+                engine,
+                states,
+                new GateActivitiesImpl(client, driver -> GatePolicy.of(30), Duration.ofMinutes(1), 1_000));
         env.start();
         pool = Executors.newFixedThreadPool(16);
         System.out.println("CancelAndTimeoutLandTest seed " + SEED);

@@ -75,8 +75,8 @@ final class FakeEngine implements JobActivities {
         return new RunHandle(spec.driver(), "remote-" + jobId, Map.of());
     }
 
-    @Override
-    public RemoteStatus poll(RunHandle handle) {
+    /** One poll: what the script says for the next poll number. */
+    RemoteStatus poll(RunHandle handle) {
         pollTimes.add(env.currentTimeMillis());
         pollRunIds.add(Activity.getExecutionContext().getInfo().getRunId());
         return script.apply(polls.incrementAndGet());

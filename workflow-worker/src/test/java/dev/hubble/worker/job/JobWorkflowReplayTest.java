@@ -8,14 +8,13 @@ import io.temporal.worker.Worker;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Replays histories recorded by earlier versions of the job workflow. A change to the
- * workflow's command sequence that is not guarded by {@code Workflow.getVersion} fails here
- * instead of breaking jobs in flight.
+ * Replays histories recorded by {@link RecordHistories} from the job workflow as it was released.
+ * A change to the workflow's command sequence that is not guarded by {@code Workflow.getVersion}
+ * fails here instead of breaking jobs in flight (see {@code docs/workflow-changes.md}).
  */
 class JobWorkflowReplayTest {
 
@@ -36,39 +35,17 @@ class JobWorkflowReplayTest {
         env.close();
     }
 
-    @Test
-    void replaysASucceededJobOfTheFirstVersion() throws Exception {
-        WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v1.json", worker);
-    }
-
-    @Test
-    void replaysASucceededJobThatWaitedForItsGate() throws Exception {
-        WorkflowReplayer.replayWorkflowExecutionFromResource("histories/job-succeeded-v2-gate.json", worker);
-    }
-
-    @Test
-    void replaysASucceededJobThatRecordedInTheBackground() throws Exception {
-        WorkflowReplayer.replayWorkflowExecutionFromResource(
-                "histories/job-succeeded-v3-background-recording.json", worker);
-    }
-
     @ParameterizedTest
     @ValueSource(
             strings = {
-                "job-succeeded-v4-watched-run1.json", // continued as new
-                "job-succeeded-v4-watched-run2.json", // a push and an error report, then success
-                "job-cancelled-v4-watched-run1.json",
-                "job-timed-out-v4-watched-run1.json", // continued as new
-                "job-timed-out-v4-watched-run2.json",
-                "job-succeeded-v5-local-release-run1.json", // a push and an error report, then success
-                "job-cancelled-v5-local-release-run1.json",
-                "job-timed-out-v5-local-release-run1.json",
-                "job-succeeded-v6-quick-looks-run1.json", // quick looks, then continued as new
-                "job-succeeded-v6-quick-looks-run2.json", // a push and an error report, then success
-                "job-cancelled-v6-quick-looks-run1.json",
-                "job-timed-out-v6-quick-looks-run1.json"
+                "job-succeeded-v1-run1.json", // a push, then continued as new
+                "job-succeeded-v1-run2.json", // an error report, then success
+                "job-failed-reported-v1-run1.json", // failed with the error the job reported
+                "job-cancelled-queued-v1-run1.json", // cancelled while waiting for its permit
+                "job-cancelled-running-v1-run1.json",
+                "job-timed-out-v1-run1.json"
             })
-    void replaysJobsThatWaitOnWatches(String history) throws Exception {
+    void replaysTheJobsOfTheReleasedWorkflow(String history) throws Exception {
         WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history, worker);
     }
 }

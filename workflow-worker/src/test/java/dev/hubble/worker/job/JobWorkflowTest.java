@@ -81,7 +81,9 @@ class JobWorkflowTest {
         worker.registerWorkflowImplementationFactory(JobWorkflow.class, () -> new JobWorkflowImpl(settings));
         worker.registerWorkflowImplementationTypes(GateWorkflowImpl.class);
         worker.registerActivitiesImplementations(
-                engine, states, new GateActivitiesImpl(client, driver -> GatePolicy.of(concurrency), Duration.ofMinutes(1), 1_000));
+                engine,
+                states,
+                new GateActivitiesImpl(client, driver -> GatePolicy.of(concurrency), Duration.ofMinutes(1), 1_000));
         env.start();
     }
 

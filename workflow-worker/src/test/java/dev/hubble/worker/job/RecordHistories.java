@@ -27,31 +27,41 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Records the histories {@link JobWorkflowReplayTest} replays, with the job workflow as it is now.
- * Run it when the workflow's command sequence changes behind a new {@code Workflow.getVersion}:
- * {@code ./mvnw -pl workflow-worker -am verify -Dtest=RecordHistories -DexcludedGroups=
- * -Dsurefire.failIfNoSpecifiedTests=false}, then add the new files to the replay test.
+ * Records the histories {@link JobWorkflowReplayTest} replays, with the job workflow as it is now:
+ * a tool, not a test. Run it when a change to the workflow's command sequence is guarded by a new
+ * {@code Workflow.getVersion} (see {@code docs/workflow-changes.md}), then add the new files to the
+ * replay test:
+ *
+ * <pre>{@code
+ * ./mvnw -pl workflow-worker -am -q test-compile -DskipTests
+ * ./mvnw -pl workflow-worker -q exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.hubble.worker.job.RecordHistories -Dexec.args=v1
+ * }</pre>
+ *
+ * <p>The argument names the version in the files' names ({@code job-<scenario>-<version>-run<n>.json}).
+ * Scenarios: a success after a push and a reported error, across two runs (continue-as-new); a
+ * failure whose error the job reported; a cancel while queued; a cancel while running; a timeout.
  */
-@Tag("record-histories")
-class RecordHistories {
+final class RecordHistories {
 
     private static final Path DIR = Path.of("src/test/resources/histories");
-    private static final String VERSION = "v6-quick-looks";
 
-    @Test
-    void record() throws Exception {
+    private RecordHistories() {}
+
+    public static void main(String[] args) throws Exception {
+        String version = args.length > 0 ? args[0] : "v1";
+        Files.createDirectories(DIR);
         TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
                 TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
         try {
             FakeEngine engine = new FakeEngine(env);
             engine.pollEveryMillis = 20;
-            AtomicBoolean finish = new AtomicBoolean();
-            engine.script =
-                    n -> finish.get() ? RemoteStatus.of(RemotePhase.SUCCEEDED) : RemoteStatus.of(RemotePhase.RUNNING);
+            AtomicReference<RemotePhase> outcome = new AtomicReference<>(RemotePhase.RUNNING);
+            engine.script = n -> RemoteStatus.of(outcome.get());
+            AtomicBoolean paused = new AtomicBoolean();
             WorkflowClient client = env.getWorkflowClient();
             JobWorkflowSettings settings = new JobWorkflowSettings(
                             Duration.ofMillis(20), 1.0, Duration.ofMillis(20), 2, 5)
@@ -62,7 +72,8 @@ class RecordHistories {
             worker.registerActivitiesImplementations(
                     engine,
                     new RecordingStates(),
-                    new GateActivitiesImpl(client, driver -> GatePolicy.of(10), Duration.ofMinutes(1), 1_000));
+                    new GateActivitiesImpl(
+                            client, driver -> GatePolicy.of(paused.get() ? 0 : 10), Duration.ofMinutes(1), 1_000));
             env.start();
 
             // Succeeded after a push and an error report, across runs (continue-as-new).
@@ -73,28 +84,51 @@ class RecordHistories {
             workflow.reportProgress(new ProgressReport(RemotePhase.RUNNING, null));
             workflow.reportError(new JobError("a reported error", null));
             Thread.sleep(300);
-            finish.set(true);
+            outcome.set(RemotePhase.SUCCEEDED);
             stub.getResult(JobRecord.class);
-            saveAllRuns(client, succeeded.jobId(), "succeeded");
-            finish.set(false);
+            saveAllRuns(client, succeeded.jobId(), "succeeded", version);
 
+            // Failed, with the error the job reported about itself.
+            outcome.set(RemotePhase.RUNNING);
+            JobRecord failed = job(env, Duration.ofHours(1));
+            WorkflowStub failedStub = start(client, failed);
+            Thread.sleep(500);
+            client.newWorkflowStub(JobWorkflow.class, failed.jobId())
+                    .reportError(new JobError("Table events does not exist", "the job's own words"));
+            Thread.sleep(200);
+            outcome.set(RemotePhase.FAILED);
+            failedStub.getResult(JobRecord.class);
+            saveAllRuns(client, failed.jobId(), "failed-reported", version);
+
+            // Cancelled while running.
+            outcome.set(RemotePhase.RUNNING);
             JobRecord cancelled = job(env, Duration.ofHours(1));
             WorkflowStub cancelledStub = start(client, cancelled);
             Thread.sleep(200);
             cancelledStub.cancel();
             awaitClosed(client, cancelled.jobId());
-            saveAllRuns(client, cancelled.jobId(), "cancelled");
+            saveAllRuns(client, cancelled.jobId(), "cancelled-running", version);
 
+            // Timed out while running.
             JobRecord timedOut = job(env, Duration.ofMillis(500));
             start(client, timedOut);
             awaitClosed(client, timedOut.jobId());
-            saveAllRuns(client, timedOut.jobId(), "timed-out");
+            saveAllRuns(client, timedOut.jobId(), "timed-out", version);
+
+            // Cancelled while queued: the gate grants nothing while the driver's capacity is 0.
+            paused.set(true);
+            JobRecord queued = job(env, Duration.ofHours(1));
+            WorkflowStub queuedStub = start(client, queued);
+            Thread.sleep(500);
+            queuedStub.cancel();
+            awaitClosed(client, queued.jobId());
+            saveAllRuns(client, queued.jobId(), "cancelled-queued", version);
         } finally {
             env.close();
         }
     }
 
-    private static void saveAllRuns(WorkflowClient client, String jobId, String name) throws Exception {
+    private static void saveAllRuns(WorkflowClient client, String jobId, String name, String version) throws Exception {
         WorkflowExecutionHistory last = client.fetchHistory(jobId);
         // The first run's id is in every run's start event; walk the chain from it.
         String runId = last.getEvents()
@@ -104,7 +138,7 @@ class RecordHistories {
         for (int run = 1; runId != null && !runId.isEmpty(); run++) {
             WorkflowExecutionHistory history = client.fetchHistory(jobId, runId);
             Files.writeString(
-                    DIR.resolve("job-" + name + "-" + VERSION + "-run" + run + ".json"), history.toJson(true));
+                    DIR.resolve("job-" + name + "-" + version + "-run" + run + ".json"), history.toJson(true));
             History events = history.getHistory();
             var closing = events.getEvents(events.getEventsCount() - 1);
             runId = closing.hasWorkflowExecutionContinuedAsNewEventAttributes()

@@ -20,12 +20,6 @@ final class RecordingStates implements JobStateActivities {
     volatile boolean publishDown;
 
     @Override
-    public void record(JobRecord record) {
-        store(record);
-        publish(record);
-    }
-
-    @Override
     public boolean storeAndTryPublish(JobRecord record) {
         store(record);
         if (publishDown) {
