@@ -4,8 +4,7 @@ import dev.hubble.core.gate.GateActivities;
 import dev.hubble.core.gate.Gates;
 import dev.hubble.core.gate.PermitHolder;
 import dev.hubble.core.gate.PermitRequest;
-import io.temporal.activity.LocalActivityOptions;
-import io.temporal.common.RetryOptions;
+import dev.hubble.worker.ActivityStubs;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
@@ -69,41 +68,8 @@ public final class GatePermit {
      */
     static final Duration ASK_AGAIN_AFTER = Duration.ofMinutes(10);
 
-    /** How often, and how far apart, a release is tried when the server finds no gate. */
-    static final int RELEASE_ATTEMPTS = 5;
-
-    static final Duration RELEASE_RETRY = Duration.ofSeconds(2);
-
-    /** Requests: one marker each; transient failures retried, a driver the gate does not know is final. */
-    private final GateActivities requester = Workflow.newLocalActivityStub(
-            GateActivities.class,
-            LocalActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofSeconds(10))
-                    // A gate that stays unreachable fails the request rather than hanging the job forever.
-                    .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-                    .setRetryOptions(RetryOptions.newBuilder()
-                            .setInitialInterval(Duration.ofSeconds(1))
-                            .setBackoffCoefficient(2.0)
-                            .setMaximumInterval(Duration.ofSeconds(30))
-                            .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
-                            .build())
-                    .build());
-
-    /**
-     * Releases: retried a few times while no gate runs (between two of its runs, or terminated);
-     * a gate that stays away holds no permit of ours, or frees it at its next liveness sweep.
-     */
-    private final GateActivities releaser = Workflow.newLocalActivityStub(
-            GateActivities.class,
-            LocalActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofSeconds(10))
-                    .setRetryOptions(RetryOptions.newBuilder()
-                            .setInitialInterval(RELEASE_RETRY)
-                            .setBackoffCoefficient(1.0)
-                            .setMaximumAttempts(RELEASE_ATTEMPTS)
-                            .setDoNotRetry(GateActivities.UNKNOWN_DRIVER)
-                            .build())
-                    .build());
+    private final GateActivities requester = ActivityStubs.permitRequests();
+    private final GateActivities releaser = ActivityStubs.permitReleases();
 
     private final List<Promise<Void>> releases = new ArrayList<>();
     private @Nullable String driver;

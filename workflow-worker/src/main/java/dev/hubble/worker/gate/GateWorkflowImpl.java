@@ -7,8 +7,7 @@ import dev.hubble.core.gate.GateSnapshot;
 import dev.hubble.core.gate.GateWorkflow;
 import dev.hubble.core.gate.PermitHolder;
 import dev.hubble.core.gate.PermitRequest;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import dev.hubble.worker.ActivityStubs;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
@@ -41,18 +40,7 @@ public final class GateWorkflowImpl implements GateWorkflow {
 
     private static final Logger log = Workflow.getLogger(GateWorkflowImpl.class);
 
-    private final GateActivities liveness = Workflow.newActivityStub(
-            GateActivities.class,
-            ActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofSeconds(30))
-                    // A sweep that cannot finish gives up; the next one tries again.
-                    .setScheduleToCloseTimeout(Duration.ofMinutes(2))
-                    .setRetryOptions(RetryOptions.newBuilder()
-                            .setInitialInterval(Duration.ofSeconds(1))
-                            .setBackoffCoefficient(2.0)
-                            .setMaximumInterval(Duration.ofSeconds(20))
-                            .build())
-                    .build());
+    private final GateActivities liveness = ActivityStubs.gateSweeps();
 
     private final String driver;
     private final Duration sweepInterval;

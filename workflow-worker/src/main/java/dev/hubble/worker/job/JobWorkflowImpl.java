@@ -13,11 +13,8 @@ import dev.hubble.core.temporal.ProgressReport;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
+import dev.hubble.worker.ActivityStubs;
 import dev.hubble.worker.gate.GatePermit;
-import io.temporal.activity.ActivityCancellationType;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.activity.LocalActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
@@ -71,50 +68,20 @@ public final class JobWorkflowImpl implements JobWorkflow {
 
     private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
 
-    /**
-     * How many quick looks a job just submitted gets: watches as local activities, each at most
-     * the driver's {@code quick-look} long, in the workflow task that submitted it. A job done by
-     * then (a quick query on a local engine) finishes without a round trip through the server;
-     * a longer one costs two markers, and a cancel that arrives meanwhile waits that long.
-     */
-    static final int QUICK_LOOKS_PER_JOB = 2;
-
-    private static final RetryOptions TRANSIENT_RETRIES = RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setBackoffCoefficient(2.0)
-            .setMaximumInterval(Duration.ofSeconds(30))
-            .setDoNotRetry(JobActivities.JOB_REJECTED)
-            .build();
-
     private final JobWorkflowSettings configured;
     private final GatePermit permit = new GatePermit();
-    /** Submission and diagnostics: quick calls, one marker each. */
-    private final JobActivities quick = Workflow.newLocalActivityStub(
-            JobActivities.class,
-            LocalActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofMinutes(2))
-                    .setScheduleToCloseTimeout(Duration.ofMinutes(15))
-                    .setRetryOptions(TRANSIENT_RETRIES)
-                    .build());
-
-    /**
-     * Listing the result, and uploading what a local engine wrote to S3: long for a large result,
-     * and resumed where it stopped when retried. Local too (one marker); the worker keeps the
-     * workflow task alive meanwhile.
-     */
-    private final JobActivities results = Workflow.newLocalActivityStub(
-            JobActivities.class,
-            LocalActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofMinutes(30))
-                    .setScheduleToCloseTimeout(Duration.ofHours(2))
-                    .setRetryOptions(TRANSIENT_RETRIES)
-                    .build());
+    private final JobActivities calls = ActivityStubs.jobCalls();
+    private final JobActivities results = ActivityStubs.jobResults();
+    // Built once the run knows its settings.
+    private @Nullable JobActivities kills;
+    private @Nullable JobActivities watches;
+    private @Nullable JobActivities quickLooks;
 
     private @Nullable JobWorkflowSettings settings;
     private @Nullable JobRecord record;
     private @Nullable RunHandle handle;
     private Instant deadline = Instant.EPOCH;
-    private long watches;
+    private long watchCount;
     private @Nullable JobError reportedError;
     private boolean pushed;
     private boolean cancelRequested;
@@ -128,6 +95,9 @@ public final class JobWorkflowImpl implements JobWorkflow {
     @Override
     public JobRecord run(JobWorkflowInput input) {
         settings = Workflow.sideEffect(JobWorkflowSettings.class, () -> configured);
+        kills = ActivityStubs.jobKills(settings.killTimeout());
+        watches = ActivityStubs.jobWatches(settings.watchWindow());
+        quickLooks = ActivityStubs.jobQuickLooks(min(settings.quickLook(), settings.watchWindow()));
         record = input.record();
         JobProgress progress = input.progress();
         if (progress == null) {
@@ -135,7 +105,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
         } else {
             handle = progress.handle();
             deadline = progress.deadline();
-            watches = progress.polls();
+            watchCount = progress.polls();
             if (reportedError == null) {
                 reportedError = progress.reportedError();
             }
@@ -178,9 +148,9 @@ public final class JobWorkflowImpl implements JobWorkflow {
             if (!admitted() || !submitted()) {
                 return record;
             }
-            looksLeft = settings.quickLook().isZero() ? 0 : QUICK_LOOKS_PER_JOB;
+            looksLeft = JobLifecycle.quickLooks(settings.quickLook());
         }
-        RemotePhase known = record.state() == JobState.RUNNING ? RemotePhase.RUNNING : RemotePhase.PENDING;
+        RemotePhase known = JobLifecycle.knownAtStart(record.state());
         long watchesThisRun = 0;
         while (true) {
             boolean quick = looksLeft-- > 0;
@@ -194,7 +164,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
                 continue; // a push: watch again, polling at once
             }
             RemoteStatus status = watchResult(watch);
-            watches++;
+            watchCount++;
             if (quick && status != null && status.phase() == RemotePhase.FAILED) {
                 // The job may have reported its error just before it ended: that signal waits for
                 // the next workflow task, and the job's own words win over the engine's.
@@ -203,25 +173,30 @@ public final class JobWorkflowImpl implements JobWorkflow {
             if (status != null) {
                 record = record.withRemote(status.details()); // recorded with the next transition
             }
-            if (status != null && status.phase() != known) {
-                JobRecord finished = onChange(status);
+            if (status != null) {
+                JobRecord finished = act(
+                        JobLifecycle.onPhase(
+                                record.state(), known, status, handle.remoteId(), settings.maxNotFoundPolls()),
+                        status);
                 if (finished != null) {
                     return finished;
                 }
-                known = status.phase() == RemotePhase.NOT_FOUND ? known : status.phase();
+                known = JobLifecycle.knownAfter(known, status);
             }
             if (quick) {
                 continue; // quick looks do not count: they leave a marker each, and only in this run
             }
-            if (++watchesThisRun >= settings.maxPollsPerRun()
-                    || Workflow.getInfo().isContinueAsNewSuggested()) {
+            if (JobLifecycle.continuesAsNew(
+                    ++watchesThisRun,
+                    settings.maxPollsPerRun(),
+                    Workflow.getInfo().isContinueAsNewSuggested())) {
                 settle();
                 // Events of this task (a cancel among them) have been applied: take a cancel now,
                 // or the SDK would close the run as cancelled with no kill and no final record.
                 if (stopping() != null) {
                     return stop();
                 }
-                log.info("Job {} continues as new after {} watches", record.jobId(), watches);
+                log.info("Job {} continues as new after {} watches", record.jobId(), watchCount);
                 Workflow.continueAsNew(new JobWorkflowInput(record, progress()));
             }
         }
@@ -253,7 +228,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
     /** Submits the job; false when it could not be submitted, or the job ended meanwhile. */
     private boolean submitted() {
         try {
-            handle = detached(() -> quick.submit(record.jobId(), record.spec()));
+            handle = detached(() -> calls.submit(record.jobId(), record.spec()));
         } catch (ActivityFailure failure) {
             finish(JobState.FAILED, JobFailures.errorOf(failure, "the job could not be submitted"), null);
             return false;
@@ -266,15 +241,11 @@ public final class JobWorkflowImpl implements JobWorkflow {
         return true;
     }
 
-    /** Acts on a phase the engine reported; returns the final record when the job finished, else null. */
-    private @Nullable JobRecord onChange(RemoteStatus status) {
-        switch (status.phase()) {
-            case RUNNING -> {
-                if (record.state() == JobState.SUBMITTED) {
-                    record(record.moveTo(JobState.RUNNING, now(), null, null));
-                }
-            }
-            case SUCCEEDED -> {
+    /** Carries out what the lifecycle decided about {@code status}; the final record when the job finished, else null. */
+    private @Nullable JobRecord act(JobLifecycle.Step step, RemoteStatus status) {
+        switch (step.action()) {
+            case MOVE -> record(record.moveTo(step.state(), now(), null, null));
+            case COLLECT_RESULT -> {
                 JobResult result;
                 try {
                     result = detached(() -> results.collectResult(record.jobId(), record.spec()));
@@ -286,25 +257,15 @@ public final class JobWorkflowImpl implements JobWorkflow {
                 }
                 return finish(JobState.SUCCEEDED, null, result);
             }
-            case FAILED -> {
-                return finish(JobState.FAILED, failureError(status), null);
-            }
-            case CANCELLED -> {
+            case FAIL -> {
+                String diagnostics = JobLifecycle.needsDiagnostics(reportedError) ? diagnostics() : null;
                 return finish(
-                        JobState.CANCELLED,
-                        JobError.of(status.message() == null ? "cancelled at the engine" : status.message()),
-                        null);
+                        JobState.FAILED, JobLifecycle.failureError(reportedError, status.message(), diagnostics), null);
             }
-            case NOT_FOUND -> {
-                return finish(
-                        JobState.FAILED,
-                        JobError.of("the engine no longer knows job " + handle.remoteId() + " after "
-                                + settings.maxNotFoundPolls() + " polls"),
-                        null);
+            case FINISH -> {
+                return finish(step.state(), step.error(), null);
             }
-            case PENDING -> {
-                // Back to waiting at the engine (a requeue): nothing to record.
-            }
+            case KEEP_WATCHING -> {}
         }
         return null;
     }
@@ -323,52 +284,30 @@ public final class JobWorkflowImpl implements JobWorkflow {
 
     /** Why the job must stop now: CANCELLED, TIMED_OUT, or null to carry on. */
     private @Nullable JobState stopping() {
-        if (cancelRequested || CancellationScope.current().isCancelRequested()) {
-            return JobState.CANCELLED;
-        }
-        if ((deadlineTimer != null && deadlineTimer.isCompleted()) || !now().isBefore(deadline)) {
-            return JobState.TIMED_OUT;
-        }
-        return null;
+        return JobLifecycle.stopping(
+                cancelRequested || CancellationScope.current().isCancelRequested(),
+                (deadlineTimer != null && deadlineTimer.isCompleted()) || !now().isBefore(deadline));
     }
 
     /** Ends a job that was cancelled or timed out: kills its remote job (bounded), then finishes. */
     private JobRecord stop() {
         JobState state = stopping() == JobState.CANCELLED ? JobState.CANCELLED : JobState.TIMED_OUT;
-        String why = state == JobState.CANCELLED
-                ? "cancelled on request"
-                : record.state() == JobState.QUEUED && handle == null
-                        ? "the job waited for its turn longer than its timeout of "
-                                + record.spec().timeout()
-                        : "the job ran longer than its timeout of "
-                                + record.spec().timeout();
+        boolean submitted = handle != null || record.state() != JobState.QUEUED;
         String unconfirmed = kill();
         return finish(
                 state,
-                unconfirmed == null
-                        ? JobError.of(why)
-                        : new JobError(
-                                why + "; the engine did not confirm the kill within " + settings.killTimeout(),
-                                unconfirmed),
+                JobLifecycle.stopError(state, submitted, record.spec().timeout(), settings.killTimeout(), unconfirmed),
                 null);
     }
 
-    /** Kills the remote job; null once the engine confirmed it, else why it could not. */
+    /** Kills the remote job; null once the engine confirmed it (or there is none), else why it could not. */
     private @Nullable String kill() {
         if (handle == null) {
             return null;
         }
-        // Local: a cancel lands without a round trip through the server's task queue.
-        JobActivities killer = Workflow.newLocalActivityStub(
-                JobActivities.class,
-                LocalActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(min(settings.killTimeout(), Duration.ofSeconds(30)))
-                        .setScheduleToCloseTimeout(settings.killTimeout())
-                        .setRetryOptions(TRANSIENT_RETRIES)
-                        .build());
         try {
             detached(() -> {
-                killer.cancel(handle);
+                kills.cancel(handle);
                 return null;
             });
             return null;
@@ -378,18 +317,13 @@ public final class JobWorkflowImpl implements JobWorkflow {
         }
     }
 
-    /** The error of a failed job: what the job reported about itself wins over the engine's words. */
-    private JobError failureError(RemoteStatus status) {
-        if (reportedError != null) {
-            return reportedError;
-        }
-        String detail;
+    /** The engine's last words about the failed job, or null when it has none or cannot say. */
+    private @Nullable String diagnostics() {
         try {
-            detail = detached(() -> quick.diagnostics(handle));
+            return detached(() -> calls.diagnostics(handle));
         } catch (ActivityFailure failure) {
-            detail = null;
+            return null;
         }
-        return new JobError(status.message() == null ? "the job failed" : status.message(), detail);
     }
 
     private JobRecord finish(JobState state, @Nullable JobError error, @Nullable JobResult result) {
@@ -409,25 +343,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
      * waiting for it.
      */
     private Promise<RemoteStatus> startWatch(RemotePhase known) {
-        JobActivities watcher = Workflow.newActivityStub(
-                JobActivities.class,
-                ActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(settings.watchWindow().plusMinutes(5))
-                        .setHeartbeatTimeout(Duration.ofSeconds(30))
-                        .setCancellationType(ActivityCancellationType.ABANDON)
-                        .setRetryOptions(RetryOptions.newBuilder()
-                                .setInitialInterval(Duration.ofSeconds(1))
-                                .setBackoffCoefficient(2.0)
-                                .setMaximumInterval(Duration.ofSeconds(30))
-                                .setDoNotRetry(JobActivities.JOB_REJECTED)
-                                .build())
-                        .build());
-        @SuppressWarnings("unchecked")
-        Promise<RemoteStatus>[] watch = new Promise[1];
-        Workflow.newDetachedCancellationScope(
-                        () -> watch[0] = Async.function(watcher::watch, handle, settings.watch(known)))
-                .run();
-        return watch[0];
+        return detached(() -> Async.function(watches::watch, handle, settings.watch(known)));
     }
 
     /**
@@ -436,19 +352,8 @@ public final class JobWorkflowImpl implements JobWorkflow {
      */
     private Promise<RemoteStatus> startQuickLook(RemotePhase known) {
         Duration window = min(settings.quickLook(), settings.watchWindow());
-        JobActivities looker = Workflow.newLocalActivityStub(
-                JobActivities.class,
-                LocalActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(window.plusSeconds(10))
-                        .setRetryOptions(
-                                RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                        .build());
-        @SuppressWarnings("unchecked")
-        Promise<RemoteStatus>[] look = new Promise[1];
-        Workflow.newDetachedCancellationScope(() -> look[0] = Async.function(
-                        looker::watch, handle, settings.watch(known).withWindow(window)))
-                .run();
-        return look[0];
+        return detached(() ->
+                Async.function(quickLooks::watch, handle, settings.watch(known).withWindow(window)));
     }
 
     /** What a completed watch saw; null when it failed (the next watch looks again). */
@@ -509,7 +414,7 @@ public final class JobWorkflowImpl implements JobWorkflow {
     }
 
     private JobProgress progress() {
-        return new JobProgress(handle, deadline, watches, reportedError, permit.isHeld(), recorder.pending());
+        return new JobProgress(handle, deadline, watchCount, reportedError, permit.isHeld(), recorder.pending());
     }
 
     private static <T> T detached(Supplier<T> action) {

@@ -2,13 +2,10 @@ package dev.hubble.worker.job;
 
 import dev.hubble.core.job.JobRecord;
 import dev.hubble.core.temporal.JobStateActivities;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.activity.LocalActivityOptions;
-import io.temporal.common.RetryOptions;
+import dev.hubble.worker.ActivityStubs;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -35,33 +32,10 @@ final class TransitionRecorder {
 
     private static final Logger log = Workflow.getLogger(TransitionRecorder.class);
 
-    /**
-     * Unlimited attempts, at most 5 s apart: once Redis or Kafka is back, a job's records and
-     * events catch up within about 5 s (a 30 s cap left them up to 30 s behind the outage's end).
-     * The price: while the outage lasts, each waiting job makes an attempt every 5 s instead of
-     * every 30 s.
-     */
-    private static final RetryOptions UNTIL_DONE = RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setBackoffCoefficient(2.0)
-            .setMaximumInterval(Duration.ofSeconds(5))
-            .build();
-
     /** One quick attempt, a marker in the history; never holds the workflow task open for long. */
-    private final JobStateActivities local = Workflow.newLocalActivityStub(
-            JobStateActivities.class,
-            LocalActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofSeconds(5))
-                    .setRetryOptions(
-                            RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                    .build());
+    private final JobStateActivities local = ActivityStubs.statesOnce();
     /** Retried until it succeeds, by the server, while the job carries on. */
-    private final JobStateActivities durable = Workflow.newActivityStub(
-            JobStateActivities.class,
-            ActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofSeconds(30))
-                    .setRetryOptions(UNTIL_DONE)
-                    .build());
+    private final JobStateActivities durable = ActivityStubs.statesUntilDone();
 
     /** Transitions not stored yet, oldest first. */
     private final List<JobRecord> unstored = new ArrayList<>();

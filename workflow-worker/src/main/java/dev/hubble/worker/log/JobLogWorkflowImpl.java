@@ -3,10 +3,7 @@ package dev.hubble.worker.log;
 import dev.hubble.core.temporal.JobLogActivities;
 import dev.hubble.core.temporal.JobLogWorkflow;
 import dev.hubble.core.temporal.RunHandle;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
-import io.temporal.workflow.Workflow;
-import java.time.Duration;
+import dev.hubble.worker.ActivityStubs;
 import java.util.List;
 
 /**
@@ -15,16 +12,7 @@ import java.util.List;
  */
 public final class JobLogWorkflowImpl implements JobLogWorkflow {
 
-    private final JobLogActivities logs = Workflow.newActivityStub(
-            JobLogActivities.class,
-            ActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofSeconds(10))
-                    .setScheduleToCloseTimeout(Duration.ofSeconds(30))
-                    .setRetryOptions(RetryOptions.newBuilder()
-                            .setInitialInterval(Duration.ofMillis(500))
-                            .setMaximumAttempts(3)
-                            .build())
-                    .build());
+    private final JobLogActivities logs = ActivityStubs.logTails();
 
     @Override
     public List<String> tail(RunHandle handle, int lines) {
