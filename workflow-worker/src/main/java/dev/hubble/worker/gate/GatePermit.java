@@ -133,7 +133,8 @@ public final class GatePermit {
         return true;
     }
 
-    private static Promise<Void> detachedTimer(Duration delay) {
+    /** A timer outside every cancellation scope, left to fire: it is never cancelled. */
+    static Promise<Void> detachedTimer(Duration delay) {
         @SuppressWarnings("unchecked")
         Promise<Void>[] timer = new Promise[1];
         Workflow.newDetachedCancellationScope(() -> timer[0] = Workflow.newTimer(delay))

@@ -38,7 +38,7 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
         for (int cycle = 0; cycle < plan.cycles(); cycle++) {
             PermitRequest request = new PermitRequest(
                     jobId, plan.priority(), Instant.ofEpochMilli(Workflow.currentTimeMillis()), plan.source(), null);
-            Promise<Void> waitedLongEnough = plan.maxWait() == null ? null : detachedTimer(plan.maxWait());
+            Promise<Void> waitedLongEnough = plan.maxWait() == null ? null : GatePermit.detachedTimer(plan.maxWait());
             if (!permit.acquireUnless(
                     plan.driver(), request, () -> waitedLongEnough != null && waitedLongEnough.isCompleted())) {
                 if (CancellationScope.current().isCancelRequested()) {
@@ -80,15 +80,6 @@ public final class HolderWorkflowImpl implements HolderWorkflow {
             }
             permit.release();
         }
-    }
-
-    /** A timer that is left to fire, never cancelled, as the job workflow's deadline is. */
-    private static Promise<Void> detachedTimer(Duration delay) {
-        @SuppressWarnings("unchecked")
-        Promise<Void>[] timer = new Promise[1];
-        Workflow.newDetachedCancellationScope(() -> timer[0] = Workflow.newTimer(delay))
-                .run();
-        return timer[0];
     }
 
     private static void record(Plan plan, Runnable report) {
