@@ -71,9 +71,10 @@ public interface JobRunner {
     /**
      * The last {@code lines} lines of the job's log, oldest first, for operators reading it while
      * the job runs or after it ended: what the engine printed, or what the runner knows of the
-     * job (its query and outcome). Empty when the runner keeps no log, or no longer has this
-     * job's. Read-only, cheap and bounded in time and memory whatever the log's size: it may be
-     * called every few seconds.
+     * job (its query and outcome). A runner that keeps several streams of a job (stdout and
+     * stderr) may return the last {@code lines} of each, each under one line that names it. Empty
+     * when the runner keeps no log, or no longer has this job's. Read-only, cheap and bounded in
+     * time and memory whatever the log's size: it may be called every few seconds.
      *
      * @param lines at least 1
      */

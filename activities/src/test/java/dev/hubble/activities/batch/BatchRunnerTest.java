@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.hubble.activities.runner.JobRejectedException;
+import dev.hubble.activities.runner.JobRunner;
+import dev.hubble.activities.runner.JobRunnerContract;
 import dev.hubble.batchdev.FakeBatch;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
@@ -31,7 +33,7 @@ import org.springframework.util.unit.DataSize;
  * The python driver against the project's HTTP-level fake of AWS Batch and CloudWatch Logs: the
  * real SDK clients, the real wire format, jobs that really run as processes.
  */
-class BatchRunnerTest {
+class BatchRunnerTest extends JobRunnerContract {
 
     private static final JobTokens TOKENS =
             new JobTokens(new JobTokenProperties("a-test-secret-of-at-least-32-characters"));
@@ -103,6 +105,26 @@ class BatchRunnerTest {
                 TOKENS,
                 API,
                 Clock.systemUTC());
+    }
+
+    @Override
+    protected JobRunner runner() {
+        return runner;
+    }
+
+    @Override
+    protected JobSpec quickJob() {
+        return spec("echo_env", Map.of("day", "2030-01-02"));
+    }
+
+    @Override
+    protected JobSpec longJob() {
+        return spec("sleeps", Map.of());
+    }
+
+    @Override
+    protected URI output(String jobId) {
+        return URI.create("s3://results/jobs/" + jobId + "/");
     }
 
     @Test
