@@ -73,8 +73,16 @@ import org.springframework.lang.Nullable;
  * does not know is taken as gone.
  *
  * <p>Errors: Livy refusing a batch (4xx) is a {@link JobRejectedException}; a 5xx, a timeout or
- * no answer is thrown as is and retried. Thread-safe and stateless: every call may land on
- * another worker.
+ * no answer is thrown as is and retried.
+ *
+ * <p><b>Where its state lives.</b> Thread-safe, and every call may land on another worker: what
+ * decides a job's outcome is in Livy and in the job's location. This process remembers two things
+ * only, neither of which decides an outcome the job workflow records: when it last saw each batch
+ * (a worker that never saw a batch counts {@code vanished-after} from its own first miss, so a job
+ * that moves between workers waits longer, never shorter, before it is called vanished), and which
+ * batches it killed (so that its own later polls say {@code CANCELLED} rather than unknown; the
+ * workflow itself ends a job it killed as {@code CANCELLED} once the kill is confirmed, without
+ * polling again).
  */
 public final class LivyRunner implements JobRunner {
 
