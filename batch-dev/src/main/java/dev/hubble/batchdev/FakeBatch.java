@@ -217,6 +217,7 @@ public final class FakeBatch implements AutoCloseable {
                         case "ListJobs" -> list(request);
                         case "TerminateJob" -> terminate(request);
                         case "CancelJob" -> cancel(request);
+                        case "DescribeJobQueues" -> describeQueues(request);
                         case "GetLogEvents" -> logEvents(request);
                         default ->
                             Answer.error(
@@ -252,8 +253,28 @@ public final class FakeBatch implements AutoCloseable {
             case "/v1/listjobs" -> "ListJobs";
             case "/v1/terminatejob" -> "TerminateJob";
             case "/v1/canceljob" -> "CancelJob";
+            case "/v1/describejobqueues" -> "DescribeJobQueues";
             default -> path;
         };
+    }
+
+    /** The named queues it has (all of them when none is named), each ENABLED and VALID; unknown names are left out. */
+    private Answer describeQueues(JsonNode request) {
+        List<String> asked = new ArrayList<>();
+        request.path("jobQueues").forEach(queue -> asked.add(shortName(queue.asText(""))));
+        var answer = json.createObjectNode();
+        var found = answer.putArray("jobQueues");
+        for (String queue : asked.isEmpty() ? List.copyOf(queues) : asked) {
+            if (queues.contains(queue)) {
+                found.addObject()
+                        .put("jobQueueName", queue)
+                        .put("jobQueueArn", "arn:aws:batch:eu-west-1:123456789012:job-queue/" + queue)
+                        .put("state", "ENABLED")
+                        .put("status", "VALID")
+                        .put("priority", 1);
+            }
+        }
+        return Answer.ok(answer);
     }
 
     private Answer submit(JsonNode request) {

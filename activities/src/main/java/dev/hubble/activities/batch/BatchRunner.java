@@ -360,6 +360,23 @@ public final class BatchRunner implements JobRunner {
     }
 
     /** The last {@code log-tail-lines} lines of the container's log, when it has one. */
+    /** The default job queue must be known to Batch, ENABLED and VALID. */
+    @Override
+    public Map<String, Object> checkEngine() {
+        String queue = properties.batch().jobQueue();
+        var queues =
+                batch.describeJobQueues(request -> request.jobQueues(queue)).jobQueues();
+        if (queues.isEmpty()) {
+            throw new IllegalStateException("AWS Batch does not know the job queue " + queue);
+        }
+        var found = queues.get(0);
+        if (!"ENABLED".equals(found.stateAsString()) || !"VALID".equals(found.statusAsString())) {
+            throw new IllegalStateException("the job queue " + queue + " is " + found.stateAsString() + " and "
+                    + found.statusAsString() + ": it takes no jobs");
+        }
+        return Map.of("queue", queue, "state", found.stateAsString(), "status", found.statusAsString());
+    }
+
     @Override
     public Optional<String> diagnostics(RunHandle handle) {
         try {

@@ -10,7 +10,9 @@ import dev.hubble.core.temporal.RunHandle;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -136,6 +138,17 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
             Thread.sleep(Math.max(0, maxWait.toMillis()));
         } else {
             execution.awaitChange(maxWait.toMillis());
+        }
+    }
+
+    /** Opens an in-memory database of its own and asks DuckDB its version. */
+    @Override
+    public Map<String, Object> checkEngine() throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement();
+                ResultSet version = statement.executeQuery("select version()")) {
+            version.next();
+            return Map.of("version", version.getString(1), "running", running.get());
         }
     }
 

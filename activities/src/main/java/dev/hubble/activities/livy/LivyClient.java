@@ -81,6 +81,16 @@ final class LivyClient {
         return Optional.of(LivyBatch.of(parse(response)));
     }
 
+    /** {@code GET /batches?from=0&size=0}: how many batches Livy keeps; throws when it does not answer. */
+    int batchCount() {
+        String path = "/batches?from=0&size=0";
+        HttpResponse<byte[]> response = send("GET", path, HttpRequest.BodyPublishers.noBody(), requestTimeout);
+        if (response.statusCode() != 200) {
+            throw error("GET", path, response);
+        }
+        return parse(response).path("total").asInt();
+    }
+
     /** {@code DELETE /batches/{idOrName}}: whether there was a batch to kill. */
     boolean delete(String idOrName) {
         String path = "/batches/" + segment(idOrName);

@@ -245,6 +245,12 @@ public final class LivyRunner implements JobRunner {
     }
 
     /** The tail of the batch's log, or when Livy has forgotten it, the detail spark-job left. */
+    /** Livy must answer a listing of its batches within the request timeout. */
+    @Override
+    public Map<String, Object> checkEngine() {
+        return Map.of("url", properties.url().toString(), "batches", livy.batchCount());
+    }
+
     @Override
     public Optional<String> diagnostics(RunHandle handle) {
         try {

@@ -203,6 +203,15 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
      * The last lines of the job's stderr. Read from the output directory, so a job whose process
      * this runner no longer knows still has its last words.
      */
+    /** The jobs directory must be there to be read: the programs are started from it. */
+    @Override
+    public Map<String, Object> checkEngine() {
+        if (!Files.isDirectory(jobsDir) || !Files.isReadable(jobsDir)) {
+            throw new IllegalStateException("the jobs directory " + jobsDir + " is not a readable directory");
+        }
+        return Map.of("jobsDir", jobsDir.toString(), "python", properties.python());
+    }
+
     @Override
     public Optional<String> diagnostics(RunHandle handle) {
         Execution execution = executions.get(handle.remoteId());

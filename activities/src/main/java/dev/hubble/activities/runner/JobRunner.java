@@ -6,6 +6,7 @@ import dev.hubble.core.temporal.RunHandle;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,6 +54,18 @@ public interface JobRunner {
      */
     default void awaitChange(RunHandle handle, Duration maxWait) throws InterruptedException {
         Thread.sleep(Math.max(0, maxWait.toMillis()));
+    }
+
+    /**
+     * Checks that the engine answers, for the worker's health endpoint: returns a few details of
+     * what it found (where the engine is, what it said; nothing secret) or throws with the reason
+     * it does not answer. Read-only and bounded in time (the runner's request timeout): it may be
+     * called every few seconds. The default asks nothing and answers at once.
+     *
+     * @throws Exception when the engine does not answer, or answers that it cannot take jobs
+     */
+    default Map<String, Object> checkEngine() throws Exception {
+        return Map.of();
     }
 
     /** The engine's last words about the job, e.g. the tail of its log, when it has any. */

@@ -73,6 +73,21 @@ class BatchRunnerTest extends JobRunnerContract {
         fake.close();
     }
 
+    private static PythonBatchProperties.Batch batchSettings() {
+        return new PythonBatchProperties.Batch(
+                "jobs",
+                "eu-west-1",
+                fake.endpoint(),
+                fake.endpoint(),
+                "/aws/batch/job",
+                null,
+                "hubble-",
+                Duration.ofSeconds(10),
+                4,
+                Duration.ofSeconds(20),
+                50);
+    }
+
     private static BatchRunner runner(Duration maxRunnable) {
         PythonBatchProperties.Batch batch = new PythonBatchProperties.Batch(
                 "jobs",
@@ -125,6 +140,37 @@ class BatchRunnerTest extends JobRunnerContract {
     @Override
     protected URI output(String jobId) {
         return URI.create("s3://results/jobs/" + jobId + "/");
+    }
+
+    @Test
+    void theHealthCheckDescribesTheJobQueueAndFailsForOneBatchDoesNotKnow() {
+        assertThat(runner.checkEngine())
+                .containsEntry("queue", "jobs")
+                .containsEntry("state", "ENABLED")
+                .containsEntry("status", "VALID");
+
+        BatchRunner elsewhere = new BatchRunner(
+                new PythonBatchProperties(
+                        new PythonBatchProperties.Batch(
+                                "no-such-queue",
+                                "eu-west-1",
+                                fake.endpoint(),
+                                fake.endpoint(),
+                                "/aws/batch/job",
+                                null,
+                                "hubble-",
+                                Duration.ofSeconds(10),
+                                4,
+                                Duration.ofSeconds(20),
+                                50),
+                        Map.of(),
+                        Duration.ofMinutes(30)),
+                BatchAutoConfiguration.batchClient(batchSettings()),
+                BatchAutoConfiguration.logsClient(batchSettings()),
+                TOKENS,
+                API,
+                Clock.systemUTC());
+        assertThatThrownBy(elsewhere::checkEngine).hasMessageContaining("does not know the job queue no-such-queue");
     }
 
     @Test

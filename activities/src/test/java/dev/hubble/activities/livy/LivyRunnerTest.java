@@ -77,6 +77,18 @@ class LivyRunnerTest {
     }
 
     @Test
+    void theHealthCheckAsksLivyForItsBatchesAndFailsWhenLivyDoesNotAnswer() {
+        livy.stubFor(get(urlEqualTo("/batches?from=0&size=0"))
+                .willReturn(okJson("{\"from\":0,\"total\":3,\"sessions\":[]}")));
+
+        assertThat(runner.checkEngine()).containsEntry("batches", 3).containsKey("url");
+
+        livy.stubFor(
+                get(urlEqualTo("/batches?from=0&size=0")).willReturn(aResponse().withStatus(503)));
+        assertThatThrownBy(runner::checkEngine).hasMessageContaining("503");
+    }
+
+    @Test
     void submitStagesTheJobInItsLocationAndPostsABatchThatCarriesNoToken() throws Exception {
         LivyProperties properties = new LivyProperties(
                 URI.create(livy.baseUrl()),

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  *       within its bound, after which the job never succeeds;
  *   <li>{@code logTail} is bounded by the lines asked for, and empty for an unknown job;
  *   <li>a runner that {@link JobRunner#writesLocally writes locally} gets a {@code file:}
- *       directory and leaves its result files there.
+ *       directory and leaves its result files there;
+ *   <li>a working engine answers the health check ({@link JobRunner#checkEngine}).
  * </ul>
  */
 public abstract class JobRunnerContract {
@@ -149,6 +150,11 @@ public abstract class JobRunnerContract {
                     .as("result files under %s", output)
                     .isNotEmpty();
         }
+    }
+
+    @Test
+    protected void aWorkingEngineAnswersTheHealthCheck() throws Exception {
+        assertThat(runner().checkEngine()).isNotNull();
     }
 
     /** A job id of its own for each job a test submits. */

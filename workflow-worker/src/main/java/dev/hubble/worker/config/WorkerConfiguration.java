@@ -8,6 +8,7 @@ import dev.hubble.core.temporal.JobLogActivities;
 import dev.hubble.core.temporal.JobStateActivities;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
+import org.springframework.boot.actuate.health.CompositeHealthContributor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,5 +30,11 @@ class WorkerConfiguration {
             List<JobRunner> runners) {
         return new WorkerPools(
                 client, drivers, properties, jobActivities, stateActivities, gateActivities, logActivities, runners);
+    }
+
+    /** {@code /actuator/health/engines}: whether each driver's engine answers. */
+    @Bean
+    CompositeHealthContributor enginesHealthContributor(List<JobRunner> runners) {
+        return EngineHealth.of(runners);
     }
 }
