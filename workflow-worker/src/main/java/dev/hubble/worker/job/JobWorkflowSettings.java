@@ -15,17 +15,16 @@ import org.springframework.lang.Nullable;
  * @param pollFactor how much the wait grows after each poll
  * @param pollMax the longest wait between polls
  * @param maxPollsPerRun watches (each at most {@code watchWindow} long) before the workflow
- *     continues as new; the workflow of the version before watches counted polls
+ *     continues as new
  * @param maxNotFoundPolls polls in a row that may find no remote job before the job fails
  * @param gate the gate the driver's jobs are admitted through; null for the driver's own. Only
  *     tests set it: drivers that share a gate can deadlock, which is what the tests show.
- * @param watchWindow how long one watch lasts at most; null in settings recorded before watches
- *     (one hour then)
+ * @param watchWindow how long one watch lasts at most; null for the default, one hour
  * @param killTimeout how long a cancel or timeout waits for the engine to confirm the kill; null
- *     in settings recorded before it existed (one minute then)
+ *     for the default, one minute
  * @param quickLook how long each of the first looks at a job just submitted lasts (local
- *     activities in the workflow task that submitted it); zero for none; null in settings
- *     recorded before it existed (one second then)
+ *     activities in the workflow task that submitted it); zero for none; null for the default,
+ *     one second
  */
 public record JobWorkflowSettings(
         Duration pollInitial,
