@@ -22,8 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes a query's rows, as they arrive, into the job's result file: {@code result.csv} (RFC 4180,
- * a header line, NULL as an empty field, an empty string as {@code ""}) or {@code result.parquet}.
+ * Writes a query's rows, as they arrive, into the job's result file: {@code result.csv} (a header,
+ * lines ending in a line feed as the other drivers write them, NULL as an empty field, an empty
+ * string as {@code ""}) or {@code result.parquet}.
  * Memory stays bounded whatever the result's size: CSV goes straight to disk, and Parquet is made
  * from a CSV written the same way ({@value #ROWS_FILE}, not a result: its name starts with
  * {@code _}) by DuckDB, which streams it, once the last row has come.
@@ -91,7 +92,7 @@ final class ResultWriter implements TrinoClient.RowSink, AutoCloseable {
             }
             writeText(columns.get(i).name());
         }
-        out.write("\r\n");
+        out.write('\n');
     }
 
     @Override
@@ -117,7 +118,7 @@ final class ResultWriter implements TrinoClient.RowSink, AutoCloseable {
                 writeText(value.toString());
             }
         }
-        out.write("\r\n");
+        out.write('\n');
         rows++;
         if (counted.count > maxBytes) {
             throw new ResultTooLargeException(maxBytes);

@@ -92,7 +92,7 @@ class TrinoRunnerTest {
         RemoteStatus end = awaitEnd(handle);
 
         assertThat(end.phase()).as(end.message()).isEqualTo(RemotePhase.SUCCEEDED);
-        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("answer\r\n42\r\n");
+        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("answer\n42\n");
         assertThat(end.details()).isNotNull();
         String queryId = end.details().engineId();
         assertThat(end.details().uiUrl()).isEqualTo(trino + "/ui#/queries/" + queryId);
@@ -215,7 +215,7 @@ class TrinoRunnerTest {
         RemoteStatus end = awaitEnd(handle);
 
         assertThat(end.phase()).as(end.message()).isEqualTo(RemotePhase.SUCCEEDED);
-        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("n\r\n60175\r\n");
+        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("n\n60175\n");
         // Trino dispatches a statement only once its client follows the first nextUri, so the
         // statement whose answer was lost never ran; had it, the second start would have
         // cancelled it first (see aWorkerThatDoesNotRunTheQueryRunsItAgainAndCancelsTheOrphan).
@@ -244,7 +244,7 @@ class TrinoRunnerTest {
         RemoteStatus end = awaitEnd(submit(jobId, "select 7 as seven", OutputFormat.CSV, Map.of()));
 
         assertThat(end.phase()).as(end.message()).isEqualTo(RemotePhase.SUCCEEDED);
-        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("seven\r\n7\r\n");
+        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("seven\n7\n");
         wiremock.verify(2, postRequestedFor(urlEqualTo("/v1/statement")));
     }
 
@@ -263,7 +263,7 @@ class TrinoRunnerTest {
 
         assertThat(end.phase()).as(end.message()).isEqualTo(RemotePhase.SUCCEEDED);
         assertThat(end.details().engineId()).isNotEqualTo(first);
-        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("n\r\n6001215\r\n");
+        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("n\n6001215\n");
         JsonNode orphan = queryInfo(first);
         assertThat(orphan.path("state").asText() + " "
                         + orphan.path("errorCode").path("name").asText())
