@@ -11,6 +11,7 @@ import dev.hubble.activities.trino.TrinoClient.QueryInfo;
 import dev.hubble.activities.trino.TrinoClient.TrinoError;
 import dev.hubble.core.job.JobSpec;
 import dev.hubble.core.job.OutputFormat;
+import dev.hubble.core.job.ReadOnlySql;
 import dev.hubble.core.temporal.RemoteDetails;
 import dev.hubble.core.temporal.RemotePhase;
 import dev.hubble.core.temporal.RemoteStatus;
@@ -43,7 +44,7 @@ import org.springframework.lang.Nullable;
  * {@code result.parquet} ({@link ResultWriter}); the directory is uploaded to the job's location
  * like every local engine's ({@link #writesLocally}).
  *
- * <p><b>Submit</b> refuses statements that are not read-only ({@link ReadOnlyStatements}) and
+ * <p><b>Submit</b> refuses statements that are not read-only ({@link ReadOnlySql}) and
  * catalogs or schemas outside the allow-lists, stages the job as {@value #JOB_FILE} in its
  * directory, then starts the query with the client tag {@code hubble-job=<job id>} and the
  * configured {@code source}. Before it starts one, it looks in {@code /v1/query} for a query with
@@ -139,8 +140,11 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
             log.info("Job {} has run already: its directory holds {}", jobId, OUTCOME_FILE);
             return handle;
         }
+        ReadOnlySql.rejection(spec.query()).ifPresent(reason -> {
+            throw new JobRejectedException(reason);
+        });
         StagedJob job = new StagedJob(
-                ReadOnlyStatements.check(spec.query()),
+                ReadOnlySql.statement(spec.query()),
                 spec.format(),
                 choose(
                         CATALOG_PARAMETER,

@@ -1,14 +1,12 @@
-package dev.hubble.activities.trino;
+package dev.hubble.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hubble.activities.runner.JobRejectedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ReadOnlyStatementsTest {
+class ReadOnlySqlTest {
 
     @ParameterizedTest
     @ValueSource(
@@ -23,7 +21,7 @@ class ReadOnlyStatementsTest {
                 "selec 1"
             })
     void readsAndWhatTrinoWillCallASyntaxErrorGoToTrino(String query) {
-        assertThat(ReadOnlyStatements.check(query)).isEqualTo(query.strip());
+        assertThat(ReadOnlySql.rejection(query)).isEmpty();
     }
 
     @ParameterizedTest
@@ -37,20 +35,26 @@ class ReadOnlyStatementsTest {
                 "call system.runtime.kill_query('x')"
             })
     void statementsThatChangeSomethingAreRefused(String query) {
-        assertThatThrownBy(() -> ReadOnlyStatements.check(query))
-                .isInstanceOf(JobRejectedException.class)
-                .hasMessageContaining("read-only");
+        assertThat(ReadOnlySql.rejection(query))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("read-only"));
     }
 
     @Test
     void trailingSemicolonsAreDroppedBecauseTrinoRefusesThem() {
-        assertThat(ReadOnlyStatements.check("select 1 ;; ")).isEqualTo("select 1");
+        assertThat(ReadOnlySql.statement("select 1 ;; ")).isEqualTo("select 1");
+    }
+
+    @Test
+    void theCatalogOfADriverRefusesTheSameStatements() {
+        JobCatalog catalog = ReadOnlySql.catalog("trino");
+
+        assertThat(catalog.driver()).isEqualTo("trino");
+        assertThat(catalog.rejection("drop table t")).isPresent();
+        assertThat(catalog.rejection("select 1")).isEmpty();
     }
 
     @Test
     void anEmptyQueryIsRefused() {
-        assertThatThrownBy(() -> ReadOnlyStatements.check(" ; "))
-                .isInstanceOf(JobRejectedException.class)
-                .hasMessageContaining("no SQL statement");
+        assertThat(ReadOnlySql.rejection(" ; ")).hasValue("the query holds no SQL statement");
     }
 }

@@ -1,11 +1,13 @@
-package dev.hubble.activities.trino;
+package dev.hubble.core.job;
 
-import dev.hubble.activities.runner.JobRejectedException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which statements the {@code trino} driver runs: read-only ones only. A job may be run more than
+ * Which statements the SQL drivers that may run a job twice accept: read-only ones only (the
+ * {@code trino} driver's rule, shared by the API, which answers 400, and the driver, which refuses
+ * the same statements when it runs them). A job may be run more than
  * once (its worker lost mid-query, its query is started again elsewhere), which is harmless for a
  * read and not for an {@code INSERT}, a {@code CREATE TABLE AS} or a {@code DELETE}: every
  * statement of Trino's grammar that changes data, metadata, rights or the session ({@code INSERT},
@@ -20,7 +22,7 @@ import java.util.Set;
  * <p>The check reads the statement's first words only, past comments and parentheses; it is no
  * SQL parser, and Trino's own access control remains what protects data.
  */
-final class ReadOnlyStatements {
+public final class ReadOnlySql {
 
     private static final Set<String> WRITES = Set.of(
             "INSERT",
@@ -48,38 +50,58 @@ final class ReadOnlyStatements {
             "COMMIT",
             "ROLLBACK");
 
-    private ReadOnlyStatements() {}
+    private ReadOnlySql() {}
 
     /**
-     * The statement as it is sent to Trino (without trailing semicolons, which Trino refuses).
-     *
-     * @throws JobRejectedException when it is empty or not read-only
+     * The statement as it is sent to an engine: without surrounding blanks and trailing
+     * semicolons (Trino refuses those).
      */
-    static String check(String query) {
+    public static String statement(String query) {
         String statement = query.strip();
         while (statement.endsWith(";")) {
             statement = statement.substring(0, statement.length() - 1).stripTrailing();
         }
-        int at = skip(statement, 0);
-        String first = word(statement, at);
-        if (statement.isEmpty()) {
-            throw new JobRejectedException("the query holds no SQL statement");
-        }
-        if (first.equals("EXPLAIN")) {
-            String second = word(statement, skip(statement, at + first.length()));
-            if (second.equals("ANALYZE")) {
-                throw refused("EXPLAIN ANALYZE");
-            }
-        } else if (WRITES.contains(first)) {
-            throw refused(first);
-        }
         return statement;
     }
 
-    private static JobRejectedException refused(String statement) {
-        return new JobRejectedException("the trino driver runs read-only statements (SELECT, WITH, VALUES, TABLE,"
-                + " SHOW, DESCRIBE, EXPLAIN), not " + statement + ": a job may run again after a worker is lost,"
-                + " and a statement that changes data must not");
+    /** Why {@code query} is refused, when it is empty or not read-only; empty when it may run. */
+    public static Optional<String> rejection(String query) {
+        String statement = statement(query);
+        if (statement.isEmpty()) {
+            return Optional.of("the query holds no SQL statement");
+        }
+        int at = skip(statement, 0);
+        String first = word(statement, at);
+        if (first.equals("EXPLAIN")) {
+            String second = word(statement, skip(statement, at + first.length()));
+            if (second.equals("ANALYZE")) {
+                return Optional.of(refusal("EXPLAIN ANALYZE"));
+            }
+        } else if (WRITES.contains(first)) {
+            return Optional.of(refusal(first));
+        }
+        return Optional.empty();
+    }
+
+    /** The {@link JobCatalog} of {@code driver}, a driver that runs read-only statements only. */
+    public static JobCatalog catalog(String driver) {
+        return new JobCatalog() {
+            @Override
+            public String driver() {
+                return driver;
+            }
+
+            @Override
+            public Optional<String> rejection(String query) {
+                return ReadOnlySql.rejection(query);
+            }
+        };
+    }
+
+    private static String refusal(String statement) {
+        return "the trino driver runs read-only statements (SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE, EXPLAIN),"
+                + " not " + statement + ": a job may run again after a worker is lost, and a statement that"
+                + " changes data must not";
     }
 
     /** The index of the first character at or after {@code from} that is not blank, a comment or '('. */
