@@ -90,6 +90,7 @@ class TrinoJobEndToEndTest {
         String queryId = job.at("/remote/engineId").asText();
         assertThat(queryId).matches("\\d{8}_\\d{6}_\\d{5}_\\w+");
         assertThat(job.at("/remote/uiUrl").asText()).isEqualTo(trino.url() + "/ui#/queries/" + queryId);
+        assertThat(job.at("/remote/engineState").asText()).isEqualTo("FINISHED");
         JsonNode query = trinoQuery(queryId);
         assertThat(query.path("state").asText()).isEqualTo("FINISHED");
         assertThat(query.path("session").path("clientTags").toString()).contains("hubble-job=" + jobId);
@@ -173,6 +174,41 @@ class TrinoJobEndToEndTest {
             assertThat(query.path("state").asText()).isEqualTo("FAILED");
             assertThat(query.path("errorCode").path("name").asText()).isEqualTo("USER_CANCELED");
         });
+    }
+
+    @Test
+    void aJobPastItsTimeoutIsKilledInTrino() {
+        String jobId = stack.submit(Map.of(
+                "query",
+                "select * from tpch.sf100.lineitem",
+                "driver",
+                "trino",
+                "source",
+                "e2e-trino",
+                "timeout",
+                "PT5S"));
+
+        JsonNode job = stack.awaitState(jobId, "TIMED_OUT", Duration.ofSeconds(60));
+
+        assertThat(job.has("result")).isFalse();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(trinoQueriesOf(jobId))
+                        .as("the job's queries in Trino")
+                        .isNotEmpty()
+                        .allSatisfy(query -> assertThat(query.path("state").asText() + " "
+                                        + query.path("errorCode").path("name").asText())
+                                .isEqualTo("FAILED USER_CANCELED")));
+    }
+
+    /** What Trino says of each query tagged with the job. */
+    private static List<JsonNode> trinoQueriesOf(String jobId) {
+        List<JsonNode> tagged = new ArrayList<>();
+        for (JsonNode query : stack.read(trinoGet(URI.create(trino.url() + "/v1/query")))) {
+            if (query.path("session").path("clientTags").toString().contains("hubble-job=" + jobId)) {
+                tagged.add(trinoQuery(query.path("queryId").asText()));
+            }
+        }
+        return tagged;
     }
 
     private static JsonNode trinoQuery(String queryId) {

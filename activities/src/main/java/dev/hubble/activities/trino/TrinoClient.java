@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -159,12 +160,11 @@ final class TrinoClient {
                 throw new TrinoException(
                         response.statusCode(),
                         "Trino answered " + response.statusCode() + " to " + request.method() + " "
-                                + request.uri().getPath() + ": " + snippet(body.readNBytes(500)));
+                                + where(request.uri()) + ": " + snippet(body.readNBytes(500)));
             }
             return parse(body, rows);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot read Trino's answer to " + request.uri().getPath(), e);
+            throw new UncheckedIOException("cannot read Trino's answer to " + where(request.uri()), e);
         }
     }
 
@@ -275,7 +275,7 @@ final class TrinoClient {
                 throw new TrinoException(
                         0,
                         "Trino at " + properties.url() + " did not answer " + request.method() + " "
-                                + request.uri().getPath() + " within " + properties.retryFor() + ": " + failure,
+                                + where(request.uri()) + " within " + properties.retryFor() + ": " + failure,
                         failure);
             }
             try {
@@ -286,6 +286,19 @@ final class TrinoClient {
             }
             pause = Math.min(pause * 2, 2_000);
         }
+    }
+
+    /**
+     * The path of {@code uri} up to the query id: a statement's {@code nextUri} also holds the
+     * query's slug and token, which let anyone who has them read the rows or cancel the query,
+     * so they stay out of messages and logs.
+     */
+    static String where(URI uri) {
+        String[] parts = uri.getPath().split("/");
+        if (parts.length > 5 && "statement".equals(parts[2])) {
+            return String.join("/", Arrays.copyOf(parts, 5)) + "/…";
+        }
+        return uri.getPath();
     }
 
     private static String snippet(byte[] bytes) {

@@ -184,7 +184,7 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
         }
         // Run by a process that is gone, or by none: cancel whatever Trino runs for the job.
         cancelOrphans(handle.remoteId());
-        writeOutcome(dir, new Outcome(RemotePhase.CANCELLED, "cancelled", null, null, null));
+        writeOutcome(dir, new Outcome(RemotePhase.CANCELLED, "cancelled", null, null, null, null));
         deleteResults(dir);
     }
 
@@ -345,7 +345,9 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
         while (true) {
             Optional<QueryInfo> info = client.query(queryId);
             if (info.isEmpty() || info.get().done()) {
-                return info.orElse(new QueryInfo(queryId, "FAILED", null));
+                // Unknown: forgotten after it ended, or never dispatched (a statement is dispatched
+                // only once its client follows the first nextUri; a cancel through it ends it).
+                return info.orElse(new QueryInfo(queryId, "NOT_KNOWN_TO_TRINO", null));
             }
             if (System.nanoTime() > giveUpAt) {
                 throw new IllegalStateException(
@@ -387,7 +389,8 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
                     node.path("message").asText(null),
                     node.path("detail").asText(null),
                     node.path("queryId").asText(null),
-                    node.path("infoUri").asText(null)));
+                    node.path("infoUri").asText(null),
+                    node.path("engineState").asText(null)));
         } catch (IOException | IllegalArgumentException e) {
             log.warn("Cannot read {}: {}", file, e.toString());
             return Optional.empty();
@@ -413,6 +416,7 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
         node.put("detail", outcome.detail());
         node.put("queryId", outcome.queryId());
         node.put("infoUri", outcome.infoUri());
+        node.put("engineState", outcome.engineState());
         try {
             write(dir.resolve(OUTCOME_FILE), json.writeValueAsBytes(node));
         } catch (IOException | UncheckedIOException e) {
@@ -518,15 +522,17 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
             @Nullable String message,
             @Nullable String detail,
             @Nullable String queryId,
-            @Nullable String infoUri) {
+            @Nullable String infoUri,
+            @Nullable String engineState) {
 
         RemoteStatus status() {
-            return new RemoteStatus(phase, message, details(queryId, infoUri));
+            return new RemoteStatus(phase, message, details(queryId, infoUri, engineState));
         }
     }
 
-    private static @Nullable RemoteDetails details(@Nullable String queryId, @Nullable String infoUri) {
-        return queryId == null ? null : new RemoteDetails(queryId, null, infoUri, null);
+    private static @Nullable RemoteDetails details(
+            @Nullable String queryId, @Nullable String infoUri, @Nullable String state) {
+        return queryId == null ? null : new RemoteDetails(queryId, null, infoUri, null, null, state);
     }
 
     /**
@@ -545,6 +551,9 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
         private final List<String> events = new ArrayList<>();
         private final String queryId;
         private volatile @Nullable String infoUri;
+        /** Trino's word for the query's state, as last seen. */
+        private volatile @Nullable String engineState;
+
         private volatile @Nullable URI nextUri;
         private Page page;
         private RemotePhase phase;
@@ -622,12 +631,25 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
         /** After a cancel or an abandon: the rows stop here, and so does the query. */
         private void stopped() {
             writer.discard();
+            // Again, now that no one follows nextUri: a statement still queued when the cancel
+            // came is only dispatched by the client's next request, which may have been in flight.
+            try {
+                cancelInTrino();
+            } catch (RuntimeException e) {
+                log.warn("Job {}: could not cancel Trino query {}: {}", jobId, queryId, e.getMessage());
+            }
             synchronized (this) {
                 if (abandoned && !cancelRequested) {
                     finishedAt = clock.instant();
                     moveTo(RemotePhase.CANCELLED); // in memory only: no outcome file, the job runs again
                     return;
                 }
+            }
+            try {
+                QueryInfo end = awaitEnd(queryId);
+                engineState = end.state() + (end.errorName() == null ? "" : ": " + end.errorName());
+            } catch (RuntimeException e) {
+                log.warn("Job {}: Trino has not confirmed the end of query {}: {}", jobId, queryId, e.getMessage());
             }
             finish(RemotePhase.CANCELLED, "cancelled", null);
         }
@@ -640,6 +662,7 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
                     return;
                 }
             }
+            engineState = "FAILED: " + error.errorName();
             finish(RemotePhase.FAILED, error.describe(), detailOf(error));
         }
 
@@ -678,6 +701,9 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
 
         private void note(Page current) {
             String state = current.state();
+            if (state != null) {
+                engineState = state;
+            }
             if (state != null && !state.equals(lastState)) {
                 events.add(clock.instant() + " " + state + (lastState == null ? " (query " + queryId + ")" : ""));
                 lastState = state;
@@ -695,7 +721,7 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
 
         synchronized RemoteStatus status() {
             polledPhase = phase;
-            return new RemoteStatus(phase, message, details(queryId, infoUri));
+            return new RemoteStatus(phase, message, details(queryId, infoUri, engineState));
         }
 
         synchronized List<String> log() {
@@ -743,9 +769,8 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
                 return;
             }
             cancelInTrino();
-            QueryInfo end = awaitEnd(queryId);
-            log.info("Job {}: Trino query {} ended as {} {}", jobId, queryId, end.state(), end.errorName());
-            long giveUpAt = System.nanoTime() + properties.cancelTimeout().toNanos();
+            // The rows stop, and the reader cancels again and waits for Trino's word (stopped()).
+            long giveUpAt = System.nanoTime() + 2 * properties.cancelTimeout().toNanos();
             synchronized (this) {
                 while (!phase.isTerminal()) {
                     long left = (giveUpAt - System.nanoTime()) / 1_000_000;
@@ -761,7 +786,15 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
                     }
                 }
             }
-            cancelledAfterSuccess();
+            synchronized (this) {
+                if (phase == RemotePhase.SUCCEEDED) {
+                    cancelledAfterSuccess();
+                    return;
+                }
+            }
+            // Trino's word, whatever the reader saw: throws, and the cancel is tried again, if not yet.
+            QueryInfo end = awaitEnd(queryId);
+            log.info("Job {}: Trino query {} ended as {} {}", jobId, queryId, end.state(), end.errorName());
         }
 
         /**
@@ -799,15 +832,26 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
             }
         }
 
+        /**
+         * Cancels the query both ways: through its {@code nextUri} (the protocol's way, which also
+         * reaches a statement Trino has not dispatched yet) and by its id.
+         */
         private void cancelInTrino() {
+            URI next = nextUri;
+            RuntimeException failure = null;
+            if (next != null) {
+                try {
+                    client.abandon(next);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
             try {
                 client.cancel(queryId);
             } catch (RuntimeException e) {
-                URI next = nextUri;
-                if (next == null) {
+                if (next == null || failure != null) {
                     throw e;
                 }
-                client.abandon(next);
             }
         }
 
@@ -817,7 +861,7 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
                 this.detail = detail;
                 this.finishedAt = clock.instant();
             }
-            writeOutcome(dir, new Outcome(outcome, message, detail, queryId, infoUri));
+            writeOutcome(dir, new Outcome(outcome, message, detail, queryId, infoUri, engineState));
             synchronized (this) {
                 moveTo(outcome);
             }

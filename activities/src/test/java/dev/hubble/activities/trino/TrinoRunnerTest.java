@@ -3,6 +3,9 @@ package dev.hubble.activities.trino;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -96,6 +99,7 @@ class TrinoRunnerTest {
         assertThat(end.details()).isNotNull();
         String queryId = end.details().engineId();
         assertThat(end.details().uiUrl()).isEqualTo(trino + "/ui#/queries/" + queryId);
+        assertThat(end.details().engineState()).isEqualTo("FINISHED");
         JsonNode query = queryInfo(queryId);
         assertThat(query.path("session").path("clientTags").toString()).contains("hubble-job=" + jobId);
         assertThat(query.path("session").path("source").asText()).isEqualTo("hubble");
@@ -154,6 +158,7 @@ class TrinoRunnerTest {
 
         assertThat(end.phase()).isEqualTo(RemotePhase.FAILED);
         assertThat(end.message()).startsWith("SYNTAX_ERROR: line 1:1: mismatched input 'selec'");
+        assertThat(end.details().engineState()).isEqualTo("FAILED: SYNTAX_ERROR");
         assertThat(runner.diagnostics(handle))
                 .hasValueSatisfying(detail -> assertThat(detail).contains("USER_ERROR"));
         assertThat(output(jobId).resolve("result.csv")).doesNotExist();
@@ -184,8 +189,27 @@ class TrinoRunnerTest {
         JsonNode query = queryInfo(queryId);
         assertThat(query.path("state").asText()).isEqualTo("FAILED");
         assertThat(query.path("errorCode").path("name").asText()).isEqualTo("USER_CANCELED");
-        assertThat(runner.poll(handle).phase()).isEqualTo(RemotePhase.CANCELLED);
+        RemoteStatus cancelled = runner.poll(handle);
+        assertThat(cancelled.phase()).isEqualTo(RemotePhase.CANCELLED);
+        assertThat(cancelled.details().engineState()).isEqualTo("FAILED: USER_CANCELED");
         assertThat(csv).doesNotExist();
+    }
+
+    @Test
+    void aCancelRightAfterTheSubmitStillEndsTheQueryInTrino() throws Exception {
+        runner = runner(trino, DataSize.ofGigabytes(1));
+        String jobId = jobId();
+        RunHandle handle = submit(jobId, LONG, OutputFormat.CSV, Map.of());
+
+        runner.cancel(handle); // the reader may not have dispatched the statement yet
+
+        assertThat(runner.poll(handle).phase()).isEqualTo(RemotePhase.CANCELLED);
+        Thread.sleep(1_000); // a statement dispatched by a request still in flight would run by now
+        assertThat(queriesOf(jobId))
+                .as("the job's queries in Trino")
+                .allSatisfy(query -> assertThat(query.path("state").asText() + " "
+                                + query.path("errorCode").path("name").asText())
+                        .isEqualTo("FAILED USER_CANCELED"));
     }
 
     @Test
@@ -246,6 +270,54 @@ class TrinoRunnerTest {
         assertThat(end.phase()).as(end.message()).isEqualTo(RemotePhase.SUCCEEDED);
         assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("seven\n7\n");
         wiremock.verify(2, postRequestedFor(urlEqualTo("/v1/statement")));
+    }
+
+    @Test
+    void withThePrestoHeaderPrefixTheProtocolSpeaksPrestoDb() throws Exception {
+        WireMockServer presto =
+                new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        presto.start();
+        closeables.add(presto::stop);
+        String base = presto.baseUrl();
+        presto.stubFor(get(urlEqualTo("/v1/query")).willReturn(okJson("[]")));
+        presto.stubFor(post(urlEqualTo("/v1/statement"))
+                .willReturn(okJson("{\"id\":\"q1\",\"infoUri\":\"" + base + "/ui/query.html?q1\",\"nextUri\":\"" + base
+                        + "/v1/statement/q1/1\",\"stats\":{\"state\":\"QUEUED\"}}")));
+        presto.stubFor(get(urlEqualTo("/v1/statement/q1/1"))
+                .willReturn(okJson("{\"id\":\"q1\",\"columns\":[{\"name\":\"answer\",\"type\":\"integer\"}],"
+                        + "\"data\":[[42]],\"stats\":{\"state\":\"FINISHED\"}}")));
+        runner = new TrinoRunner(
+                new TrinoProperties(
+                        URI.create(base),
+                        "hubble",
+                        null,
+                        null,
+                        "hive",
+                        null,
+                        List.of(),
+                        List.of(),
+                        Map.of(),
+                        "hubble",
+                        "X-Presto-",
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
+                        DataSize.ofGigabytes(1),
+                        Duration.ofHours(1)),
+                JSON,
+                Clock.systemUTC());
+        String jobId = jobId();
+
+        RemoteStatus end = awaitEnd(submit(jobId, "select 42 as answer", OutputFormat.CSV, Map.of()));
+
+        assertThat(end.phase()).as(end.message()).isEqualTo(RemotePhase.SUCCEEDED);
+        assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("answer\n42\n");
+        presto.verify(postRequestedFor(urlEqualTo("/v1/statement"))
+                .withHeader("X-Presto-User", equalTo("hubble"))
+                .withHeader("X-Presto-Catalog", equalTo("hive"))
+                .withHeader("X-Presto-Client-Tags", equalTo("hubble-job=" + jobId))
+                .withoutHeader("X-Trino-User"));
     }
 
     @Test
@@ -354,12 +426,12 @@ class TrinoRunnerTest {
     }
 
     private static JsonNode queryInfo(String queryId) throws Exception {
-        return JSON.readTree(get(trino.resolve("/v1/query/" + queryId)));
+        return JSON.readTree(fetch(trino.resolve("/v1/query/" + queryId)));
     }
 
     private static List<JsonNode> queriesOf(String jobId) throws Exception {
         List<JsonNode> tagged = new ArrayList<>();
-        for (JsonNode query : JSON.readTree(get(trino.resolve("/v1/query")))) {
+        for (JsonNode query : JSON.readTree(fetch(trino.resolve("/v1/query")))) {
             if (query.path("session").path("clientTags").toString().contains("hubble-job=" + jobId)) {
                 tagged.add(queryInfo(query.path("queryId").asText()));
             }
@@ -383,11 +455,11 @@ class TrinoRunnerTest {
             if (!page.hasNonNull("nextUri")) {
                 return rows;
             }
-            page = JSON.readTree(get(URI.create(page.get("nextUri").asText())));
+            page = JSON.readTree(fetch(URI.create(page.get("nextUri").asText())));
         }
     }
 
-    private static String get(URI uri) throws Exception {
+    private static String fetch(URI uri) throws Exception {
         return HTTP.send(
                         HttpRequest.newBuilder(uri)
                                 .header("X-Trino-User", "test")
