@@ -32,6 +32,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +97,7 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
     private final ObjectMapper json;
     private final Clock clock;
     private final ExecutorService executor;
+    private final ScheduledExecutorService sweeper;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, Object> starting = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -107,6 +110,11 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "trino-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "trino-orphans");
             thread.setDaemon(true);
             return thread;
         });
@@ -237,6 +245,7 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
             execution.abandon();
         }
         executor.shutdownNow();
+        sweeper.shutdownNow();
     }
 
     /**
@@ -322,7 +331,40 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
         log.warn(
                 "Job {}: no worker reads the rows of its Trino query (its worker was lost); running it again",
                 handle.remoteId());
-        return start(handle.remoteId(), job.get(), dir).status();
+        Execution execution = start(handle.remoteId(), job.get(), dir);
+        sweepLater(handle.remoteId(), execution.queryId);
+        return execution.status();
+    }
+
+    /**
+     * Cancels, a few times over the next {@code request-timeout}, any other query of the job that
+     * Trino runs: a lost worker's last request may still reach Trino after the sweep before the
+     * rerun started, and dispatch a statement that was only queued (Trino dispatches a statement
+     * when its client first follows {@code nextUri}).
+     */
+    private void sweepLater(String jobId, String keep) {
+        long last = properties.requestTimeout().toMillis() + 1_000;
+        for (long delay : new long[] {1_000, 3_000, 10_000, last}) {
+            if (delay > last) {
+                continue;
+            }
+            sweeper.schedule(() -> cancelOthers(jobId, keep), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Cancels the queries of the job that Trino runs, but {@code keep}; does not wait. */
+    private void cancelOthers(String jobId, String keep) {
+        try {
+            for (QueryInfo query : client.queriesTagged(TrinoClient.JOB_TAG + jobId)) {
+                if (!query.done() && !query.queryId().equals(keep)) {
+                    log.warn(
+                            "Job {}: cancelling its orphan Trino query {} ({})", jobId, query.queryId(), query.state());
+                    client.cancel(query.queryId());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Job {}: looking for orphan Trino queries failed: {}", jobId, e.getMessage());
+        }
     }
 
     /** Cancels every query of the job that Trino still runs, and waits until Trino says they ended. */
