@@ -13,7 +13,9 @@ import org.springframework.context.annotation.Import;
  * The whole of Hubble in one JVM, for a laptop and for tests: an embedded Temporal test server
  * (real time), Redis, a KRaft Kafka broker, S3 (S3Proxy), the API (with the Kafka command
  * consumer) and a worker pool for every enabled driver, and, as child processes, a Livy with
- * local Spark for the {@code spark} driver ({@code --hubble.dev.spark=false} leaves it out).
+ * local Spark for the {@code spark} driver ({@code --hubble.dev.spark=false} leaves it out) and a
+ * Trino 483 on the machine's Java 25 for the {@code trino} driver ({@code --hubble.dev.trino=false}
+ * leaves it out; without a Java 25 it is left out, saying so).
  *
  * <p>Ports: {@code --server.port} (API, 8080), {@code --hubble.dev.temporal-port} (7233),
  * {@code --hubble.dev.redis-port} (6379), {@code --hubble.dev.kafka-port} (9092),

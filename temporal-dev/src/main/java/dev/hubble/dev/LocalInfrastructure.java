@@ -74,6 +74,7 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
     private int temporalPort;
     private int redisPort;
     private LocalSpark spark;
+    private LocalTrino trino;
     private EmbeddedS3 s3;
     private String resultsWhere = "";
     private String redisWhere = "";
@@ -89,6 +90,9 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             beans.registerDisposableBean("hubbleLocalInfrastructure", this::stop);
             if (spark != null) {
                 beans.registerSingleton("hubbleLocalSpark", spark);
+            }
+            if (trino != null) {
+                beans.registerSingleton("hubbleLocalTrino", trino);
             }
         } else if (event instanceof ApplicationReadyEvent ready) {
             printWelcome(ready.getApplicationContext().getEnvironment());
@@ -140,6 +144,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                         localResults ? Optional.empty() : Optional.of(s3Keys),
                         wiring)
                 .orElse(null);
+        // Trino too, in parallel: its JVM takes several seconds to start.
+        trino = LocalTrino.start(environment, dataDir, wiring).orElse(null);
         temporal = TemporalTestServer.start(bindAddress, temporalPort);
         if (embeddedRedis) {
             redis = startRedis(bindAddress, redisPort, dataDir);
@@ -310,6 +316,10 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
             spark.stop();
             spark = null;
         }
+        if (trino != null) {
+            trino.stop();
+            trino = null;
+        }
         if (s3 != null) {
             s3.close();
             s3 = null;
@@ -349,12 +359,16 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                   Results      {}
                   Python jobs  {}
                   Livy         {}
+                  Trino        {}
                 Submit a job:
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "select 42 as answer", "driver": "duckdb", "format": "csv", "source": "me"}'
                 Or a Spark SQL job (through Livy, a few seconds more):
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "select 42 as answer", "driver": "spark", "source": "me"}'
+                Or a Trino SQL job (TPC-H in the tpch catalog, schema tiny by default):
+                  curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
+                       -d '{"query": "select name, regionkey from nation", "driver": "trino", "source": "me"}'
                 Or a Python job (see the jobs directory above):
                   curl -s -X POST {}/v1/jobs -H 'Content-Type: application/json' \\
                        -d '{"query": "hello", "driver": "local-python", "source": "me"}'
@@ -376,6 +390,8 @@ final class LocalInfrastructure implements ApplicationListener<ApplicationEvent>
                 resultsWhere,
                 environment.getProperty("hubble.drivers.local-python.jobs-dir"),
                 spark == null ? "off (--hubble.dev.spark=false, or not built)" : spark.describe(),
+                trino == null ? "off (--hubble.dev.trino=false, no Java 25, or not built)" : trino.describe(),
+                api,
                 api,
                 api,
                 api,

@@ -88,6 +88,9 @@ final class LocalStack implements AutoCloseable {
         if (args.stream().noneMatch(arg -> arg.startsWith("--hubble.dev.spark="))) {
             args.add("--hubble.dev.spark=false"); // Livy only for the tests that run Spark jobs
         }
+        if (args.stream().noneMatch(arg -> arg.startsWith("--hubble.dev.trino="))) {
+            args.add("--hubble.dev.trino=false"); // Trino only for the tests that run Trino jobs
+        }
         ConfigurableApplicationContext context = HubbleDev.start(args.toArray(String[]::new));
         URI api = URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port"));
         return new LocalStack(context, api, dataDir);

@@ -3,6 +3,7 @@ package dev.hubble.api.config;
 import dev.hubble.api.history.HistoryProperties;
 import dev.hubble.core.job.JobCatalog;
 import dev.hubble.core.job.PythonJobNames;
+import dev.hubble.core.job.ReadOnlySql;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,6 +28,8 @@ class ApiConfiguration {
     static final String LOCAL_PYTHON = "local-python";
     /** The driver whose jobs are the configured AWS Batch job definitions. */
     static final String PYTHON = "python";
+    /** The driver whose jobs are read-only Trino SQL. */
+    static final String TRINO = "trino";
 
     /** {@code local-python}'s jobs: the {@code <name>.py} files of its jobs directory. */
     @Bean
@@ -39,6 +42,13 @@ class ApiConfiguration {
     @Bean
     JobCatalog pythonJobCatalog(BatchJobsProperties properties) {
         return PythonJobNames.named(PYTHON, properties.jobs().keySet());
+    }
+
+    /** {@code trino}'s jobs: read-only statements only; a statement that changes data is a 400. */
+    @Bean
+    @ConditionalOnProperty(name = "hubble.drivers.trino.enabled", havingValue = "true")
+    JobCatalog trinoStatements() {
+        return ReadOnlySql.catalog(TRINO);
     }
 
     @Bean

@@ -15,6 +15,8 @@ import org.springframework.lang.Nullable;
  * @param uiUrl the job's UI, e.g. the Spark UI or the AWS Batch console page of the job
  * @param logUrl the job's (driver) log, e.g. a YARN container log or a CloudWatch console page
  * @param logStream the log stream the job writes to, e.g. its CloudWatch Logs stream
+ * @param engineState the engine's own word for the job's state when it was last seen, e.g.
+ *     Trino's {@code RUNNING} or {@code FAILED: USER_CANCELED}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RemoteDetails(
@@ -22,21 +24,37 @@ public record RemoteDetails(
         @Nullable String appId,
         @Nullable String uiUrl,
         @Nullable String logUrl,
-        @Nullable String logStream) {
+        @Nullable String logStream,
+        @Nullable String engineState) {
 
     /** Nothing learned. */
-    public static final RemoteDetails NONE = new RemoteDetails(null, null, null, null, null);
+    public static final RemoteDetails NONE = new RemoteDetails(null, null, null, null, null, null);
+
+    /** Details without the engine's state. */
+    public RemoteDetails(
+            @Nullable String engineId,
+            @Nullable String appId,
+            @Nullable String uiUrl,
+            @Nullable String logUrl,
+            @Nullable String logStream) {
+        this(engineId, appId, uiUrl, logUrl, logStream, null);
+    }
 
     /** Details without a log stream. */
     public RemoteDetails(
             @Nullable String engineId, @Nullable String appId, @Nullable String uiUrl, @Nullable String logUrl) {
-        this(engineId, appId, uiUrl, logUrl, null);
+        this(engineId, appId, uiUrl, logUrl, null, null);
     }
 
     /** Whether nothing was learned. */
     @JsonIgnore
     public boolean isEmpty() {
-        return engineId == null && appId == null && uiUrl == null && logUrl == null && logStream == null;
+        return engineId == null
+                && appId == null
+                && uiUrl == null
+                && logUrl == null
+                && logStream == null
+                && engineState == null;
     }
 
     /**
@@ -52,7 +70,8 @@ public record RemoteDetails(
                 or(newer.appId, appId),
                 or(newer.uiUrl, uiUrl),
                 or(newer.logUrl, logUrl),
-                or(newer.logStream, logStream));
+                or(newer.logStream, logStream),
+                or(newer.engineState, engineState));
     }
 
     private static @Nullable String or(@Nullable String newer, @Nullable String older) {
