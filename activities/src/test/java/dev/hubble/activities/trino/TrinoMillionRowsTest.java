@@ -10,9 +10,6 @@ import dev.hubble.core.temporal.RemoteStatus;
 import dev.hubble.core.temporal.RunHandle;
 import dev.hubble.trinodev.TrinoServerProcess;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +72,10 @@ class TrinoMillionRowsTest {
                 "A million rows through the trino driver in a 256 MB worker: %d ms (JVM start included), %d MB of CSV%n",
                 millis, Files.size(csv) >> 20);
 
-        JsonNode expected = trinoRow(trino, "select count(*), sum(orderkey), sum(custkey) from (" + MILLION + ")");
+        List<JsonNode> answer =
+                TrinoRunnerTest.trinoRows(trino, "select count(*), sum(orderkey), sum(custkey) from (" + MILLION + ")");
+        assertThat(answer).hasSize(1);
+        JsonNode expected = answer.get(0);
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
                 Statement statement = duckdb.createStatement();
                 ResultSet rows = statement.executeQuery(
@@ -92,24 +91,8 @@ class TrinoMillionRowsTest {
 
     /** The worker: runs {@link #MILLION} through a {@link TrinoRunner} and prints how it ended. */
     public static void main(String[] args) throws Exception {
-        TrinoProperties properties = new TrinoProperties(
-                URI.create(args[0]),
-                "hubble",
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                List.of(),
-                Map.of(),
-                "hubble",
-                "X-Trino-",
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(30),
-                DataSize.ofGigabytes(1),
-                Duration.ofHours(1));
+        TrinoProperties properties =
+                TrinoRunnerTest.properties(URI.create(args[0]), DataSize.ofGigabytes(1), List.of());
         TrinoRunner runner = new TrinoRunner(properties, JSON, Clock.systemUTC());
         JobSpec spec = new JobSpec(
                 MILLION, "trino", OutputFormat.CSV, "test", null, null, null, 5, Duration.ofMinutes(5), Map.of(), null);
@@ -128,32 +111,5 @@ class TrinoMillionRowsTest {
                 + " MB");
         runner.destroy();
         System.exit(status.phase().isTerminal() ? 0 : 1);
-    }
-
-    private static JsonNode trinoRow(URI trino, String sql) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        JsonNode page = JSON.readTree(http.send(
-                        HttpRequest.newBuilder(trino.resolve("/v1/statement"))
-                                .header("X-Trino-User", "test")
-                                .POST(HttpRequest.BodyPublishers.ofString(sql))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body());
-        List<JsonNode> rows = new ArrayList<>();
-        while (true) {
-            assertThat(page.has("error")).as(page.path("error").toString()).isFalse();
-            page.path("data").forEach(rows::add);
-            if (!page.hasNonNull("nextUri")) {
-                assertThat(rows).hasSize(1);
-                return rows.get(0);
-            }
-            page = JSON.readTree(http.send(
-                            HttpRequest.newBuilder(
-                                            URI.create(page.get("nextUri").asText()))
-                                    .header("X-Trino-User", "test")
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body());
-        }
     }
 }

@@ -141,7 +141,7 @@ class TrinoRunnerTest {
             // Trino's own answer for tpch.tiny (the same query through the protocol, below).
             assertThat(read).hasSize(4);
             assertThat(read)
-                    .isEqualTo(trinoRows(q1.replace("from lineitem", "from tpch.tiny.lineitem")).stream()
+                    .isEqualTo(trinoRows(trino, q1.replace("from lineitem", "from tpch.tiny.lineitem")).stream()
                             .map(row -> row.get(0).asText() + row.get(1).asText() + " "
                                     + row.get(2).asDouble() + " " + row.get(6).asLong() + " DOUBLE BIGINT")
                             .toList());
@@ -329,6 +329,8 @@ class TrinoRunnerTest {
         // Another worker process polls: it knows nothing of the query, which nobody reads any more.
         TrinoRunner other = runner(trino, DataSize.ofGigabytes(1));
         closeables.add(other::destroy);
+        // Lost once Trino runs it (a statement whose reader never asked for its rows never runs).
+        awaitTrue(() -> runner.poll(handle).phase() == RemotePhase.RUNNING, "the first query runs");
         runner.loseForTest(jobId);
 
         RemoteStatus end = awaitEnd(other, handle);
@@ -336,8 +338,8 @@ class TrinoRunnerTest {
         assertThat(end.phase()).as(end.message()).isEqualTo(RemotePhase.SUCCEEDED);
         assertThat(end.details().engineId()).isNotEqualTo(first);
         assertThat(Files.readString(output(jobId).resolve("result.csv"))).isEqualTo("n\n6001215\n");
-        // Cancelled before the rerun started, or, when the lost worker's last request dispatched it
-        // only afterwards, by the rerun's sweeps.
+        // Cancelled before the rerun started (or by its sweeps, had the lost worker's last request
+        // reached Trino only afterwards).
         awaitTrue(
                 () -> {
                     JsonNode orphan = queryInfo(first);
@@ -365,7 +367,8 @@ class TrinoRunnerTest {
         return new TrinoRunner(properties(url, maxResult, List.of()), JSON, Clock.systemUTC());
     }
 
-    private static TrinoProperties properties(URI url, DataSize maxResult, List<String> allowedCatalogs) {
+    /** The driver's settings for tests: {@code url}, at most {@code maxResult}, short timeouts. */
+    static TrinoProperties properties(URI url, DataSize maxResult, List<String> allowedCatalogs) {
         return new TrinoProperties(
                 url,
                 "hubble",
@@ -445,8 +448,8 @@ class TrinoRunnerTest {
         return tagged;
     }
 
-    /** The rows of {@code sql}, through the protocol, without the driver. */
-    private static List<JsonNode> trinoRows(String sql) throws Exception {
+    /** The rows of {@code sql} on {@code trino}, through the protocol, without the driver. */
+    static List<JsonNode> trinoRows(URI trino, String sql) throws Exception {
         HttpResponse<String> answer = HTTP.send(
                 HttpRequest.newBuilder(trino.resolve("/v1/statement"))
                         .header("X-Trino-User", "test")
