@@ -1,5 +1,6 @@
 package dev.hubble.activities.duckdb;
 
+import dev.hubble.activities.runner.DaemonThreads;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.core.job.JobSpec;
@@ -69,7 +70,6 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
     public DuckDbRunner(DuckDbProperties properties, Clock clock) {
         this.properties = properties;
         this.clock = clock;
-        AtomicInteger threads = new AtomicInteger();
         this.databases = new WarmDatabases(
                 List.of(
                         "SET threads = " + properties.threads(),
@@ -77,11 +77,7 @@ public final class DuckDbRunner implements JobRunner, DisposableBean {
                         "SET autoinstall_known_extensions = false",
                         "SET autoload_known_extensions = false"),
                 WARM_DATABASES);
-        this.executor = Executors.newFixedThreadPool(properties.parallelQueries(), r -> {
-            Thread thread = new Thread(r, "duckdb-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newFixedThreadPool(properties.parallelQueries(), DaemonThreads.numbered("duckdb"));
     }
 
     @Override

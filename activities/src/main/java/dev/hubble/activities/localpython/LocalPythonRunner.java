@@ -1,5 +1,6 @@
 package dev.hubble.activities.localpython;
 
+import dev.hubble.activities.runner.DaemonThreads;
 import dev.hubble.activities.runner.JobEnvironment;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.activities.runner.JobRunner;
@@ -102,11 +103,7 @@ public final class LocalPythonRunner implements JobRunner, DisposableBean {
         this.clock = clock;
         this.jobsDir = properties.jobsDir().toAbsolutePath().normalize();
         this.apiUrl = properties.apiUrl().toString().replaceAll("/+$", "");
-        this.killer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "local-python-killer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.killer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("local-python-killer"));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.hubble.activities.trino;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hubble.activities.runner.DaemonThreads;
 import dev.hubble.activities.runner.JobRejectedException;
 import dev.hubble.activities.runner.JobRunner;
 import dev.hubble.activities.trino.ResultWriter.ResultTooLargeException;
@@ -107,17 +108,8 @@ public final class TrinoRunner implements JobRunner, DisposableBean {
         this.client = new TrinoClient(properties, json);
         this.json = json;
         this.clock = clock;
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "trino-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "trino-orphans");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newCachedThreadPool(DaemonThreads.numbered("trino"));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trino-orphans"));
     }
 
     @Override

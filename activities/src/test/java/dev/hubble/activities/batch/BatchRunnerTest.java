@@ -89,18 +89,7 @@ class BatchRunnerTest extends JobRunnerContract {
     }
 
     private static BatchRunner runner(Duration maxRunnable) {
-        PythonBatchProperties.Batch batch = new PythonBatchProperties.Batch(
-                "jobs",
-                "eu-west-1",
-                fake.endpoint(),
-                fake.endpoint(),
-                "/aws/batch/job",
-                null,
-                "hubble-",
-                Duration.ofSeconds(10),
-                4,
-                Duration.ofSeconds(20),
-                50);
+        PythonBatchProperties.Batch batch = batchSettings();
         PythonBatchProperties properties = new PythonBatchProperties(
                 batch,
                 Map.of(
