@@ -74,8 +74,13 @@ class BatchRunnerTest extends JobRunnerContract {
     }
 
     private static PythonBatchProperties.Batch batchSettings() {
+        return batchSettings("jobs");
+    }
+
+    /** The fake's endpoints with {@code jobQueue} as the default queue. */
+    private static PythonBatchProperties.Batch batchSettings(String jobQueue) {
         return new PythonBatchProperties.Batch(
-                "jobs",
+                jobQueue,
                 "eu-west-1",
                 fake.endpoint(),
                 fake.endpoint(),
@@ -139,21 +144,7 @@ class BatchRunnerTest extends JobRunnerContract {
                 .containsEntry("status", "VALID");
 
         BatchRunner elsewhere = new BatchRunner(
-                new PythonBatchProperties(
-                        new PythonBatchProperties.Batch(
-                                "no-such-queue",
-                                "eu-west-1",
-                                fake.endpoint(),
-                                fake.endpoint(),
-                                "/aws/batch/job",
-                                null,
-                                "hubble-",
-                                Duration.ofSeconds(10),
-                                4,
-                                Duration.ofSeconds(20),
-                                50),
-                        Map.of(),
-                        Duration.ofMinutes(30)),
+                new PythonBatchProperties(batchSettings("no-such-queue"), Map.of(), Duration.ofMinutes(30)),
                 BatchAutoConfiguration.batchClient(batchSettings()),
                 BatchAutoConfiguration.logsClient(batchSettings()),
                 TOKENS,
